@@ -1,0 +1,379 @@
+/*
+ * cache.c: token files.
+ *
+ * An entry is a small JSON object.  Readers never lock: entries are only
+ * ever replaced by rename(2), so a reader sees the old file or the new one.
+ * Anything unexpected (a symlink, another owner, loose permissions, bad
+ * JSON, other parameters) reads as "not found" and is overwritten by the
+ * next mint; it is never trusted.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "cache.h"
+
+#define ENTRY_VERSION 1
+#define MAX_ENTRY (64 * 1024)
+#define CLOCK_SLACK 300 /* an entry "issued" further in the future: the clock went back */
+
+void jc_entry_clear(struct jc_entry *e)
+{
+	free(e->profile);
+	free(e->subject);
+	free(e->params);
+	jc_free_secret(e->token);
+	free(e->instance_url);
+	memset(e, 0, sizeof(*e));
+}
+
+bool jc_entry_fresh(const struct jc_entry *e, long long now, long margin)
+{
+	return e->token && e->issued <= now + CLOCK_SLACK && e->expires - now > margin;
+}
+
+static unsigned long long fnv1a(const char *s)
+{
+	unsigned long long h = 0xcbf29ce484222325ULL;
+
+	for (; *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+int jc_cache_key(const struct jc_profile *p, char **params, char name[JC_ENTRY_NAME])
+{
+	struct stat st;
+	char keyid[128];
+	int n;
+	size_t len;
+
+	*params = NULL;
+	/* the key's identity without reading it: a new key file is a new entry */
+	if (stat(p->private_key, &st) == 0)
+		snprintf(keyid, sizeof(keyid), "%llu:%llu:%lld:%lld", (unsigned long long)st.st_dev,
+		         (unsigned long long)st.st_ino, (long long)st.st_size,
+		         (long long)st.st_mtime);
+	else
+		snprintf(keyid, sizeof(keyid), "missing");
+	len = strlen(p->token_url) + strlen(p->client_id) + strlen(p->username) +
+	      strlen(p->audience) + (p->scope ? strlen(p->scope) : 0) + strlen(p->private_key) +
+	      strlen(keyid) + 128;
+	if (!(*params = malloc(len)))
+		return JWTCRED_E_NOMEM;
+	n = snprintf(*params, len,
+	             "v1\ntoken_url=%s\niss=%s\nsub=%s\naud=%s\nscope=%s\nkey=%s@%s\n",
+	             p->token_url, p->client_id, p->username, p->audience, p->scope ? p->scope : "",
+	             p->private_key, keyid);
+	if (n < 0 || (size_t)n >= len) {
+		free(*params);
+		*params = NULL;
+		return JWTCRED_E_NOMEM;
+	}
+	snprintf(name, JC_ENTRY_NAME, "%016llx", fnv1a(*params));
+	return JWTCRED_OK;
+}
+
+/* mkdir -p with 0700 for what we create. */
+static int make_dirs(const char *path)
+{
+	char *tmp = strdup(path), *s;
+	int rc = 0;
+
+	if (!tmp)
+		return -1;
+	for (s = tmp + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(tmp, 0700) != 0 && errno != EEXIST)
+			rc = -1;
+		*s = '/';
+	}
+	if (rc == 0 && mkdir(tmp, 0700) != 0 && errno != EEXIST)
+		rc = -1;
+	free(tmp);
+	return rc;
+}
+
+static char *cache_dir_path(void)
+{
+	const char *env = getenv("JWTCRED_CACHE_DIR"), *run = getenv("XDG_RUNTIME_DIR");
+	const char *xdg = getenv("XDG_CACHE_HOME"), *home;
+
+	if (env && *env)
+		return strdup(env);
+	if (run && *run == '/')
+		return jc_concat(run, "/jwtcred");
+	if (xdg && *xdg == '/')
+		return jc_concat(xdg, "/jwtcred");
+	if (!(home = jc_home()))
+		return NULL;
+	return jc_concat(home, "/.cache/jwtcred");
+}
+
+int jc_cache_open(int *dirfd, char **path, jwtcred_error *err)
+{
+	struct stat st;
+	char *dir;
+	int fd, rc;
+
+	*dirfd = -1;
+	*path = NULL;
+	if (!(dir = cache_dir_path()))
+		return jc_fail(err, JWTCRED_E_CACHE, "no cache directory: set HOME or JWTCRED_CACHE_DIR");
+	if (dir[0] != '/') {
+		rc = jc_fail(err, JWTCRED_E_CACHE, "cache directory '%s' must be an absolute path", dir);
+		goto fail;
+	}
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT) {
+		if (make_dirs(dir) != 0) {
+			rc = jc_fail(err, JWTCRED_E_CACHE, "cannot create cache directory '%s': %s", dir,
+			             strerror(errno));
+			goto fail;
+		}
+		fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	}
+	if (fd < 0) {
+		rc = jc_fail(err, JWTCRED_E_CACHE, "cannot open cache directory '%s': %s%s", dir,
+		             strerror(errno), errno == ELOOP || errno == ENOTDIR ? " (a symlink or file is in the way)" : "");
+		goto fail;
+	}
+	if (fstat(fd, &st) != 0 || st.st_uid != geteuid()) {
+		rc = jc_fail(err, JWTCRED_E_CACHE,
+		             "cache directory '%s' belongs to another user: use a directory of your own (JWTCRED_CACHE_DIR)",
+		             dir);
+		close(fd);
+		goto fail;
+	}
+	if (st.st_mode & 077) {
+		rc = jc_fail(err, JWTCRED_E_CACHE,
+		             "cache directory '%s' is accessible by group or others (mode %04o): run chmod 700 '%s'",
+		             dir, (unsigned)(st.st_mode & 07777), dir);
+		close(fd);
+		goto fail;
+	}
+	*dirfd = fd;
+	*path = dir;
+	return JWTCRED_OK;
+fail:
+	free(dir);
+	return rc;
+}
+
+static int take_string(json_t *o, const char *key, bool required, char **out)
+{
+	json_t *v = json_object_get(o, key);
+
+	*out = NULL;
+	if (!v)
+		return required ? -1 : 0;
+	if (!json_is_string(v))
+		return -1;
+	return (*out = strdup(json_string_value(v))) ? 0 : -1;
+}
+
+int jc_cache_read(int dirfd, const char *name, const char *params, struct jc_entry *out)
+{
+	char *text = NULL;
+	size_t len;
+	struct stat st;
+	json_t *o = NULL, *v;
+	int fd, rc = JWTCRED_E_NOTFOUND;
+
+	memset(out, 0, sizeof(*out));
+	fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0) {
+		if (errno != ENOENT)
+			jc_trace("cache entry %s ignored: %s", name, strerror(errno));
+		return JWTCRED_E_NOTFOUND;
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid() ||
+	    (st.st_mode & 077) || st.st_size > MAX_ENTRY) {
+		jc_trace("cache entry %s ignored: not a private regular file of ours", name);
+		goto out;
+	}
+	if (jc_read_fd(fd, MAX_ENTRY, &text, &len) != 0)
+		goto out;
+	if (!(o = json_loadb(text, len, JSON_REJECT_DUPLICATES, NULL)) || !json_is_object(o)) {
+		jc_trace("cache entry %s ignored: damaged", name);
+		goto out;
+	}
+	v = json_object_get(o, "version");
+	if (!json_is_integer(v) || json_integer_value(v) != ENTRY_VERSION ||
+	    take_string(o, "profile", true, &out->profile) ||
+	    take_string(o, "subject", true, &out->subject) ||
+	    take_string(o, "params", true, &out->params) ||
+	    take_string(o, "token", true, &out->token) ||
+	    take_string(o, "instance_url", false, &out->instance_url) ||
+	    !json_is_integer(json_object_get(o, "issued")) ||
+	    !json_is_integer(json_object_get(o, "expires"))) {
+		jc_trace("cache entry %s ignored: damaged", name);
+		goto out;
+	}
+	out->issued = json_integer_value(json_object_get(o, "issued"));
+	out->expires = json_integer_value(json_object_get(o, "expires"));
+	if (!*out->token || strpbrk(out->token, " \t\r\n") || out->expires <= out->issued) {
+		jc_trace("cache entry %s ignored: damaged", name);
+		goto out;
+	}
+	if (params && strcmp(params, out->params) != 0) {
+		jc_trace("cache entry %s ignored: made for other profile settings", name);
+		goto out;
+	}
+	rc = JWTCRED_OK;
+out:
+	if (rc)
+		jc_entry_clear(out);
+	if (o && (v = json_object_get(o, "token")) && json_is_string(v))
+		jc_wipe((char *)json_string_value(v), json_string_length(v));
+	json_decref(o);
+	if (text) {
+		jc_wipe(text, len);
+		free(text);
+	}
+	close(fd);
+	return rc;
+}
+
+static int write_all(int fd, const char *s, size_t n)
+{
+	ssize_t w;
+
+	while (n) {
+		w = write(fd, s, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		s += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+int jc_cache_write(int dirfd, const char *dirpath, const char *name, const struct jc_entry *e,
+                   jwtcred_error *err)
+{
+	char tmp[4096], final[4096];
+	char *text = NULL;
+	json_t *o;
+	int fd = -1, rc;
+
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s/%s.tmp.XXXXXX", dirpath, name) >= sizeof(tmp) ||
+	    (size_t)snprintf(final, sizeof(final), "%s/%s", dirpath, name) >= sizeof(final))
+		return jc_fail(err, JWTCRED_E_CACHE, "cache directory path '%s' is too long", dirpath);
+	o = json_pack("{si s:s s:s s:s s:s s:I s:I}", "version", ENTRY_VERSION, "profile", e->profile,
+	              "subject", e->subject, "params", e->params, "token", e->token, "issued",
+	              (json_int_t)e->issued, "expires", (json_int_t)e->expires);
+	if (o && e->instance_url)
+		json_object_set_new(o, "instance_url", json_string(e->instance_url));
+	if (o)
+		text = json_dumps(o, JSON_COMPACT);
+	if (o && json_object_get(o, "token"))
+		jc_wipe((char *)json_string_value(json_object_get(o, "token")), strlen(e->token));
+	json_decref(o);
+	if (!text)
+		return jc_fail(err, JWTCRED_E_NOMEM, "out of memory writing the cache");
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0) {
+		rc = jc_fail(err, JWTCRED_E_CACHE, "cannot create a file in cache directory '%s': %s",
+		             dirpath, strerror(errno));
+		goto out;
+	}
+	/* mkostemp creates 0600; say it anyway in case of an odd libc */
+	if (fchmod(fd, 0600) != 0 || write_all(fd, text, strlen(text)) != 0 || fsync(fd) != 0) {
+		rc = jc_fail(err, JWTCRED_E_CACHE, "cannot write the cache entry in '%s': %s", dirpath,
+		             strerror(errno));
+		goto out;
+	}
+	if (close(fd) != 0) {
+		fd = -1;
+		rc = jc_fail(err, JWTCRED_E_CACHE, "cannot write the cache entry in '%s': %s", dirpath,
+		             strerror(errno));
+		goto out;
+	}
+	fd = -1;
+	if (rename(tmp, final) != 0) {
+		rc = jc_fail(err, JWTCRED_E_CACHE, "cannot replace cache entry '%s': %s", final,
+		             strerror(errno));
+		goto out;
+	}
+	tmp[0] = '\0'; /* nothing to clean up */
+	fsync(dirfd);
+	rc = JWTCRED_OK;
+out:
+	if (fd >= 0)
+		close(fd);
+	if (tmp[0] && rc)
+		unlink(tmp);
+	jc_free_secret(text);
+	return rc;
+}
+
+int jc_cache_remove(int dirfd, const char *name, jwtcred_error *err)
+{
+	if (unlinkat(dirfd, name, 0) != 0 && errno != ENOENT)
+		return jc_fail(err, JWTCRED_E_CACHE, "cannot remove cache entry '%s': %s", name,
+		               strerror(errno));
+	return JWTCRED_OK;
+}
+
+int jc_cache_lock(int dirfd, const char *name, long timeout_ms, int *lockfd, jwtcred_error *err)
+{
+	char lockname[JC_ENTRY_NAME + 8];
+	struct timespec ts = { 0, 0 };
+	long waited = 0, step = 5;
+	struct stat st;
+	int fd;
+
+	*lockfd = -1;
+	snprintf(lockname, sizeof(lockname), "%s.lock", name);
+	fd = openat(dirfd, lockname, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0600);
+	if (fd < 0)
+		return jc_fail(err, JWTCRED_E_CACHE, "cannot open lock file '%s': %s", lockname,
+		               strerror(errno));
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid()) {
+		close(fd);
+		return jc_fail(err, JWTCRED_E_CACHE, "lock file '%s' is not a regular file of ours: remove it",
+		               lockname);
+	}
+	while (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		if (errno != EWOULDBLOCK && errno != EINTR) {
+			close(fd);
+			return jc_fail(err, JWTCRED_E_CACHE, "cannot lock '%s': %s", lockname, strerror(errno));
+		}
+		if (waited >= timeout_ms) {
+			close(fd);
+			return jc_fail(err, JWTCRED_E_BUSY,
+			               "another jwtcred has been minting this profile's token for %lds: giving up (try again, or check the token endpoint)",
+			               waited / 1000);
+		}
+		ts.tv_nsec = step * 1000000L;
+		nanosleep(&ts, NULL);
+		waited += step;
+		if (step < 50)
+			step *= 2;
+	}
+	*lockfd = fd;
+	return JWTCRED_OK;
+}
+
+void jc_cache_unlock(int lockfd)
+{
+	if (lockfd >= 0)
+		close(lockfd); /* closing releases the flock */
+}

@@ -1,0 +1,62 @@
+/*
+ * cache.h: token files shared by every caller.
+ *
+ * One entry per profile, named by a fingerprint of the profile's non-secret
+ * parameters; 0600 files in a 0700 directory we own, opened with O_NOFOLLOW,
+ * replaced atomically.  A per-entry lock file makes minting single-flight.
+ */
+#ifndef JWTCRED_CACHE_H
+#define JWTCRED_CACHE_H
+
+#include "conf.h"
+
+#define JC_ENTRY_NAME 32
+
+struct jc_entry {
+	char *profile;
+	char *subject;
+	char *params;        /* the fingerprinted parameters, compared in full */
+	char *token;         /* secret */
+	char *instance_url;  /* or NULL */
+	long long issued;    /* seconds since the epoch */
+	long long expires;
+};
+
+void jc_entry_clear(struct jc_entry *e);
+
+/* Is e servable at now with margin seconds to spare? */
+bool jc_entry_fresh(const struct jc_entry *e, long long now, long margin);
+
+/* The canonical parameters and the entry name ("<16 hex>") for profile p. */
+int jc_cache_key(const struct jc_profile *p, char **params, char name[JC_ENTRY_NAME]);
+
+/*
+ * Open (creating with 0700) the cache directory: $JWTCRED_CACHE_DIR, else
+ * $XDG_RUNTIME_DIR/jwtcred, else $XDG_CACHE_HOME/jwtcred, else
+ * ~/.cache/jwtcred.  Refuses a directory another user owns or that group or
+ * others can use.  *path is the caller's.
+ */
+int jc_cache_open(int *dirfd, char **path, jwtcred_error *err);
+
+/*
+ * Read entry `name`.  JWTCRED_E_NOTFOUND when it is missing, or is not a
+ * regular 0600 file of ours, or is damaged, or its params differ from
+ * `params` (NULL: accept any, for status listings).
+ */
+int jc_cache_read(int dirfd, const char *name, const char *params, struct jc_entry *out);
+
+/* Atomically replace entry `name` (temp file, fsync, rename, fsync dir). */
+int jc_cache_write(int dirfd, const char *dirpath, const char *name, const struct jc_entry *e,
+                   jwtcred_error *err);
+
+/* Remove entry `name` (missing is fine). */
+int jc_cache_remove(int dirfd, const char *name, jwtcred_error *err);
+
+/*
+ * Take the entry's lock, waiting at most timeout_ms; *lockfd is released by
+ * jc_cache_unlock() or by the process dying (flock), so no stale locks.
+ */
+int jc_cache_lock(int dirfd, const char *name, long timeout_ms, int *lockfd, jwtcred_error *err);
+void jc_cache_unlock(int lockfd);
+
+#endif

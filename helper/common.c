@@ -1,0 +1,202 @@
+/*
+ * common.c: errors, clock, wiping, bounded reads, tracing.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common.h"
+
+static time_t fixed_now;
+static jc_trace_fn trace_sink;
+
+int jc_fail(jwtcred_error *err, int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err) {
+		va_start(ap, fmt);
+		vsnprintf(err->text, sizeof(err->text), fmt, ap);
+		va_end(ap);
+	}
+	return status;
+}
+
+void jc_clock_set(time_t fixed)
+{
+	fixed_now = fixed;
+}
+
+time_t jc_now(void)
+{
+	const char *env;
+	char *end;
+	long long v;
+
+	if (fixed_now)
+		return fixed_now;
+	env = getenv("JWTCRED_NOW");
+	if (env && *env) {
+		errno = 0;
+		v = strtoll(env, &end, 10);
+		if (errno == 0 && *end == '\0' && v > 0)
+			return (time_t)v;
+	}
+	return time(NULL);
+}
+
+void jc_wipe(void *p, size_t len)
+{
+	if (!p || !len)
+		return;
+#ifdef HAVE_EXPLICIT_BZERO
+	explicit_bzero(p, len);
+#else
+	volatile unsigned char *v = p;
+	while (len--)
+		*v++ = 0;
+#endif
+}
+
+void jc_free_secret(char *s)
+{
+	if (!s)
+		return;
+	jc_wipe(s, strlen(s));
+	free(s);
+}
+
+void jc_trace_set(jc_trace_fn fn)
+{
+	trace_sink = fn;
+}
+
+bool jc_tracing(void)
+{
+	return trace_sink != NULL;
+}
+
+void jc_trace(const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+
+	if (!trace_sink)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	trace_sink(buf);
+}
+
+int jc_read_fd(int fd, size_t max, char **out, size_t *len)
+{
+	size_t cap = 4096, n = 0;
+	char *buf, *nbuf;
+	ssize_t r;
+
+	*out = NULL;
+	if (len)
+		*len = 0;
+	if (!(buf = malloc(cap)))
+		return JWTCRED_E_NOMEM;
+	for (;;) {
+		if (n + 1 >= cap) {
+			if (cap > max + 1) {
+				jc_wipe(buf, n);
+				free(buf);
+				return JWTCRED_E_INPUT;
+			}
+			if (!(nbuf = malloc(cap * 2))) {
+				jc_wipe(buf, n);
+				free(buf);
+				return JWTCRED_E_NOMEM;
+			}
+			/* copy by hand so the old buffer can be wiped: realloc would not */
+			memcpy(nbuf, buf, n);
+			jc_wipe(buf, n);
+			free(buf);
+			buf = nbuf;
+			cap *= 2;
+		}
+		r = read(fd, buf + n, cap - n - 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			int e = errno;
+			jc_wipe(buf, n);
+			free(buf);
+			errno = e;
+			return JWTCRED_E_SYSTEM;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+		if (n > max) {
+			jc_wipe(buf, n);
+			free(buf);
+			return JWTCRED_E_INPUT;
+		}
+	}
+	buf[n] = '\0';
+	*out = buf;
+	if (len)
+		*len = n;
+	return JWTCRED_OK;
+}
+
+char *jc_strdup0(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+char *jc_concat(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	char *s = malloc(la + lb + 1);
+
+	if (!s)
+		return NULL;
+	memcpy(s, a, la);
+	memcpy(s + la, b, lb + 1);
+	return s;
+}
+
+bool jc_secret_equal(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), i;
+	unsigned char d = (unsigned char)(la != lb);
+
+	/* walk the longer one so timing depends on lengths only */
+	for (i = 0; i < (la > lb ? la : lb); i++)
+		d |= (unsigned char)((i < la ? a[i] : 0) ^ (i < lb ? b[i] : 0));
+	return d == 0;
+}
+
+const char *jc_redact(const char *secret, char buf[16])
+{
+	size_t n = secret ? strlen(secret) : 0;
+
+	if (n < 16)
+		snprintf(buf, 16, "[%zu chars]", n);
+	else
+		snprintf(buf, 16, "%.6s...", secret);
+	return buf;
+}
+
+const char *jc_home(void)
+{
+	const char *h = getenv("HOME");
+	struct passwd *pw;
+
+	if (h && *h)
+		return h;
+	pw = getpwuid(getuid());
+	return pw ? pw->pw_dir : NULL;
+}

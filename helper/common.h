@@ -1,0 +1,62 @@
+/*
+ * common.h: small helpers shared by every jwtcred module: errors, the clock,
+ * secret wiping, bounded reads and the optional trace hook.
+ */
+#ifndef JWTCRED_COMMON_H
+#define JWTCRED_COMMON_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "jwtcred.h"
+
+#define JC_PRINTF(f, a) __attribute__((format(printf, f, a)))
+
+/* Set err->text (when err is not NULL) and return status. */
+int jc_fail(jwtcred_error *err, int status, const char *fmt, ...) JC_PRINTF(3, 4);
+
+/*
+ * The clock.  Tests inject a fixed time with jc_clock_set(); the program
+ * also honours $JWTCRED_NOW (seconds since the epoch) for integration tests.
+ */
+time_t jc_now(void);
+void jc_clock_set(time_t fixed); /* 0 restores the real clock */
+
+/* Wipe then free; both accept NULL. */
+void jc_wipe(void *p, size_t len);
+void jc_free_secret(char *s);
+
+/*
+ * Trace hook for -v: the engine never prints; it calls jc_trace(), which does
+ * nothing unless the front end installed a sink.  Never pass a secret.
+ */
+typedef void (*jc_trace_fn)(const char *msg);
+void jc_trace_set(jc_trace_fn fn);
+void jc_trace(const char *fmt, ...) JC_PRINTF(1, 2);
+bool jc_tracing(void);
+
+/*
+ * Read all of fd into a NUL-terminated heap buffer of at most max bytes.
+ * Returns JWTCRED_OK, JWTCRED_E_INPUT when the data is longer than max, or
+ * JWTCRED_E_SYSTEM (errno set).  *out is NULL on failure.
+ */
+int jc_read_fd(int fd, size_t max, char **out, size_t *len);
+
+/* strdup that returns NULL for NULL. */
+char *jc_strdup0(const char *s);
+
+/* "a" + "b": a new string, or NULL when out of memory. */
+char *jc_concat(const char *a, const char *b);
+
+/* Constant-time equality for secrets of possibly different lengths. */
+bool jc_secret_equal(const char *a, const char *b);
+
+/* A token or other secret, as it may appear in -v output: "00D5g0…" */
+const char *jc_redact(const char *secret, char buf[16]);
+
+/* The home directory, or NULL. */
+const char *jc_home(void);
+
+#endif

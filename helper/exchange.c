@@ -1,0 +1,440 @@
+/*
+ * exchange.c: POST the assertion, read the answer.
+ *
+ * TLS is always verified; only https is spoken; redirects are not followed;
+ * the body is capped; connection failures, 429 and 5xx are retried at most
+ * twice with backoff, all inside the profile's total timeout.  4xx answers
+ * are final.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <curl/curl.h>
+#include <jansson.h>
+#include <openssl/crypto.h>
+
+#include "exchange.h"
+
+#define MAX_TRIES 3
+#define CONNECT_TIMEOUT_MS 10000L
+
+struct body {
+	char *data;
+	size_t len;
+	size_t cap;
+	bool overflow;
+};
+
+static size_t on_data(char *ptr, size_t size, size_t nmemb, void *userdata)
+{
+	struct body *b = userdata;
+	size_t n = size * nmemb;
+
+	if (b->len + n > JC_MAX_RESPONSE) {
+		b->overflow = true;
+		return 0; /* makes libcurl stop with CURLE_WRITE_ERROR */
+	}
+	memcpy(b->data + b->len, ptr, n);
+	b->len += n;
+	return n;
+}
+
+static size_t on_header(char *ptr, size_t size, size_t nmemb, void *userdata)
+{
+	long *retry_after = userdata;
+	size_t n = size * nmemb;
+	char buf[32];
+
+	if (n > 12 && n < 12 + sizeof(buf) && strncasecmp(ptr, "retry-after:", 12) == 0) {
+		memcpy(buf, ptr + 12, n - 12);
+		buf[n - 12] = '\0';
+		*retry_after = strtol(buf, NULL, 10);
+	}
+	return n;
+}
+
+void jc_grant_clear(struct jc_grant *g)
+{
+	jc_free_secret(g->access_token);
+	free(g->instance_url);
+	free(g->id);
+	free(g->scope);
+	memset(g, 0, sizeof(*g));
+	g->expires_in = -1;
+}
+
+static bool token_valid(const char *t)
+{
+	size_t n = 0;
+
+	for (; *t; t++, n++)
+		if (*t <= ' ' || *t > '~')
+			return false;
+	return n > 0 && n <= JC_MAX_TOKEN;
+}
+
+/* The hint for a server error we recognise, or NULL. */
+static const char *hint_for(const char *error, const char *desc, const char *audience,
+                            char *buf, size_t buflen)
+{
+	char when[64];
+	time_t now = time(NULL);
+	struct tm tm;
+
+	if (desc && strcasestr(desc, "hasn't approved"))
+		return "the user has not approved the connected app: in Setup, set the app's "
+		       "Permitted Users to 'Admin approved users are pre-authorized' and add the "
+		       "user's profile or permission set, or approve the app once as that user";
+	if (desc && strcasestr(desc, "audience is invalid")) {
+		snprintf(buf, buflen,
+		         "the assertion was sent with aud '%s': set 'audience' to https://login.salesforce.com "
+		         "(production), https://test.salesforce.com (sandbox) or the Experience Cloud site URL",
+		         audience ? audience : "?");
+		return buf;
+	}
+	if (desc && strcasestr(desc, "expired authorization code")) {
+		gmtime_r(&now, &tm);
+		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		snprintf(buf, buflen,
+		         "the assertion looked expired to the server: check this machine's clock (local UTC time is %s)",
+		         when);
+		return buf;
+	}
+	if (desc && strcasestr(desc, "invalid assertion"))
+		return "the signature did not verify: the certificate uploaded to the connected app does "
+		       "not match 'private_key' (compare with jwtcred check)";
+	if (error && strcmp(error, "invalid_client_id") == 0)
+		return "the consumer key is unknown: set 'client_id' to the connected app's Consumer Key";
+	if (desc && strcasestr(desc, "ip restricted"))
+		return "the login was refused by IP restrictions or login hours: relax the connected app's "
+		       "IP Relaxation policy or the profile's login IP ranges and hours";
+	return NULL;
+}
+
+/* Keep a server-provided text printable and short for our one-line message. */
+static void printable(const char *in, char *out, size_t outlen)
+{
+	size_t i = 0;
+
+	for (; in && *in && i + 1 < outlen; in++)
+		out[i++] = (*in >= ' ' && *in <= '~') ? *in : '?';
+	out[i] = '\0';
+}
+
+static int server_error(long status, json_t *root, const char *audience, jwtcred_error *err)
+{
+	const char *error = json_string_value(json_object_get(root, "error"));
+	const char *desc = json_string_value(json_object_get(root, "error_description"));
+	char e[96], d[256], hbuf[320];
+	const char *hint;
+
+	if (!error && json_is_array(root)) { /* Salesforce REST style [{"errorCode","message"}] */
+		json_t *first = json_array_get(root, 0);
+		error = json_string_value(json_object_get(first, "errorCode"));
+		desc = json_string_value(json_object_get(first, "message"));
+	}
+	printable(error ? error : "unknown_error", e, sizeof(e));
+	printable(desc, d, sizeof(d));
+	hint = hint_for(error, desc, audience, hbuf, sizeof(hbuf));
+	return jc_fail(err, JWTCRED_E_DENIED, "the token endpoint refused the assertion (HTTP %ld): %s%s%s%s%s",
+	               status, e, desc ? ": " : "", d, hint ? "; " : "", hint ? hint : "");
+}
+
+static int dup_string(json_t *root, const char *key, char **out)
+{
+	const char *v = json_string_value(json_object_get(root, key));
+
+	*out = NULL;
+	if (!v)
+		return JWTCRED_OK;
+	return (*out = strdup(v)) ? JWTCRED_OK : JWTCRED_E_NOMEM;
+}
+
+int jc_parse_token_response(long status, const char *body, size_t len, const char *audience,
+                            struct jc_grant *out, jwtcred_error *err)
+{
+	json_t *root = NULL, *v;
+	const char *type, *tok;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	out->expires_in = -1;
+	if (len > JC_MAX_RESPONSE)
+		return jc_fail(err, JWTCRED_E_RESPONSE, "the token endpoint's answer is larger than %d bytes",
+		               JC_MAX_RESPONSE);
+	root = json_loadb(body, len, JSON_REJECT_DUPLICATES, NULL);
+	if (!root || (!json_is_object(root) && !json_is_array(root))) {
+		rc = jc_fail(err, status >= 200 && status < 300 ? JWTCRED_E_RESPONSE : JWTCRED_E_DENIED,
+		             "the token endpoint answered HTTP %ld with a body that is not JSON%s", status,
+		             status >= 500 ? " (a server error page?)" : "; is token_url right?");
+		goto out;
+	}
+	if (status < 200 || status > 299) {
+		rc = server_error(status, root, audience, err);
+		goto out;
+	}
+	tok = json_string_value(json_object_get(root, "access_token"));
+	if (!tok || !token_valid(tok)) {
+		rc = jc_fail(err, JWTCRED_E_RESPONSE,
+		             "the token endpoint's answer has no usable access_token (missing, empty, too long or not visible ASCII)");
+		goto out;
+	}
+	type = json_string_value(json_object_get(root, "token_type"));
+	if (json_object_get(root, "token_type") && (!type || strcasecmp(type, "bearer") != 0)) {
+		char t[32];
+		printable(type ? type : "(not a string)", t, sizeof(t));
+		rc = jc_fail(err, JWTCRED_E_RESPONSE, "the token endpoint issued a '%s' token, not a Bearer token", t);
+		goto out;
+	}
+	v = json_object_get(root, "expires_in");
+	if (v) {
+		/* RFC 6749 says a number; some servers send a string */
+		if (json_is_integer(v))
+			out->expires_in = json_integer_value(v);
+		else if (json_is_string(v))
+			out->expires_in = strtoll(json_string_value(v), NULL, 10);
+		if (out->expires_in <= 0 || out->expires_in > 366LL * 86400) {
+			rc = jc_fail(err, JWTCRED_E_RESPONSE, "the token endpoint's expires_in is not a sensible number of seconds");
+			goto out;
+		}
+	}
+	rc = JWTCRED_E_NOMEM;
+	if (!(out->access_token = strdup(tok)) || dup_string(root, "instance_url", &out->instance_url) ||
+	    dup_string(root, "id", &out->id) || dup_string(root, "scope", &out->scope))
+		goto out;
+	rc = JWTCRED_OK;
+out:
+	if (rc)
+		jc_grant_clear(out);
+	if (rc == JWTCRED_E_NOMEM)
+		jc_fail(err, rc, "out of memory reading the token endpoint's answer");
+	/* the parsed tree held the token too */
+	if (root && json_is_object(root) && (v = json_object_get(root, "access_token")) &&
+	    json_is_string(v))
+		OPENSSL_cleanse((char *)json_string_value(v), json_string_length(v));
+	json_decref(root);
+	return rc;
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static bool transient(CURLcode cc)
+{
+	return cc == CURLE_COULDNT_CONNECT || cc == CURLE_COULDNT_RESOLVE_HOST ||
+	       cc == CURLE_RECV_ERROR || cc == CURLE_SEND_ERROR || cc == CURLE_GOT_NOTHING ||
+	       cc == CURLE_PARTIAL_FILE;
+}
+
+static int network_error(const struct jc_profile *p, CURLcode cc, const char *detail,
+                         jwtcred_error *err)
+{
+	const char *d = *detail ? detail : curl_easy_strerror(cc);
+
+	switch (cc) {
+	case CURLE_OPERATION_TIMEDOUT:
+		return jc_fail(err, JWTCRED_E_NETWORK,
+		               "no answer from '%s' within %lds (timeout): is the endpoint reachable?",
+		               p->token_url, p->timeout);
+	case CURLE_PEER_FAILED_VERIFICATION:
+	case CURLE_SSL_CACERT_BADFILE:
+	case CURLE_SSL_CONNECT_ERROR:
+		return jc_fail(err, JWTCRED_E_NETWORK,
+		               "TLS with '%s' failed: %s (set ca_file if the server uses a private CA)",
+		               p->token_url, d);
+	case CURLE_UNSUPPORTED_PROTOCOL:
+		return jc_fail(err, JWTCRED_E_NETWORK, "'%s': only https is allowed", p->token_url);
+	default:
+		return jc_fail(err, JWTCRED_E_NETWORK, "cannot reach '%s': %s", p->token_url, d);
+	}
+}
+
+/*
+ * One POST with retries.  `fields` is the form body (secret).  On HTTP
+ * answers *status and *body are set; the caller wipes and frees body->data.
+ */
+static int post(const struct jc_profile *p, const char *url, const char *fields, long *status,
+                struct body *body, jwtcred_error *err)
+{
+	char detail[CURL_ERROR_SIZE];
+	struct curl_slist *headers = NULL;
+	long long deadline = now_ms() + p->timeout * 1000L, left;
+	long retry_after;
+	CURLcode cc = CURLE_OK;
+	CURL *c = NULL;
+	int attempt, rc;
+	long long t0;
+
+	*status = 0;
+	memset(body, 0, sizeof(*body));
+	if (!(body->data = malloc(JC_MAX_RESPONSE)) || !(c = curl_easy_init()) ||
+	    !(headers = curl_slist_append(NULL, "Accept: application/json"))) {
+		rc = jc_fail(err, JWTCRED_E_NOMEM, "out of memory preparing the request");
+		goto out;
+	}
+	for (attempt = 1; attempt <= MAX_TRIES; attempt++) {
+		left = deadline - now_ms();
+		if (left <= 0) {
+			cc = CURLE_OPERATION_TIMEDOUT;
+			break;
+		}
+		curl_easy_reset(c);
+		detail[0] = '\0';
+		body->len = 0;
+		body->overflow = false;
+		retry_after = -1;
+		curl_easy_setopt(c, CURLOPT_URL, url);
+#if LIBCURL_VERSION_NUM >= 0x075500
+		curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "https");
+		curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "https");
+#else
+		curl_easy_setopt(c, CURLOPT_PROTOCOLS, (long)CURLPROTO_HTTPS);
+		curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS, (long)CURLPROTO_HTTPS);
+#endif
+		curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+		curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
+		curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+		if (p->ca_file)
+			curl_easy_setopt(c, CURLOPT_CAINFO, p->ca_file);
+		curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+		curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)left);
+		curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS,
+		                 left < CONNECT_TIMEOUT_MS ? (long)left : CONNECT_TIMEOUT_MS);
+		curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
+		curl_easy_setopt(c, CURLOPT_POSTFIELDS, fields);
+		curl_easy_setopt(c, CURLOPT_USERAGENT, "jwtcred/" PACKAGE_VERSION);
+		curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+		curl_easy_setopt(c, CURLOPT_WRITEDATA, body);
+		curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+		curl_easy_setopt(c, CURLOPT_HEADERDATA, &retry_after);
+		curl_easy_setopt(c, CURLOPT_ERRORBUFFER, detail);
+		t0 = now_ms();
+		cc = curl_easy_perform(c);
+		*status = 0;
+		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, status);
+		jc_trace("POST %s: attempt %d, %s, HTTP %ld, %lld ms", url, attempt,
+		         cc == CURLE_OK ? "ok" : curl_easy_strerror(cc), *status, now_ms() - t0);
+		if (body->overflow) {
+			rc = jc_fail(err, JWTCRED_E_RESPONSE,
+			             "the answer from '%s' is larger than %d bytes: is token_url right?", url,
+			             JC_MAX_RESPONSE);
+			goto out;
+		}
+		if (cc == CURLE_OK && *status != 429 && *status < 500)
+			break;
+		if (cc != CURLE_OK && !transient(cc))
+			break;
+		if (attempt == MAX_TRIES)
+			break;
+		{
+			/* backoff: 250 ms, then 1 s, or the server's Retry-After */
+			long long wait = attempt == 1 ? 250 : 1000;
+			struct timespec ts;
+			if (retry_after >= 0 && retry_after <= 30)
+				wait = retry_after * 1000LL;
+			if (now_ms() + wait >= deadline)
+				break;
+			ts.tv_sec = wait / 1000;
+			ts.tv_nsec = (wait % 1000) * 1000000L;
+			nanosleep(&ts, NULL);
+		}
+	}
+	if (cc != CURLE_OK) {
+		rc = network_error(p, cc, detail, err);
+		goto out;
+	}
+	rc = JWTCRED_OK;
+out:
+	curl_slist_free_all(headers);
+	curl_easy_cleanup(c);
+	if (rc) {
+		OPENSSL_cleanse(body->data ? body->data : (char *)"", body->data ? body->len : 0);
+		free(body->data);
+		body->data = NULL;
+	}
+	return rc;
+}
+
+/* "name=<escaped value>&..." */
+static char *form_append(CURL *c, char *form, const char *name, const char *value)
+{
+	char *esc = curl_easy_escape(c, value, 0), *next = NULL;
+	size_t n;
+
+	if (esc) {
+		n = (form ? strlen(form) + 1 : 0) + strlen(name) + 1 + strlen(esc) + 1;
+		if ((next = malloc(n)))
+			snprintf(next, n, "%s%s%s=%s", form ? form : "", form ? "&" : "", name, esc);
+		OPENSSL_cleanse(esc, strlen(esc));
+		curl_free(esc);
+	}
+	jc_free_secret(form);
+	return next;
+}
+
+int jc_exchange(const struct jc_profile *p, const char *assertion, struct jc_grant *out,
+                jwtcred_error *err)
+{
+	struct body body = { 0 };
+	char *form = NULL;
+	long status;
+	CURL *c;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	out->expires_in = -1;
+	if (!(c = curl_easy_init()))
+		return jc_fail(err, JWTCRED_E_NOMEM, "cannot initialise libcurl");
+	form = form_append(c, NULL, "grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer");
+	if (form)
+		form = form_append(c, form, "assertion", assertion);
+	curl_easy_cleanup(c);
+	if (!form)
+		return jc_fail(err, JWTCRED_E_NOMEM, "out of memory building the request");
+	rc = post(p, p->token_url, form, &status, &body, err);
+	jc_free_secret(form);
+	if (rc)
+		return rc;
+	rc = jc_parse_token_response(status, body.data, body.len, p->audience, out, err);
+	OPENSSL_cleanse(body.data, body.len);
+	free(body.data);
+	return rc;
+}
+
+int jc_revoke(const struct jc_profile *p, const char *token, jwtcred_error *err)
+{
+	struct body body = { 0 };
+	char *form;
+	long status;
+	CURL *c;
+	int rc;
+
+	if (!(c = curl_easy_init()))
+		return jc_fail(err, JWTCRED_E_NOMEM, "cannot initialise libcurl");
+	form = form_append(c, NULL, "token", token);
+	curl_easy_cleanup(c);
+	if (!form)
+		return jc_fail(err, JWTCRED_E_NOMEM, "out of memory building the request");
+	rc = post(p, p->revoke_url, form, &status, &body, err);
+	jc_free_secret(form);
+	if (rc)
+		return rc;
+	OPENSSL_cleanse(body.data, body.len);
+	free(body.data);
+	if (status == 200)
+		return JWTCRED_OK;
+	/* an unknown or already revoked token is as good as revoked */
+	if (status == 400)
+		return JWTCRED_OK;
+	return jc_fail(err, JWTCRED_E_DENIED, "revoking at '%s' failed with HTTP %ld", p->revoke_url,
+	               status);
+}

@@ -1,0 +1,41 @@
+/*
+ * front.h: the command-line front ends.  Each returns the process exit
+ * status; main() exits with it.  Fronts print; the engine never does.
+ */
+#ifndef JWTCRED_FRONT_H
+#define JWTCRED_FRONT_H
+
+#include <stdbool.h>
+
+#include "conf.h"
+
+struct jc_cli {
+	const char *config_path;  /* --config, or NULL */
+	const char *profile;      /* --profile, or NULL */
+	int verbose;
+	bool refresh;             /* token --refresh */
+	bool no_cache;            /* token --no-cache */
+	bool decode;              /* assertion --decode */
+	bool online;              /* check --online */
+	bool revoke;              /* purge --revoke */
+};
+
+/* Exit statuses. */
+#define JC_EXIT_OK 0
+#define JC_EXIT_FAIL 1
+#define JC_EXIT_USAGE 2
+
+/* Print "jwtcred: <text>" on stderr. */
+void jc_say(const char *fmt, ...) JC_PRINTF(1, 2);
+
+/* Load the configuration named by the command line; prints on failure. */
+int jc_cli_config(const struct jc_cli *cli, struct jwtcred_config **cfg);
+
+int jc_front_git(const struct jc_cli *cli, const char *action);
+int jc_front_token(const struct jc_cli *cli);
+int jc_front_assertion(const struct jc_cli *cli);
+int jc_front_check(const struct jc_cli *cli);
+int jc_front_status(const struct jc_cli *cli);
+int jc_front_purge(const struct jc_cli *cli);
+
+#endif

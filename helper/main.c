@@ -1,0 +1,216 @@
+/*
+ * main.c: argument parsing and dispatch; the only place that exits.
+ *
+ * Invoked as git-credential-jwtcred, the program is git's credential helper
+ * (get, store, erase; anything else is ignored).  As jwtcred it takes the
+ * commands listed in usage().
+ */
+#include "config.h"
+
+#include <getopt.h>
+#include <libgen.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#ifdef HAVE_SYS_PRCTL_H
+#include <sys/prctl.h>
+#endif
+
+#include "front.h"
+
+enum command_flag {
+	F_REFRESH = 1 << 0, F_NO_CACHE = 1 << 1, F_DECODE = 1 << 2, F_ONLINE = 1 << 3,
+	F_REVOKE = 1 << 4,
+};
+
+struct command {
+	const char *name;
+	int (*run)(const struct jc_cli *);
+	unsigned flags; /* the command-specific options it accepts */
+};
+
+static int run_git(const struct jc_cli *cli);
+
+static const char *git_action;
+
+static const struct command commands[] = {
+	{ "token", jc_front_token, F_REFRESH | F_NO_CACHE },
+	{ "assertion", jc_front_assertion, F_DECODE },
+	{ "check", jc_front_check, F_ONLINE },
+	{ "status", jc_front_status, 0 },
+	{ "purge", jc_front_purge, F_REVOKE },
+	{ "get", run_git, 0 },
+	{ "store", run_git, 0 },
+	{ "erase", run_git, 0 },
+};
+
+static int run_git(const struct jc_cli *cli)
+{
+	return jc_front_git(cli, git_action);
+}
+
+void jc_say(const char *fmt, ...)
+{
+	char buf[2048];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "jwtcred: %s\n", buf);
+}
+
+static void trace_to_stderr(const char *msg)
+{
+	fprintf(stderr, "jwtcred: %s\n", msg);
+}
+
+int jc_cli_config(const struct jc_cli *cli, struct jwtcred_config **cfg)
+{
+	jwtcred_error err;
+	char *def = NULL;
+	const char *path = cli->config_path;
+	int rc;
+
+	*cfg = NULL;
+	if (!path && !(path = def = jc_conf_default_path())) {
+		jc_say("no configuration: set HOME, JWTCRED_CONFIG or pass --config FILE");
+		return JC_EXIT_FAIL;
+	}
+	jc_trace("configuration '%s'", path);
+	rc = jc_conf_load(path, cfg, &err);
+	if (rc)
+		jc_say("%s", err.text);
+	free(def);
+	return rc ? JC_EXIT_FAIL : JC_EXIT_OK;
+}
+
+static void usage(FILE *out)
+{
+	fputs("usage: jwtcred [options] COMMAND [command options]\n"
+	      "\n"
+	      "Mint OAuth 2.0 access tokens with the JWT bearer grant (RFC 7523) and hand\n"
+	      "them to git and scripts, cached and minted once per profile.\n"
+	      "\n"
+	      "Commands:\n"
+	      "  token [--refresh] [--no-cache]  print an access token (from the cache when fresh)\n"
+	      "  assertion [--decode]            print the signed assertion, or its header and claims\n"
+	      "  check [--online]                check the configuration and keys; --online mints once\n"
+	      "  status                          list cached tokens (never the tokens themselves)\n"
+	      "  purge [--revoke]                remove cached tokens; --revoke also revokes them\n"
+	      "  get | store | erase             git credential helper (also as git-credential-jwtcred)\n"
+	      "\n"
+	      "Options:\n"
+	      "  -c, --config FILE   configuration file (default: $JWTCRED_CONFIG, else\n"
+	      "                      $XDG_CONFIG_HOME/jwtcred/config, else ~/.config/jwtcred/config)\n"
+	      "  -p, --profile NAME  the profile to use (token, assertion, check, purge, git)\n"
+	      "  -v, --verbose       diagnostics on stderr (never a secret)\n"
+	      "  -h, --help          this help\n"
+	      "  -V, --version       the version\n"
+	      "\n"
+	      "Environment: JWTCRED_CONFIG, JWTCRED_CACHE_DIR, XDG_RUNTIME_DIR, XDG_CACHE_HOME.\n"
+	      "See jwtcred(1) and jwtcred.conf(5).\n",
+	      out);
+}
+
+static void harden(void)
+{
+	struct rlimit no_core = { 0, 0 };
+
+	umask(077);
+	setrlimit(RLIMIT_CORE, &no_core);
+#if defined(HAVE_PRCTL) && defined(PR_SET_DUMPABLE)
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+#endif
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "profile", required_argument, NULL, 'p' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "refresh", no_argument, NULL, 'R' },
+		{ "no-cache", no_argument, NULL, 'N' },
+		{ "decode", no_argument, NULL, 'D' },
+		{ "online", no_argument, NULL, 'O' },
+		{ "revoke", no_argument, NULL, 'X' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct jc_cli cli = { 0 };
+	const struct command *cmd = NULL;
+	const char *prog = argv[0] ? strrchr(argv[0], '/') : NULL;
+	bool as_git;
+	unsigned given = 0;
+	size_t i;
+	int c;
+
+	harden();
+	prog = prog ? prog + 1 : (argv[0] ? argv[0] : "jwtcred");
+	as_git = strcmp(prog, "git-credential-jwtcred") == 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+c:p:vhV", longopts, NULL)) != -1 ||
+	       (optind < argc && !cmd)) {
+		if (c == -1) {
+			/* the command word; options may follow it */
+			const char *word = argv[optind++];
+			for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+				if (strcmp(commands[i].name, word) == 0 &&
+				    (!as_git || commands[i].run == run_git))
+					cmd = &commands[i];
+			if (!cmd) {
+				if (as_git)
+					return JC_EXIT_OK; /* git may add actions; ignore them */
+				jc_say("unknown command '%s' (see jwtcred --help)", word);
+				return JC_EXIT_USAGE;
+			}
+			git_action = word;
+			continue;
+		}
+		switch (c) {
+		case 'c': cli.config_path = optarg; break;
+		case 'p': cli.profile = optarg; break;
+		case 'v': cli.verbose++; break;
+		case 'h': usage(stdout); return JC_EXIT_OK;
+		case 'V': printf("jwtcred %s\n", PACKAGE_VERSION); return JC_EXIT_OK;
+		case 'R': cli.refresh = true; given |= F_REFRESH; break;
+		case 'N': cli.no_cache = true; given |= F_NO_CACHE; break;
+		case 'D': cli.decode = true; given |= F_DECODE; break;
+		case 'O': cli.online = true; given |= F_ONLINE; break;
+		case 'X': cli.revoke = true; given |= F_REVOKE; break;
+		case '?':
+		default:
+			if (optopt)
+				jc_say("option '-%c' %s (see jwtcred --help)", optopt,
+				       strchr("cp", optopt) ? "needs a value" : "is unknown");
+			else
+				jc_say("option '%s' is unknown or needs a value (see jwtcred --help)",
+				       argv[optind - 1]);
+			return JC_EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		jc_say("unexpected argument '%s' (see jwtcred --help)", argv[optind]);
+		return JC_EXIT_USAGE;
+	}
+	if (!cmd) {
+		usage(stderr);
+		return JC_EXIT_USAGE;
+	}
+	if (given & ~cmd->flags) {
+		jc_say("an option given does not apply to '%s' (see jwtcred --help)", cmd->name);
+		return JC_EXIT_USAGE;
+	}
+	if (cli.profile && !*cli.profile) {
+		jc_say("--profile needs a name");
+		return JC_EXIT_USAGE;
+	}
+	if (cli.verbose)
+		jc_trace_set(trace_to_stderr);
+	return cmd->run(&cli);
+}

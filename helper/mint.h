@@ -1,0 +1,13 @@
+/*
+ * mint.h: sign an assertion and exchange it for a token.  This is the only
+ * path that needs OpenSSL and libcurl.
+ */
+#ifndef JWTCRED_MINT_H
+#define JWTCRED_MINT_H
+
+#include "exchange.h"
+
+/* Mint a fresh token for p; *out is the caller's (jc_grant_clear). */
+int jc_mint(const struct jc_profile *p, struct jc_grant *out, jwtcred_error *err);
+
+#endif

@@ -1,0 +1,153 @@
+/*
+ * token.c: cache first; on a miss, lock -> check again -> mint -> write.
+ *
+ * The second check under the lock is what makes N concurrent callers cost
+ * one mint: the first one mints, the others find its entry when the lock
+ * comes free.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "mint.h"
+#include "token.h"
+
+#define LOCK_SLACK_MS 5000L
+
+static int entry_from_grant(const struct jc_profile *p, char *params, struct jc_grant *g,
+                            long long now, struct jc_entry *e)
+{
+	memset(e, 0, sizeof(*e));
+	e->params = params;
+	e->token = g->access_token;
+	g->access_token = NULL; /* transferred */
+	e->instance_url = g->instance_url;
+	g->instance_url = NULL; /* transferred */
+	e->issued = now;
+	e->expires = now + (g->expires_in > 0 ? g->expires_in : p->token_lifetime);
+	if (!(e->profile = strdup(p->name)) || !(e->subject = strdup(p->username)))
+		return JWTCRED_E_NOMEM;
+	return JWTCRED_OK;
+}
+
+static int mint_uncached(const struct jc_profile *p, struct jc_entry *out, jwtcred_error *err)
+{
+	struct jc_grant g;
+	char *params = NULL, name[JC_ENTRY_NAME];
+	int rc;
+
+	if ((rc = jc_mint(p, &g, err)))
+		return rc;
+	if ((rc = jc_cache_key(p, &params, name)) == 0)
+		rc = entry_from_grant(p, params, &g, jc_now(), out);
+	jc_grant_clear(&g);
+	if (rc) {
+		jc_entry_clear(out);
+		return jc_fail(err, rc, "out of memory");
+	}
+	return JWTCRED_OK;
+}
+
+int jc_token_fetch(const struct jc_profile *p, unsigned flags, struct jc_entry *out,
+                   jwtcred_error *err)
+{
+	char *params = NULL, *dirpath = NULL, name[JC_ENTRY_NAME];
+	struct jc_entry seen = { 0 }, fresh = { 0 };
+	struct jc_grant g = { 0 };
+	int dirfd = -1, lockfd = -1, rc;
+	long long now = jc_now();
+
+	memset(out, 0, sizeof(*out));
+	if ((flags & JWTCRED_NO_CACHE) || !p->cache)
+		return mint_uncached(p, out, err);
+	if ((rc = jc_cache_key(p, &params, name))) {
+		rc = jc_fail(err, rc, "out of memory");
+		goto out;
+	}
+	if ((rc = jc_cache_open(&dirfd, &dirpath, err)))
+		goto out;
+	/* fast path: no lock, no mint */
+	if (jc_cache_read(dirfd, name, params, &seen) == 0 && !(flags & JWTCRED_REFRESH) &&
+	    jc_entry_fresh(&seen, now, p->refresh_margin)) {
+		jc_trace("profile '%s': cached token, %llds left", p->name, seen.expires - now);
+		*out = seen;
+		memset(&seen, 0, sizeof(seen)); /* transferred */
+		goto out;
+	}
+	if ((rc = jc_cache_lock(dirfd, name, p->timeout * 1000L + LOCK_SLACK_MS, &lockfd, err)))
+		goto out;
+	now = jc_now();
+	/* check again: someone may have minted while we waited */
+	if (jc_cache_read(dirfd, name, params, &fresh) == 0 && jc_entry_fresh(&fresh, now, p->refresh_margin) &&
+	    (!(flags & JWTCRED_REFRESH) || !seen.token || !jc_secret_equal(seen.token, fresh.token))) {
+		jc_trace("profile '%s': token minted by another process", p->name);
+		*out = fresh;
+		memset(&fresh, 0, sizeof(fresh)); /* transferred */
+		goto out;
+	}
+	if ((rc = jc_mint(p, &g, err)))
+		goto out;
+	if ((rc = entry_from_grant(p, params, &g, jc_now(), out))) {
+		params = NULL; /* transferred even on failure */
+		jc_entry_clear(out);
+		rc = jc_fail(err, rc, "out of memory");
+		goto out;
+	}
+	params = NULL; /* transferred */
+	/* a token we cannot cache is still a token: warn through trace, serve it */
+	if (jc_cache_write(dirfd, dirpath, name, out, err) != 0)
+		jc_trace("cache write failed: %s", err ? err->text : "");
+out:
+	jc_cache_unlock(lockfd);
+	if (dirfd >= 0)
+		close(dirfd);
+	jc_grant_clear(&g);
+	jc_entry_clear(&seen);
+	jc_entry_clear(&fresh);
+	free(params);
+	free(dirpath);
+	return rc;
+}
+
+int jc_token_drop(const struct jc_profile *p, const char *token, bool *dropped,
+                  jwtcred_error *err)
+{
+	char *params = NULL, *dirpath = NULL, name[JC_ENTRY_NAME];
+	struct jc_entry e = { 0 };
+	int dirfd = -1, lockfd = -1, rc;
+
+	*dropped = false;
+	if (!p->cache)
+		return JWTCRED_OK;
+	if ((rc = jc_cache_key(p, &params, name))) {
+		rc = jc_fail(err, rc, "out of memory");
+		goto out;
+	}
+	if ((rc = jc_cache_open(&dirfd, &dirpath, err)) ||
+	    (rc = jc_cache_lock(dirfd, name, p->timeout * 1000L + LOCK_SLACK_MS, &lockfd, err)))
+		goto out;
+	if (jc_cache_read(dirfd, name, NULL, &e) == 0 && jc_secret_equal(e.token, token)) {
+		if ((rc = jc_cache_remove(dirfd, name, err)) == 0)
+			*dropped = true;
+		jc_trace("profile '%s': rejected token dropped from the cache", p->name);
+	}
+out:
+	jc_cache_unlock(lockfd);
+	if (dirfd >= 0)
+		close(dirfd);
+	jc_entry_clear(&e);
+	free(params);
+	free(dirpath);
+	return rc;
+}
+
+int jc_token_entry_name(const struct jc_profile *p, char name[JC_ENTRY_NAME])
+{
+	char *params = NULL;
+	int rc = jc_cache_key(p, &params, name);
+
+	free(params);
+	return rc;
+}

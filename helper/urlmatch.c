@@ -1,0 +1,313 @@
+/*
+ * urlmatch.c: allow-list URLs and the requests matched against them.
+ *
+ * Everything here errs towards "no match": a host with odd characters, a
+ * path with dot segments or encoded separators, a trailing dot, all fall
+ * through, so a token is never handed to a place nobody listed.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "urlmatch.h"
+
+#define HOST_MAX 253
+#define PATH_MAX_LEN 4096
+
+int jc_default_port(const char *scheme)
+{
+	if (strcmp(scheme, "https") == 0)
+		return 443;
+	if (strcmp(scheme, "http") == 0)
+		return 80;
+	return -1;
+}
+
+/* Host names: letters, digits, '-', '.', no empty label, no trailing dot;
+ * or an IPv6 literal in brackets. */
+static bool host_valid(const char *h, bool allow_wildcard)
+{
+	size_t n = strlen(h), label = 0, i;
+
+	if (n == 0 || n > HOST_MAX)
+		return false;
+	if (h[0] == '[') {
+		if (h[n - 1] != ']' || n < 4)
+			return false;
+		for (i = 1; i < n - 1; i++)
+			if (!isxdigit((unsigned char)h[i]) && h[i] != ':' && h[i] != '.')
+				return false;
+		return true;
+	}
+	if (allow_wildcard && h[0] == '*' && h[1] == '.')
+		h += 2;
+	if (*h == '\0')
+		return false;
+	for (; *h; h++) {
+		if (*h == '.') {
+			if (label == 0)
+				return false;
+			label = 0;
+		} else if (isalnum((unsigned char)*h) || *h == '-' || *h == '_') {
+			label++;
+		} else {
+			return false;
+		}
+	}
+	return label > 0; /* rejects a trailing dot */
+}
+
+static int parse_port(const char *s, size_t len)
+{
+	long v = 0;
+	size_t i;
+
+	if (len == 0 || len > 5)
+		return -1;
+	for (i = 0; i < len; i++) {
+		if (!isdigit((unsigned char)s[i]))
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v >= 1 && v <= 65535 ? (int)v : -1;
+}
+
+static char *lower_dup(const char *s, size_t len)
+{
+	char *d = malloc(len + 1);
+	size_t i;
+
+	if (!d)
+		return NULL;
+	for (i = 0; i < len; i++)
+		d[i] = (char)tolower((unsigned char)s[i]);
+	d[len] = '\0';
+	return d;
+}
+
+/* Split "host[:port]" (host may be "[v6]"); port -1 when absent. */
+static int split_hostport(const char *s, size_t len, char **host, int *port)
+{
+	const char *colon = NULL;
+	size_t hlen = len;
+
+	*host = NULL;
+	*port = -1;
+	if (len && s[0] == '[') {
+		const char *close = memchr(s, ']', len);
+		if (!close)
+			return JWTCRED_E_INPUT;
+		if ((size_t)(close - s) + 1 < len) {
+			if (close[1] != ':')
+				return JWTCRED_E_INPUT;
+			colon = close + 1;
+		}
+	} else {
+		colon = memchr(s, ':', len);
+	}
+	if (colon) {
+		hlen = (size_t)(colon - s);
+		*port = parse_port(colon + 1, len - hlen - 1);
+		if (*port < 0)
+			return JWTCRED_E_INPUT;
+	}
+	if (!(*host = lower_dup(s, hlen)))
+		return JWTCRED_E_NOMEM;
+	return JWTCRED_OK;
+}
+
+/* Strip leading and trailing slashes into a new string. */
+static char *path_dup(const char *s, size_t len)
+{
+	while (len && *s == '/')
+		s++, len--;
+	while (len && s[len - 1] == '/')
+		len--;
+	return strndup(s, len);
+}
+
+int jc_url_parse_pattern(const char *s, struct jc_url *out, jwtcred_error *err)
+{
+	const char *p, *auth, *end;
+	size_t i;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	for (i = 0; s[i]; i++)
+		if ((unsigned char)s[i] <= ' ' || s[i] == 0x7f)
+			return jc_fail(err, JWTCRED_E_CONFIG, "URL '%s' contains a space or control character", s);
+	if (!(p = strstr(s, "://")))
+		return jc_fail(err, JWTCRED_E_CONFIG, "'%s' is not a URL (expected https://host[/path])", s);
+	if (!(out->scheme = lower_dup(s, (size_t)(p - s))))
+		return JWTCRED_E_NOMEM;
+	if (strcmp(out->scheme, "https") != 0) {
+		rc = jc_fail(err, JWTCRED_E_CONFIG,
+		             "URL '%s' is not https: tokens are only sent over https", s);
+		goto fail;
+	}
+	auth = p + 3;
+	end = auth + strcspn(auth, "/?#");
+	if (*end == '?' || *end == '#' || strpbrk(end, "?#")) {
+		rc = jc_fail(err, JWTCRED_E_CONFIG, "URL '%s' has a query or fragment: give scheme, host and path only", s);
+		goto fail;
+	}
+	if (memchr(auth, '@', (size_t)(end - auth))) {
+		rc = jc_fail(err, JWTCRED_E_CONFIG, "URL '%s' has a user name: give scheme, host and path only", s);
+		goto fail;
+	}
+	if ((rc = split_hostport(auth, (size_t)(end - auth), &out->host, &out->port)) != 0 ||
+	    !host_valid(out->host, true)) {
+		rc = jc_fail(err, JWTCRED_E_CONFIG, "URL '%s' has an invalid host or port", s);
+		goto fail;
+	}
+	if (out->port < 0)
+		out->port = jc_default_port(out->scheme);
+	if (!(out->path = path_dup(end, strlen(end)))) {
+		rc = JWTCRED_E_NOMEM;
+		goto fail;
+	}
+	return JWTCRED_OK;
+fail:
+	jc_url_clear(out);
+	return rc;
+}
+
+void jc_url_clear(struct jc_url *u)
+{
+	free(u->scheme);
+	free(u->host);
+	free(u->path);
+	memset(u, 0, sizeof(*u));
+}
+
+void jc_request_clear(struct jc_request *r)
+{
+	free(r->scheme);
+	free(r->host);
+	free(r->path);
+	memset(r, 0, sizeof(*r));
+}
+
+static bool has_control(const char *s)
+{
+	for (; s && *s; s++)
+		if ((unsigned char)*s < ' ' || *s == 0x7f)
+			return true;
+	return false;
+}
+
+int jc_request_from_parts(const char *scheme, const char *hostport, const char *path,
+                          struct jc_request *out)
+{
+	int rc = JWTCRED_E_INPUT;
+
+	memset(out, 0, sizeof(*out));
+	if (!scheme || !hostport || has_control(scheme) || has_control(hostport) ||
+	    has_control(path) || (path && strlen(path) > PATH_MAX_LEN))
+		return JWTCRED_E_INPUT;
+	if (!(out->scheme = lower_dup(scheme, strlen(scheme))))
+		return JWTCRED_E_NOMEM;
+	if ((rc = split_hostport(hostport, strlen(hostport), &out->host, &out->port)) != 0)
+		goto fail;
+	rc = JWTCRED_E_INPUT;
+	if (!host_valid(out->host, false))
+		goto fail;
+	if (out->port < 0 && (out->port = jc_default_port(out->scheme)) < 0)
+		goto fail;
+	if (path) {
+		size_t n = strcspn(path, "?#");
+		rc = JWTCRED_E_NOMEM;
+		if (!(out->path = path_dup(path, n)))
+			goto fail;
+	}
+	return JWTCRED_OK;
+fail:
+	jc_request_clear(out);
+	return rc;
+}
+
+int jc_request_from_url(const char *url, struct jc_request *out)
+{
+	const char *p, *auth, *end, *at;
+	char *scheme = NULL, *hostport = NULL;
+	int rc = JWTCRED_E_INPUT;
+
+	memset(out, 0, sizeof(*out));
+	if (!url || has_control(url) || strchr(url, ' ') || !(p = strstr(url, "://")))
+		return JWTCRED_E_INPUT;
+	auth = p + 3;
+	end = auth + strcspn(auth, "/?#");
+	/* userinfo ends at the last '@' of the authority */
+	for (at = end; at > auth && at[-1] != '@'; at--)
+		;
+	if (at > auth)
+		auth = at;
+	if (!(scheme = strndup(url, (size_t)(p - url))) ||
+	    !(hostport = strndup(auth, (size_t)(end - auth)))) {
+		rc = JWTCRED_E_NOMEM;
+		goto out;
+	}
+	rc = jc_request_from_parts(scheme, hostport, *end == '/' ? end : "", out);
+out:
+	free(scheme);
+	free(hostport);
+	return rc;
+}
+
+/* Dot segments and encoded separators could walk out of a path prefix. */
+static bool path_suspicious(const char *p)
+{
+	const char *seg = p;
+
+	for (;;) {
+		size_t n = strcspn(seg, "/");
+		if ((n == 1 && seg[0] == '.') || (n == 2 && seg[0] == '.' && seg[1] == '.'))
+			return true;
+		if (!seg[n])
+			break;
+		seg += n + 1;
+	}
+	return strcasestr(p, "%2e") || strcasestr(p, "%2f") || strcasestr(p, "%5c") ||
+	       strchr(p, '\\');
+}
+
+static bool host_matches(const char *pattern, const char *host, bool *exact)
+{
+	size_t pl, hl;
+
+	*exact = strcmp(pattern, host) == 0;
+	if (*exact)
+		return true;
+	if (pattern[0] != '*' || pattern[1] != '.')
+		return false;
+	/* "*.example.com" matches exactly one more label: "a.example.com" */
+	pl = strlen(pattern + 1); /* ".example.com" */
+	hl = strlen(host);
+	if (hl <= pl || strcmp(host + hl - pl, pattern + 1) != 0)
+		return false;
+	return memchr(host, '.', hl - pl) == NULL;
+}
+
+long jc_url_match(const struct jc_url *pattern, const struct jc_request *req)
+{
+	bool exact;
+	size_t pl;
+
+	if (!req->scheme || !req->host || strcmp(pattern->scheme, req->scheme) != 0)
+		return -1;
+	if (pattern->port != req->port || !host_matches(pattern->host, req->host, &exact))
+		return -1;
+	pl = strlen(pattern->path);
+	if (pl) {
+		/* a path-limited entry needs git's path (credential.useHttpPath) */
+		if (!req->path || path_suspicious(req->path))
+			return -1;
+		if (strncmp(pattern->path, req->path, pl) != 0 ||
+		    (req->path[pl] != '\0' && req->path[pl] != '/'))
+			return -1;
+	}
+	return (exact ? 2L : 1L) * 1000000L + (long)pl;
+}

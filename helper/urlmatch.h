@@ -1,0 +1,56 @@
+/*
+ * urlmatch.h: does a request (scheme, host, port, path) fall under an
+ * allow-listed URL?  Matching follows git's credential.<url> rules: scheme
+ * exact, host exact or one leading "*." label, default ports normalised,
+ * path a prefix on "/" boundaries.
+ */
+#ifndef JWTCRED_URLMATCH_H
+#define JWTCRED_URLMATCH_H
+
+#include <stdbool.h>
+
+#include "common.h"
+
+/* An allow-list entry, as written in a profile's urls. */
+struct jc_url {
+	char *scheme;   /* "https" */
+	char *host;     /* lower case; may start with "*." */
+	int port;       /* always set: the scheme's default when not written */
+	char *path;     /* without leading or trailing "/"; "" for the whole host */
+};
+
+/* A request for a credential: from git's fields or from a URL. */
+struct jc_request {
+	char *scheme;
+	char *host;     /* lower case, no port */
+	int port;
+	char *path;     /* without leading "/"; NULL when the caller sent none */
+};
+
+/* Parse an allow-list URL; on error a one-line reason (no file/line). */
+int jc_url_parse_pattern(const char *s, struct jc_url *out, jwtcred_error *err);
+void jc_url_clear(struct jc_url *u);
+
+/*
+ * Build a request from git's protocol, host ("name[:port]") and optional
+ * path.  Returns JWTCRED_E_INPUT for a host that is not a plain host name
+ * (userinfo, spaces, control characters, bad ports): such requests never
+ * match anything.
+ */
+int jc_request_from_parts(const char *scheme, const char *hostport, const char *path,
+                          struct jc_request *out);
+
+/* Build a request from an absolute URL (userinfo is ignored, query dropped). */
+int jc_request_from_url(const char *url, struct jc_request *out);
+void jc_request_clear(struct jc_request *r);
+
+/*
+ * How well `pattern` matches `req`: -1 for no match, otherwise a score where
+ * higher means more specific (exact host beats wildcard, then longer path).
+ */
+long jc_url_match(const struct jc_url *pattern, const struct jc_request *req);
+
+/* The default port for a scheme, or -1 when jwtcred does not know it. */
+int jc_default_port(const char *scheme);
+
+#endif

@@ -1,0 +1,120 @@
+/*
+ * jwtcred.h: OAuth 2.0 JWT bearer (RFC 7523) tokens for programs.
+ *
+ * A program opens a configuration (the same libconfig file the jwtcred
+ * command reads), asks for a token for a profile, and uses it.  Tokens come
+ * from the shared on-disk cache when one is fresh; otherwise the library signs
+ * an assertion with the profile's key and exchanges it at the token endpoint,
+ * once, however many processes ask at the same time.
+ *
+ * Conventions for every function here:
+ * - A function that can fail returns a jwtcred_status: JWTCRED_OK (0) or a
+ *   negative code.  On failure it fills *err (when err is not NULL) with one
+ *   line of text saying what went wrong and, where there is one, the fix; the
+ *   text never contains a token, a key or a passphrase.
+ * - Out-parameters are set to NULL first, so they are NULL after a failure.
+ * - Objects are opaque; each has one *_free function that accepts NULL.
+ *   Strings returned by accessors are borrowed from their object and live
+ *   until it is freed.
+ * - Thread safety: distinct objects may be used from distinct threads at
+ *   once.  One object must not be used from two threads at the same time.
+ *   The process must have called curl_global_init() (or let libcurl do it)
+ *   before threads start, as libcurl requires.
+ */
+#ifndef JWTCRED_H
+#define JWTCRED_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "jwtcred-version.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum jwtcred_status {
+	JWTCRED_OK = 0,
+	JWTCRED_E_CONFIG = -1,     /* the configuration is invalid */
+	JWTCRED_E_NOPROFILE = -2,  /* no such profile, or no profile allows the URL */
+	JWTCRED_E_KEY = -3,        /* the private key cannot be used */
+	JWTCRED_E_SIGN = -4,       /* signing the assertion failed */
+	JWTCRED_E_NETWORK = -5,    /* connection, TLS or timeout talking to the server */
+	JWTCRED_E_DENIED = -6,     /* the server refused the assertion */
+	JWTCRED_E_RESPONSE = -7,   /* the server's answer was not a usable token */
+	JWTCRED_E_CACHE = -8,      /* the token cache cannot be used safely */
+	JWTCRED_E_BUSY = -9,       /* another process is minting and did not finish in time */
+	JWTCRED_E_NOMEM = -10,     /* out of memory */
+	JWTCRED_E_INPUT = -11,     /* malformed or oversized input */
+	JWTCRED_E_SYSTEM = -12,    /* an operating system call failed */
+	JWTCRED_E_NOTFOUND = -13,  /* nothing cached for this profile */
+	JWTCRED_E_USAGE = -14      /* invalid argument to a function */
+} jwtcred_status;
+
+#define JWTCRED_ERROR_TEXT_LENGTH 512
+
+/* Filled by failing functions; a caller-owned, fixed-size buffer. */
+typedef struct jwtcred_error {
+	char text[JWTCRED_ERROR_TEXT_LENGTH];
+} jwtcred_error;
+
+typedef struct jwtcred_config jwtcred_config;
+typedef struct jwtcred_token jwtcred_token;
+
+/* Fixed text for a status code; never NULL, never freed. */
+const char *jwtcred_strerror(int status);
+
+/* The library's version, "MAJOR.MINOR.PATCH" (may differ from the header's). */
+const char *jwtcred_version(void);
+
+/*
+ * Load a configuration.  path NULL means the default: $JWTCRED_CONFIG, else
+ * $XDG_CONFIG_HOME/jwtcred/config, else ~/.config/jwtcred/config.
+ * On success *cfg is a new object the caller frees with jwtcred_config_free().
+ */
+int jwtcred_config_load(jwtcred_config **cfg, const char *path, jwtcred_error *err);
+void jwtcred_config_free(jwtcred_config *cfg);
+
+/* Flags for jwtcred_token_get() and jwtcred_token_for_url(). */
+#define JWTCRED_REFRESH  0x1u  /* mint a new token even if a cached one is fresh */
+#define JWTCRED_NO_CACHE 0x2u  /* neither read nor write the cache */
+
+/*
+ * Get a token for the profile named `profile` (NULL: the only profile, when
+ * there is exactly one).  On success *tok is a new object the caller frees
+ * with jwtcred_token_free(), which wipes the token from memory.
+ */
+int jwtcred_token_get(jwtcred_config *cfg, const char *profile, unsigned flags,
+                      jwtcred_token **tok, jwtcred_error *err);
+
+/*
+ * Get a token for the profile whose `urls` allow `url` (the most specific
+ * match).  No profile allows it: JWTCRED_E_NOPROFILE, and nothing is minted.
+ */
+int jwtcred_token_for_url(jwtcred_config *cfg, const char *url, unsigned flags,
+                          jwtcred_token **tok, jwtcred_error *err);
+
+/* The access token: borrowed, valid until jwtcred_token_free(). */
+const char *jwtcred_token_value(const jwtcred_token *tok);
+
+/* When the token stops being served (expiry minus the refresh margin), UTC. */
+time_t jwtcred_token_expiry(const jwtcred_token *tok);
+
+/* The server's instance_url (Salesforce), or NULL when it gave none. */
+const char *jwtcred_token_instance_url(const jwtcred_token *tok);
+
+/*
+ * The server rejected `tok` (an HTTP 401): drop it from the cache, so the
+ * next jwtcred_token_get() mints a fresh one.  A cache entry holding a
+ * different (newer) token is left alone.
+ */
+int jwtcred_token_invalidate(jwtcred_config *cfg, const jwtcred_token *tok,
+                             jwtcred_error *err);
+
+void jwtcred_token_free(jwtcred_token *tok);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* JWTCRED_H */
