@@ -468,7 +468,6 @@ static int parse_text(const char *text, const char *name, char *dir,
 	*out = NULL;
 	config_init(&lc);
 	/* no @include: a profile is exactly what this file says */
-	config_set_include_dir(&lc, NULL);
 	if (strstr(text, "@include"))
 		rc = jc_fail(err, JWTCRED_E_CONFIG, "'%s': @include is not supported", name);
 	else if (config_read_string(&lc, text) != CONFIG_TRUE)

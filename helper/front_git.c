@@ -124,6 +124,11 @@ int jc_front_git(const struct jc_cli *cli, const char *action)
 		status = JC_EXIT_FAIL;
 		goto out;
 	}
+	if (cli->profile && jc_conf_profile(cfg, cli->profile, &p, &err) != 0) {
+		jc_say("%s", err.text); /* a typo in credential.helper deserves a word */
+		status = JC_EXIT_FAIL;
+		goto out;
+	}
 	if (strcmp(action, "get") == 0) {
 		status = git_get(cli, cfg, &c);
 		goto out;
