@@ -13,7 +13,6 @@
 struct jwtcred_token {
 	struct jc_entry entry;
 	const struct jc_profile *profile; /* borrowed from the configuration */
-	long margin;
 };
 
 const char *jwtcred_strerror(int status)
@@ -76,7 +75,6 @@ static int fetch(const struct jc_profile *p, unsigned flags, jwtcred_token **tok
 		return rc;
 	}
 	t->profile = p;
-	t->margin = p->refresh_margin;
 	*tok = t;
 	return JWTCRED_OK;
 }
@@ -125,7 +123,7 @@ const char *jwtcred_token_value(const jwtcred_token *tok)
 
 time_t jwtcred_token_expiry(const jwtcred_token *tok)
 {
-	return tok ? (time_t)(tok->entry.expires - tok->margin) : 0;
+	return tok ? (time_t)jc_entry_deadline(&tok->entry, tok->profile) : 0;
 }
 
 const char *jwtcred_token_instance_url(const jwtcred_token *tok)

@@ -37,9 +37,18 @@ void jc_entry_clear(struct jc_entry *e)
 	memset(e, 0, sizeof(*e));
 }
 
-bool jc_entry_fresh(const struct jc_entry *e, long long now, long margin)
+long long jc_entry_deadline(const struct jc_entry *e, const struct jc_profile *p)
 {
-	return e->token && e->issued <= now + CLOCK_SLACK && e->expires - now > margin;
+	long long expires = e->expires;
+
+	if (!e->server_expiry && e->issued + p->token_lifetime < expires)
+		expires = e->issued + p->token_lifetime;
+	return expires - p->refresh_margin;
+}
+
+bool jc_entry_fresh(const struct jc_entry *e, const struct jc_profile *p, long long now)
+{
+	return e->token && e->issued <= now + CLOCK_SLACK && now < jc_entry_deadline(e, p);
 }
 
 static unsigned long long fnv1a(const char *s)
@@ -224,6 +233,7 @@ int jc_cache_read(int dirfd, const char *name, const char *params, struct jc_ent
 		jc_trace("cache entry %s ignored: damaged", name);
 		goto out;
 	}
+	out->server_expiry = json_is_true(json_object_get(o, "server_expiry"));
 	out->issued = json_integer_value(json_object_get(o, "issued"));
 	out->expires = json_integer_value(json_object_get(o, "expires"));
 	if (!*out->token || strpbrk(out->token, " \t\r\n") || out->expires <= out->issued) {
@@ -276,9 +286,10 @@ int jc_cache_write(int dirfd, const char *dirpath, const char *name, const struc
 	if ((size_t)snprintf(tmp, sizeof(tmp), "%s/%s.tmp.XXXXXX", dirpath, name) >= sizeof(tmp) ||
 	    (size_t)snprintf(final, sizeof(final), "%s/%s", dirpath, name) >= sizeof(final))
 		return jc_fail(err, JWTCRED_E_CACHE, "cache directory path '%s' is too long", dirpath);
-	o = json_pack("{si s:s s:s s:s s:s s:I s:I}", "version", ENTRY_VERSION, "profile", e->profile,
-	              "subject", e->subject, "params", e->params, "token", e->token, "issued",
-	              (json_int_t)e->issued, "expires", (json_int_t)e->expires);
+	o = json_pack("{si s:s s:s s:s s:s s:I s:I s:b}", "version", ENTRY_VERSION, "profile",
+	              e->profile, "subject", e->subject, "params", e->params, "token", e->token,
+	              "issued", (json_int_t)e->issued, "expires", (json_int_t)e->expires,
+	              "server_expiry", e->server_expiry);
 	if (o && e->instance_url)
 		json_object_set_new(o, "instance_url", json_string(e->instance_url));
 	if (o)

@@ -20,12 +20,20 @@ struct jc_entry {
 	char *instance_url;  /* or NULL */
 	long long issued;    /* seconds since the epoch */
 	long long expires;
+	bool server_expiry;  /* expires came from the server's expires_in */
 };
 
 void jc_entry_clear(struct jc_entry *e);
 
-/* Is e servable at now with margin seconds to spare? */
-bool jc_entry_fresh(const struct jc_entry *e, long long now, long margin);
+/*
+ * When e stops being servable: its expiry minus the profile's margin; an
+ * expiry the profile chose (no expires_in) is also capped by the profile's
+ * current token_lifetime, so shortening it takes effect at once.
+ */
+long long jc_entry_deadline(const struct jc_entry *e, const struct jc_profile *p);
+
+/* Is e servable at now?  Never when it was issued in our future (the clock went back). */
+bool jc_entry_fresh(const struct jc_entry *e, const struct jc_profile *p, long long now);
 
 /* The canonical parameters and the entry name ("<16 hex>") for profile p. */
 int jc_cache_key(const struct jc_profile *p, char **params, char name[JC_ENTRY_NAME]);

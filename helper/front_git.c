@@ -41,7 +41,7 @@ static int answer(FILE *out, const struct jc_profile *p, const struct jc_cred *c
 	char expiry[32], state[JC_ENTRY_NAME];
 	int rc = 0;
 
-	snprintf(expiry, sizeof(expiry), "%lld", e->expires - p->refresh_margin);
+	snprintf(expiry, sizeof(expiry), "%lld", jc_entry_deadline(e, p));
 	if (c->cap_authtype) {
 		rc = rc ? rc : jc_cred_write(out, "capability[]", "authtype");
 		rc = rc ? rc : jc_cred_write(out, "authtype", "Bearer");

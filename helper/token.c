@@ -26,7 +26,8 @@ static int entry_from_grant(const struct jc_profile *p, char *params, struct jc_
 	e->instance_url = g->instance_url;
 	g->instance_url = NULL; /* transferred */
 	e->issued = now;
-	e->expires = now + (g->expires_in > 0 ? g->expires_in : p->token_lifetime);
+	e->server_expiry = g->expires_in > 0;
+	e->expires = now + (e->server_expiry ? g->expires_in : p->token_lifetime);
 	if (!(e->profile = strdup(p->name)) || !(e->subject = strdup(p->username)))
 		return JWTCRED_E_NOMEM;
 	return JWTCRED_OK;
@@ -70,7 +71,7 @@ int jc_token_fetch(const struct jc_profile *p, unsigned flags, struct jc_entry *
 		goto out;
 	/* fast path: no lock, no mint */
 	if (jc_cache_read(dirfd, name, params, &seen) == 0 && !(flags & JWTCRED_REFRESH) &&
-	    jc_entry_fresh(&seen, now, p->refresh_margin)) {
+	    jc_entry_fresh(&seen, p, now)) {
 		jc_trace("profile '%s': cached token, %llds left", p->name, seen.expires - now);
 		*out = seen;
 		memset(&seen, 0, sizeof(seen)); /* transferred */
@@ -80,7 +81,7 @@ int jc_token_fetch(const struct jc_profile *p, unsigned flags, struct jc_entry *
 		goto out;
 	now = jc_now();
 	/* check again: someone may have minted while we waited */
-	if (jc_cache_read(dirfd, name, params, &fresh) == 0 && jc_entry_fresh(&fresh, now, p->refresh_margin) &&
+	if (jc_cache_read(dirfd, name, params, &fresh) == 0 && jc_entry_fresh(&fresh, p, now) &&
 	    (!(flags & JWTCRED_REFRESH) || !seen.token || !jc_secret_equal(seen.token, fresh.token))) {
 		jc_trace("profile '%s': token minted by another process", p->name);
 		*out = fresh;
