@@ -77,14 +77,14 @@ int jc_cache_key(const struct jc_profile *p, char **params, char name[JC_ENTRY_N
 		         (long long)st.st_mtime);
 	else
 		snprintf(keyid, sizeof(keyid), "missing");
-	len = strlen(p->token_url) + strlen(p->client_id) + strlen(p->username) +
+	len = strlen(p->name) + strlen(p->token_url) + strlen(p->client_id) + strlen(p->username) +
 	      strlen(p->audience) + (p->scope ? strlen(p->scope) : 0) + strlen(p->private_key) +
 	      strlen(keyid) + 128;
 	if (!(*params = malloc(len)))
 		return JWTCRED_E_NOMEM;
 	n = snprintf(*params, len,
-	             "v1\ntoken_url=%s\niss=%s\nsub=%s\naud=%s\nscope=%s\nkey=%s@%s\n",
-	             p->token_url, p->client_id, p->username, p->audience, p->scope ? p->scope : "",
+	             "v1\nprofile=%s\ntoken_url=%s\niss=%s\nsub=%s\naud=%s\nscope=%s\nkey=%s@%s\n",
+	             p->name, p->token_url, p->client_id, p->username, p->audience, p->scope ? p->scope : "",
 	             p->private_key, keyid);
 	if (n < 0 || (size_t)n >= len) {
 		free(*params);

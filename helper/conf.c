@@ -254,33 +254,42 @@ static int read_setting(struct loader *ld, struct jc_profile *p, const struct se
 	return JWTCRED_E_CONFIG;
 }
 
-/* The scheme://host[:port] part of an https URL, or an error. */
+/*
+ * Check that url is https; *canonical (when asked) is its canonical form:
+ * lower-case host, no default port, no trailing slash.  That is the
+ * default audience: "https://login.salesforce.com", or an Experience Cloud
+ * site's URL with its path.
+ */
 static int check_https(struct loader *ld, const config_setting_t *s, const struct jc_profile *p,
-                       const char *what, const char *url, char **origin)
+                       const char *what, const char *url, char **canonical)
 {
 	struct jc_request r;
-	const char *rest;
+	char port[16] = "";
 	size_t n;
+	int rc;
 
-	if (origin)
-		*origin = NULL;
+	if (canonical)
+		*canonical = NULL;
 	if (strncmp(url, "https://", 8) != 0)
 		return bad(ld, s, "'%s' in profile '%s' must be an https URL, not '%s'", what, p->name, url);
-	if (jc_request_from_url(url, &r) != 0 || strchr(url + 8, '@'))
-		return bad(ld, s, "'%s' in profile '%s' is not a valid URL: '%s'", what, p->name, url);
-	jc_request_clear(&r);
-	if (origin) {
-		rest = url + 8;
-		n = strcspn(rest, "/?#");
-		if (!(*origin = strndup(url, 8 + n)))
-			return JWTCRED_E_NOMEM;
+	if (strpbrk(url, "?#") || memchr(url + 8, '@', strcspn(url + 8, "/")) ||
+	    (rc = jc_request_from_url(url, &r)) != 0)
+		return bad(ld, s, "'%s' in profile '%s' is not a valid URL (https://host[:port][/path]): '%s'",
+		           what, p->name, url);
+	if (canonical) {
+		if (r.port != 443)
+			snprintf(port, sizeof(port), ":%d", r.port);
+		n = strlen(r.host) + strlen(port) + strlen(r.path) + 16;
+		if ((*canonical = malloc(n)))
+			snprintf(*canonical, n, "https://%s%s%s%s", r.host, port, *r.path ? "/" : "", r.path);
 	}
-	return JWTCRED_OK;
+	jc_request_clear(&r);
+	return canonical && !*canonical ? JWTCRED_E_NOMEM : JWTCRED_OK;
 }
 
 static int finish_profile(struct loader *ld, struct jc_profile *p, config_setting_t *grp)
 {
-	char *origin = NULL, *base = NULL;
+	char *canonical = NULL, *base = NULL;
 	int rc = JWTCRED_OK;
 	size_t n;
 	const char *required[] = { "client_id", "username", "private_key" };
@@ -296,7 +305,7 @@ static int finish_profile(struct loader *ld, struct jc_profile *p, config_settin
 	if (!p->login_url && !(p->login_url = strdup("https://login.salesforce.com")))
 		return JWTCRED_E_NOMEM;
 	if ((rc = check_https(ld, config_setting_lookup(grp, "login_url"), p, "login_url",
-	                      p->login_url, &origin)) != 0)
+	                      p->login_url, &canonical)) != 0)
 		return rc;
 	/* base for endpoints: the login URL without a trailing slash */
 	n = strlen(p->login_url);
@@ -311,8 +320,8 @@ static int finish_profile(struct loader *ld, struct jc_profile *p, config_settin
 	if (!rc && !p->revoke_url && !(p->revoke_url = jc_concat(base, "/services/oauth2/revoke")))
 		rc = JWTCRED_E_NOMEM;
 	if (!rc && !p->audience) {
-		p->audience = origin;
-		origin = NULL; /* transferred */
+		p->audience = canonical;
+		canonical = NULL; /* transferred */
 	}
 	if (!rc && !p->algorithm && !(p->algorithm = strdup("RS256")))
 		rc = JWTCRED_E_NOMEM;
@@ -337,12 +346,8 @@ static int finish_profile(struct loader *ld, struct jc_profile *p, config_settin
 		         p->refresh_margin, p->name, p->token_lifetime);
 		goto out;
 	}
-	if (p->passphrase_env && !*p->passphrase_env) {
-		rc = bad(ld, grp, "'passphrase_env' in profile '%s' is empty", p->name);
-		goto out;
-	}
 out:
-	free(origin);
+	free(canonical);
 	free(base);
 	return rc;
 }
@@ -471,7 +476,7 @@ static int parse_text(const char *text, const char *name, char *dir,
 	if (strstr(text, "@include"))
 		rc = jc_fail(err, JWTCRED_E_CONFIG, "'%s': @include is not supported", name);
 	else if (config_read_string(&lc, text) != CONFIG_TRUE)
-		rc = jc_fail(err, JWTCRED_E_CONFIG, "'%s':%d: syntax error: %s", name,
+		rc = jc_fail(err, JWTCRED_E_CONFIG, "'%s':%d: %s", name,
 		             config_error_line(&lc), config_error_text(&lc));
 	else
 		rc = load(&lc, name, dir, out, err);

@@ -246,11 +246,13 @@ static int each_entry(int (*fn)(int dirfd, const char *name, struct jc_entry *e,
 
 static int print_entry(int dirfd, const char *name, struct jc_entry *e, void *arg)
 {
+	const struct jc_cli *cli = arg;
 	char issued[32], expires[32], left[32];
 	long long now = jc_now(), rem;
 
 	(void)dirfd;
-	(void)arg;
+	if (cli->profile && (!e->profile || strcmp(cli->profile, e->profile) != 0))
+		return 0;
 	if (!e->token) {
 		printf("%-16s %-28s %-20s %-20s %s\n", "?", "(damaged or foreign)", "-", "-", name);
 		return 0;
@@ -268,10 +270,20 @@ static int print_entry(int dirfd, const char *name, struct jc_entry *e, void *ar
 
 int jc_front_status(const struct jc_cli *cli)
 {
-	(void)cli;
+	char *dirpath = NULL;
+	jwtcred_error err;
+	int dirfd;
+
+	/* a broken cache is an error, not an empty table */
+	if (jc_cache_open(&dirfd, &dirpath, &err) != 0) {
+		jc_say("%s", err.text);
+		return JC_EXIT_FAIL;
+	}
+	close(dirfd);
+	free(dirpath);
 	printf("%-16s %-28s %-20s %-20s %s\n", "PROFILE", "SUBJECT", "ISSUED", "EXPIRES", "REMAINING");
-	return each_entry(print_entry, NULL) == 0 && fflush(stdout) == 0 ? JC_EXIT_OK
-	                                                                         : JC_EXIT_FAIL;
+	return each_entry(print_entry, (void *)cli) == 0 && fflush(stdout) == 0 ? JC_EXIT_OK
+	                                                                        : JC_EXIT_FAIL;
 }
 
 struct purge_ctx {

@@ -96,6 +96,12 @@ static bool contains(const char *hay, size_t len, const char *needle)
 	return false;
 }
 
+static bool pem_encrypted(const char *pem, size_t len)
+{
+	return contains(pem, len, "BEGIN ENCRYPTED PRIVATE KEY") ||
+	       contains(pem, len, "Proc-Type: 4,ENCRYPTED");
+}
+
 int jc_key_from_pem(const char *pem, size_t len, const char *passphrase, const char *label,
                     EVP_PKEY **out, jwtcred_error *err)
 {
@@ -120,8 +126,7 @@ int jc_key_from_pem(const char *pem, size_t len, const char *passphrase, const c
 		return jc_fail(err, JWTCRED_E_KEY,
 		               "'%s' is not a PEM private key (expected -----BEGIN PRIVATE KEY-----)", label);
 	}
-	encrypted = contains(pem, len, "BEGIN ENCRYPTED PRIVATE KEY") ||
-	            contains(pem, len, "Proc-Type: 4,ENCRYPTED");
+	encrypted = pem_encrypted(pem, len);
 	if (encrypted && !passphrase)
 		return jc_fail(err, JWTCRED_E_KEY,
 		               "private key '%s' is encrypted: set passphrase_file or passphrase_env in the profile",
@@ -200,8 +205,10 @@ int jc_key_load(const struct jc_profile *p, EVP_PKEY **out, jwtcred_error *err)
 	int rc;
 
 	*out = NULL;
-	if ((rc = jc_read_secret_file(p->private_key, "private key", MAX_KEY_FILE, &pem, &len, err)) ||
-	    (rc = load_passphrase(p, &pass, err)))
+	if ((rc = jc_read_secret_file(p->private_key, "private key", MAX_KEY_FILE, &pem, &len, err)))
+		goto out;
+	/* the passphrase only when needed: an unset passphrase_env is no error for a plain key */
+	if (pem_encrypted(pem, len) && (rc = load_passphrase(p, &pass, err)))
 		goto out;
 	if ((rc = jc_key_from_pem(pem, len, pass, p->private_key, out, err)))
 		goto out;

@@ -26,6 +26,10 @@ enum command_flag {
 	F_REVOKE = 1 << 4,
 };
 
+static const char *const flag_names[] = {
+	"--refresh", "--no-cache", "--decode", "--online", "--revoke",
+};
+
 struct command {
 	const char *name;
 	int (*run)(const struct jc_cli *);
@@ -40,7 +44,7 @@ static const struct command commands[] = {
 	{ "token", jc_front_token, F_REFRESH | F_NO_CACHE },
 	{ "assertion", jc_front_assertion, F_DECODE },
 	{ "check", jc_front_check, F_ONLINE },
-	{ "status", jc_front_status, 0 },
+	{ "status", jc_front_status, 0 },  /* --profile filters the listing */
 	{ "purge", jc_front_purge, F_REVOKE },
 	{ "get", run_git, 0 },
 	{ "store", run_git, 0 },
@@ -154,7 +158,7 @@ int main(int argc, char **argv)
 	prog = prog ? prog + 1 : (argv[0] ? argv[0] : "jwtcred");
 	as_git = strcmp(prog, "git-credential-jwtcred") == 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+c:p:vhV", longopts, NULL)) != -1 ||
+	while ((c = getopt_long(argc, argv, "+:c:p:vhV", longopts, NULL)) != -1 ||
 	       (optind < argc && !cmd)) {
 		if (c == -1) {
 			/* the command word; options may follow it */
@@ -183,14 +187,13 @@ int main(int argc, char **argv)
 		case 'D': cli.decode = true; given |= F_DECODE; break;
 		case 'O': cli.online = true; given |= F_ONLINE; break;
 		case 'X': cli.revoke = true; given |= F_REVOKE; break;
+		case ':':
+			jc_say("option '%s' needs a value (see jwtcred --help)", argv[optind - 1]);
+			return JC_EXIT_USAGE;
 		case '?':
 		default:
-			if (optopt)
-				jc_say("option '-%c' %s (see jwtcred --help)", optopt,
-				       strchr("cp", optopt) ? "needs a value" : "is unknown");
-			else
-				jc_say("option '%s' is unknown or needs a value (see jwtcred --help)",
-				       argv[optind - 1]);
+			jc_say("option '%s' is unknown or takes no value (see jwtcred --help)",
+			       argv[optind - 1]);
 			return JC_EXIT_USAGE;
 		}
 	}
@@ -202,10 +205,12 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return JC_EXIT_USAGE;
 	}
-	if (given & ~cmd->flags) {
-		jc_say("an option given does not apply to '%s' (see jwtcred --help)", cmd->name);
-		return JC_EXIT_USAGE;
-	}
+	for (i = 0; i < sizeof(flag_names) / sizeof(flag_names[0]); i++)
+		if (given & ~cmd->flags & (1u << i)) {
+			jc_say("option '%s' does not apply to '%s' (see jwtcred --help)", flag_names[i],
+			       cmd->name);
+			return JC_EXIT_USAGE;
+		}
 	if (cli.profile && !*cli.profile) {
 		jc_say("--profile needs a name");
 		return JC_EXIT_USAGE;
