@@ -1,0 +1,735 @@
+#!/usr/bin/python3
+"""Local HTTPS token endpoint for jwtcred's integration tests.
+
+A Salesforce-shaped OAuth 2.0 server whose JWT bearer grant (RFC 7523) is
+Authlib's own JWTBearerGrant: Authlib checks the assertion's signature against
+the client's certificate, and its iss, aud and exp claims. Around it: a
+protected resource, a git smart-HTTP endpoint (git http-backend as CGI) that
+accepts the issued tokens, admin endpoints for the tests, and failure
+injection. See README.md beside this file.
+
+Run with /usr/bin/python3 (Debian's python3-authlib and python3-cryptography).
+Tokens are never logged or printed: the log has paths, status codes, counts.
+"""
+
+import argparse
+import base64
+import hashlib
+import hmac
+import json
+import logging
+import os
+import re
+import secrets
+import select
+import signal
+import socketserver
+import ssl
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from authlib.jose import JsonWebKey
+from authlib.jose.errors import ExpiredTokenError, InvalidClaimError, MissingClaimError
+from authlib.oauth2 import AuthorizationServer, OAuth2Error, OAuth2Request
+from authlib.oauth2.rfc6749 import (ClientMixin, InvalidClientError, InvalidGrantError,
+                                    UnsupportedGrantTypeError)
+from authlib.oauth2.rfc7523 import JWTBearerGrant
+
+log = logging.getLogger('token_server')
+
+TOKEN_PATH = '/services/oauth2/token'
+REVOKE_PATH = '/services/oauth2/revoke'
+ORG_ID = '00D5g000004Xyz'          # token prefix, as in real Salesforce tokens
+COUNTERS = ('token_requests', 'revoke_requests', 'issued', 'git_requests',
+            'git_auth_failures', 'git_anonymous', 'data_requests')
+# Algorithms a client certificate may verify: RSA and EC families only, so
+# neither "none" nor an HMAC keyed with the certificate text gets near Authlib.
+KEY_FAMILY = {'RS': 'RSA', 'PS': 'RSA', 'ES': 'EC'}
+SMALL_BODY = 1 << 20               # token, revoke, admin requests
+GIT_BODY = 256 << 20               # git pushes
+MODE_BOOLS = ('hang', 'drip', 'non_json', 'oversize', 'truncated', 'invalid_utf8',
+              'ip_restricted')
+MODE_INTS = ('delay_ms', 'retry_after', 'expires_in')
+
+
+def sf_error(error, description):
+    """An OAuth2Error with Salesforce's error and error_description."""
+    return OAuth2Error(error=error, description=description)
+
+
+def not_approved():
+    return sf_error('invalid_grant', "user hasn't approved this consumer")
+
+
+def invalid_assertion():
+    return sf_error('invalid_grant', 'invalid assertion')
+
+
+class HTTPFail(Exception):
+    """Abort a request with a plain status (malformed HTTP, too big, ...)."""
+    def __init__(self, status, message):
+        super().__init__(message)
+        self.status = status
+
+
+class Client(ClientMixin):
+    def __init__(self, client_id, key, users, approved):
+        self.client_id, self.key = client_id, key
+        self.users, self.approved = set(users), set(approved)
+
+    def get_client_id(self):
+        return self.client_id
+
+    def check_grant_type(self, grant_type):
+        return grant_type == JWTBearerGrant.GRANT_TYPE
+
+
+class State:
+    """Everything shared between the request threads, behind one lock."""
+
+    def __init__(self, clients_path, extra_audiences, git_root):
+        self.lock = threading.Lock()
+        self.stopping = threading.Event()
+        self.clients_path = clients_path
+        self.extra_audiences = list(extra_audiences)
+        self.git_root = git_root
+        self.port = 0
+        self.counters = dict.fromkeys(COUNTERS, 0)
+        self.tokens = {}                   # valid access token -> user (sub)
+        self.mode = {}
+        self.children = set()              # running git http-backend processes
+        self.hmac_key = secrets.token_bytes(32)
+        self.clients, self.audiences, self._mtime = {}, [], None
+        self.reload_clients()
+
+    def reload_clients(self):
+        """(Re)read CLIENTS_JSON when its mtime changed; tests may edit it live."""
+        mtime = os.stat(self.clients_path).st_mtime_ns
+        if mtime == self._mtime:
+            return
+        with open(self.clients_path, encoding='utf-8') as f:
+            doc = json.load(f)
+        base = os.path.dirname(os.path.abspath(self.clients_path))
+        clients = {}
+        for c in doc.get('clients', []):
+            with open(os.path.join(base, c['certificate']), 'rb') as f:
+                key = JsonWebKey.import_key(f.read())   # Authlib reads the certificate
+            clients[c['client_id']] = Client(c['client_id'], key, c.get('users', []),
+                                             c.get('approved', []))
+        audiences = list(doc.get('audiences', [])) + self.extra_audiences
+        if not audiences:
+            # Authlib would accept ANY aud when given an empty list of values.
+            raise ValueError('no accepted audience: set "audiences" or --audience')
+        with self.lock:
+            self.clients, self.audiences, self._mtime = clients, audiences, mtime
+        log.info('loaded %d client(s), %d audience(s)', len(clients), len(audiences))
+
+    def count(self, name, n=1):
+        with self.lock:
+            self.counters[name] += n
+
+    def user_of(self, token):
+        with self.lock:
+            return self.tokens.get(token)
+
+    def take_mode(self):
+        """A copy of the mode; pops the next forced status, if any."""
+        with self.lock:
+            mode = dict(self.mode)
+            statuses = self.mode.get('fail_statuses')
+            mode['fail_status'] = statuses.pop(0) if statuses else None
+            return mode
+
+
+class SalesforceJWTBearerGrant(JWTBearerGrant):
+    """Authlib's RFC 7523 grant; the overrides only find clients, users and
+    keys, and translate Authlib's errors into Salesforce's."""
+
+    def resolve_public_key(self, headers, payload):
+        # Authlib indexes payload['iss'], a KeyError (HTTP 500) when it is missing.
+        client = self.resolve_issuer_client(payload.get('iss'))
+        return self.resolve_client_key(client, headers, payload)
+
+    def resolve_issuer_client(self, issuer):
+        client = self.server.state.clients.get(issuer) if isinstance(issuer, str) else None
+        if client is None:
+            raise sf_error('invalid_client_id', 'client identifier invalid')
+        return client
+
+    def resolve_client_key(self, client, headers, payload):
+        alg = headers.get('alg')
+        if not isinstance(alg, str) or KEY_FAMILY.get(alg[:2]) != client.key.kty:
+            raise invalid_assertion()
+        return client.key
+
+    def authenticate_user(self, subject):
+        return subject if subject in self.request.client.users else None
+
+    def has_granted_permission(self, client, user):
+        return user in client.approved
+
+    def process_assertion_claims(self, assertion):
+        # Authlib's CLAIMS_OPTIONS only require iss, aud and exp; the accepted
+        # audiences come from the configuration.
+        self.CLAIMS_OPTIONS = {'iss': {'essential': True}, 'exp': {'essential': True},
+                               'aud': {'essential': True,
+                                       'values': self.server.state.audiences}}
+        try:
+            return super().process_assertion_claims(assertion)
+        except InvalidGrantError as e:
+            # Authlib keeps only the JoseError's description; the JoseError itself
+            # is the exception's __context__.
+            raise claims_error(e.__context__) from None
+        except (ValueError, KeyError, TypeError):
+            # Authlib lets these through: too long, key/curve mismatch, ...
+            raise invalid_assertion() from None
+
+    def validate_token_request(self):
+        try:
+            super().validate_token_request()
+        except InvalidGrantError:
+            # The only InvalidGrantError left: "sub" is not a known user.
+            raise not_approved() from None
+        except InvalidClientError:
+            # Authlib: "Client has no permission to access user data".
+            raise not_approved() from None
+        if self.request.mode.get('ip_restricted'):
+            raise sf_error('invalid_grant', 'ip restricted or invalid login hours')
+
+    def generate_token(self, **kwargs):
+        kwargs['expires_in'] = self.request.mode.get('expires_in')
+        return super().generate_token(**kwargs)
+
+
+def claims_error(jose_error):
+    """Map the JoseError raised inside Authlib's jwt.decode/validate."""
+    if isinstance(jose_error, ExpiredTokenError):
+        return sf_error('invalid_grant', 'expired authorization code')
+    if isinstance(jose_error, (InvalidClaimError, MissingClaimError)):
+        # Their only trace of the claim name is the description: 'Invalid claim "aud"'.
+        m = re.search(r'"(\w+)"', jose_error.description or '')
+        claim = m.group(1) if m else ''
+        if claim == 'exp':
+            return sf_error('invalid_grant', 'expired authorization code')
+        if claim == 'aud':
+            return sf_error('invalid_grant', 'audience is invalid')
+    return invalid_assertion()      # bad signature, undecodable, nbf, ...
+
+
+class TokenServer(AuthorizationServer):
+    """Authlib's AuthorizationServer with the plumbing a framework would give."""
+
+    def __init__(self, state):
+        super().__init__()
+        self.state = state
+        self.register_grant(SalesforceJWTBearerGrant)
+        self.register_token_generator('default', self.make_token)
+
+    def query_client(self, client_id):
+        return self.state.clients.get(client_id)
+
+    def create_oauth2_request(self, request):
+        return request              # the handler builds the OAuth2Request
+
+    def handle_response(self, status, body, headers):
+        return status, body, headers
+
+    def handle_error_response(self, request, error):
+        if isinstance(error, UnsupportedGrantTypeError):
+            error = sf_error('unsupported_grant_type', 'grant type not supported')
+        return super().handle_error_response(request, error)
+
+    def send_signal(self, name, *args, **kwargs):
+        pass
+
+    def make_token(self, grant_type, client, user=None, scope=None, expires_in=None,
+                   include_refresh_token=False):
+        origin = 'https://localhost:%d' % self.state.port
+        subject = user or client.client_id
+        user_id = '005' + hashlib.sha256(subject.encode()).hexdigest()[:12] + 'AAA'
+        ident = '%s/id/%sEAA/%s' % (origin, ORG_ID, user_id)
+        issued_at = str(int(time.time() * 1000))
+        # Salesforce signs id + issued_at with HMAC-SHA256 (keyed with the
+        # consumer secret); any server-side key does here.
+        sig = hmac.new(self.state.hmac_key, (ident + issued_at).encode(), 'sha256')
+        token = {
+            'access_token': ORG_ID + '!AR8AQ' + secrets.token_urlsafe(72),
+            'instance_url': origin, 'id': ident, 'token_type': 'Bearer',
+            'scope': scope or 'api web', 'issued_at': issued_at,
+            'signature': base64.b64encode(sig.digest()).decode(),
+        }
+        if expires_in is not None:
+            token['expires_in'] = expires_in
+        return token
+
+    def save_token(self, token, request):
+        with self.state.lock:
+            self.state.tokens[token['access_token']] = request.user or request.client.client_id
+            self.state.counters['issued'] += 1
+
+
+def json_bytes(obj):
+    return json.dumps(obj, separators=(',', ':')).encode()
+
+
+JSON = [('Content-Type', 'application/json')]
+HTML = [('Content-Type', 'text/html; charset=UTF-8')]
+
+
+def html_page(status, title):
+    return ('<html><head><title>%d %s</title></head><body><h1>%s</h1></body></html>\n'
+            % (status, title, title)).encode()
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = 'HTTP/1.1'      # keep-alive; also answers Expect: 100-continue
+    server_version = 'jwtcred-test-server/1'
+    timeout = 60                       # idle keep-alive connections
+
+    @property
+    def state(self):
+        return self.server.state
+
+    def setup(self):
+        # The TLS handshake runs here, in the connection's own thread, so a
+        # client that never finishes it cannot stall the accept loop.
+        self.request.settimeout(self.timeout)
+        self.request.do_handshake()
+        super().setup()
+
+    # -- logging: method, path without its query, status; never a header or body
+    def log_request(self, code='-', size='-'):
+        path = urllib.parse.urlsplit(self.path).path[:200]
+        log.info('%s %s %s', self.command, path, code)
+
+    def log_message(self, fmt, *args):
+        # Query strings may carry a token (GET /services/oauth2/revoke?token=).
+        log.info('%s: %s', self.client_address[0], re.sub(r'\?\S*', '?...', fmt % args)[:200])
+
+    # -- plumbing
+    def do_GET(self):
+        self.route()
+
+    do_POST = do_GET
+
+    def route(self):
+        path = urllib.parse.urlsplit(self.path).path
+        try:
+            if path == TOKEN_PATH:
+                self.token_endpoint()
+            elif path == REVOKE_PATH:
+                self.revoke_endpoint()
+            elif path == '/services/data' or path.startswith('/services/data/'):
+                self.data_endpoint()
+            elif path.startswith('/git/'):
+                self.git_endpoint(path)
+            elif path.startswith('/admin/'):
+                self.admin_endpoint(path)
+            else:
+                self.read_body(SMALL_BODY)
+                self.send(404, json_bytes({'error': 'not_found'}), JSON)
+        except HTTPFail as e:
+            self.close_connection = True
+            self.send(e.status, json_bytes({'error': 'invalid_request',
+                                            'error_description': str(e)}), JSON)
+        except (ConnectionError, ssl.SSLError, TimeoutError) as e:
+            self.close_connection = True
+            log.info('%s %s: client went away (%s)', self.command, path, type(e).__name__)
+
+    def send(self, status, body=b'', headers=()):
+        self.send_response(status)
+        for name, value in headers:
+            self.send_header(name, value)
+        self.send_header('Content-Length', str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def read_body(self, limit):
+        """The request body: Content-Length or chunked, at most limit bytes."""
+        te = self.headers.get('Transfer-Encoding', '').strip().lower()
+        if te == 'chunked':
+            return self.read_chunked(limit)
+        if te:
+            raise HTTPFail(501, 'unsupported Transfer-Encoding')
+        try:
+            n = int(self.headers.get('Content-Length', '0'))
+        except ValueError:
+            raise HTTPFail(400, 'bad Content-Length') from None
+        if n < 0 or n > limit:
+            raise HTTPFail(413, 'request body too large')
+        body = self.rfile.read(n)
+        if len(body) != n:
+            raise HTTPFail(400, 'truncated request body')
+        return body
+
+    def read_chunked(self, limit):
+        parts, total = [], 0
+        while True:
+            line = self.rfile.readline(1024)
+            try:
+                size = int(line.split(b';', 1)[0].strip(), 16)
+            except ValueError:
+                raise HTTPFail(400, 'bad chunk size') from None
+            if size == 0:
+                break
+            total += size
+            if size < 0 or total > limit:
+                raise HTTPFail(413, 'request body too large')
+            parts.append(self.rfile.read(size))
+            if len(parts[-1]) != size or self.rfile.readline(3) != b'\r\n':
+                raise HTTPFail(400, 'bad chunk')
+        while self.rfile.readline(1024) not in (b'\r\n', b'\n', b''):
+            pass                                   # trailers
+        return b''.join(parts)
+
+    def form(self, body):
+        """Form fields of a urlencoded body (or the query of a GET); one value each."""
+        if self.command == 'GET':
+            text = urllib.parse.urlsplit(self.path).query
+        else:
+            ctype = self.headers.get('Content-Type', '').split(';')[0].strip().lower()
+            if ctype != 'application/x-www-form-urlencoded':
+                raise HTTPFail(400, 'expected application/x-www-form-urlencoded')
+            try:
+                text = body.decode('utf-8')
+            except UnicodeDecodeError:
+                raise HTTPFail(400, 'form is not UTF-8') from None
+        fields = {}
+        for name, value in urllib.parse.parse_qsl(text, keep_blank_values=True):
+            if name in fields:
+                raise HTTPFail(400, 'duplicate parameter')
+            fields[name] = value
+        return fields
+
+    def bearer_token(self):
+        """The token from 'Bearer TOKEN' or 'Basic base64(user:TOKEN)', or None."""
+        scheme, _, value = self.headers.get('Authorization', '').strip().partition(' ')
+        if scheme.lower() == 'bearer':
+            return value.strip() or None
+        if scheme.lower() == 'basic':
+            try:
+                return base64.b64decode(value.strip(), validate=True).decode().partition(':')[2]
+            except ValueError:
+                return None
+        return None
+
+    # -- token endpoint
+    def token_endpoint(self):
+        self.state.count('token_requests')
+        body = self.read_body(SMALL_BODY)
+        mode = self.state.take_mode()
+        if mode.get('delay_ms'):
+            self.state.stopping.wait(mode['delay_ms'] / 1000)
+        if self.canned_answer(mode):
+            return
+        try:
+            fields = self.form(body)
+        except HTTPFail as e:
+            return self.send(400, json_bytes({'error': 'invalid_request',
+                                              'error_description': str(e)}), JSON)
+        request = OAuth2Request(self.command, 'https://localhost:%d%s' % (self.state.port, self.path),
+                                body=fields, headers=dict(self.headers))
+        request.mode = mode
+        try:
+            self.state.reload_clients()
+        except (OSError, ValueError, KeyError, TypeError) as e:
+            log.error('cannot reload clients: %s', e)
+        status, payload, headers = self.server.authority.create_token_response(request)
+        body = json_bytes(payload)
+        log.info('token: %d %s', status, payload.get('error', 'issued'))
+        if status == 200 and mode.get('drip'):
+            return self.drip(body, headers)
+        self.send(status, body, headers)
+
+    def canned_answer(self, mode):
+        """Failure injection that answers before (without) Authlib. True if sent."""
+        status = mode['fail_status']
+        if status:
+            headers = list(HTML)
+            if status == 429 or mode.get('retry_after') is not None:
+                headers.append(('Retry-After', str(mode.get('retry_after', 1))))
+            title = {503: 'Service Unavailable', 429: 'Too Many Requests'}.get(status, 'Error')
+            self.send(status, html_page(status, title), headers)
+        elif mode.get('hang'):
+            self.hang()
+        elif mode.get('non_json'):
+            self.send(500, html_page(500, 'Internal Server Error'), HTML)
+        elif mode.get('oversize'):
+            filler = b'A' * (10 * 1024 * 1024)
+            self.send(200, b'{"access_token":"' + ORG_ID.encode() + b'!' + filler +
+                      b'","token_type":"Bearer"}', JSON)
+        elif mode.get('truncated') or mode.get('invalid_utf8'):
+            fake = json_bytes({'access_token': ORG_ID + '!AR8AQ' + 'x' * 80,
+                               'instance_url': 'https://localhost:%d' % self.state.port,
+                               'token_type': 'Bearer', 'scope': 'api web',
+                               'issued_at': str(int(time.time() * 1000))})
+            if mode.get('truncated'):
+                fake = fake[:len(fake) // 2]
+            else:
+                fake = fake.replace(b'xxxx', b'\xff\xfe\xc3\x28', 1)
+            self.send(200, fake, JSON)
+        else:
+            return False
+        return True
+
+    def hang(self):
+        """Never answer; return when the client hangs up, or on shutdown."""
+        self.close_connection = True
+        deadline = time.monotonic() + 3600
+        while not self.state.stopping.is_set() and time.monotonic() < deadline:
+            readable, _, _ = select.select([self.connection], [], [], 0.5)
+            if readable:
+                try:
+                    if not self.connection.recv(4096):
+                        break                  # orderly close
+                except (OSError, ValueError):
+                    break
+        log.info('hang: released')
+
+    def drip(self, body, headers):
+        """Send a complete 200 response, its body one byte per second."""
+        self.close_connection = True
+        self.send_response(200)
+        for name, value in headers:
+            self.send_header(name, value)
+        self.send_header('Content-Length', str(len(body)))
+        self.end_headers()
+        for i in range(len(body)):
+            self.wfile.write(body[i:i + 1])
+            if self.state.stopping.wait(1):
+                break
+
+    # -- revocation, protected resource
+    def revoke_endpoint(self):
+        self.state.count('revoke_requests')
+        token = self.form(self.read_body(SMALL_BODY)).get('token', '')
+        with self.state.lock:
+            known = self.state.tokens.pop(token, None) is not None
+        if known:
+            self.send(200)
+        else:
+            self.send(400, json_bytes({'error': 'invalid_token',
+                                       'error_description': 'invalid token'}), JSON)
+
+    def data_endpoint(self):
+        self.state.count('data_requests')
+        self.read_body(SMALL_BODY)
+        scheme, _, token = self.headers.get('Authorization', '').strip().partition(' ')
+        user = self.state.user_of(token.strip()) if scheme.lower() == 'bearer' else None
+        if user is None:
+            self.send(401, json_bytes([{'errorCode': 'INVALID_SESSION_ID',
+                                        'message': 'Session expired or invalid'}]),
+                      JSON + [('WWW-Authenticate', 'Bearer')])
+        else:
+            self.send(200, json_bytes({'ok': True, 'user': user}), JSON)
+
+    # -- git smart HTTP through git http-backend (CGI)
+    def git_endpoint(self, path):
+        self.state.count('git_requests')
+        token = self.bearer_token()
+        user = self.state.user_of(token) if token else None
+        if user is None:
+            self.state.count('git_auth_failures' if 'Authorization' in self.headers
+                             else 'git_anonymous')
+            self.close_connection = True           # the body stays unread
+            return self.send(401, b'authentication required\n',
+                             [('Content-Type', 'text/plain'),
+                              ('WWW-Authenticate', 'Basic realm="jwtcred test"')])
+        if not self.state.git_root:
+            return self.send(404, b'no --git-root\n', [('Content-Type', 'text/plain')])
+        body = self.read_body(GIT_BODY)
+        env = {
+            'PATH': os.environ.get('PATH', '/usr/bin:/bin'),
+            'GATEWAY_INTERFACE': 'CGI/1.1', 'SERVER_PROTOCOL': 'HTTP/1.1',
+            'SERVER_NAME': 'localhost', 'SERVER_PORT': str(self.state.port),
+            'GIT_PROJECT_ROOT': self.state.git_root, 'GIT_HTTP_EXPORT_ALL': '1',
+            'GIT_CONFIG_NOSYSTEM': '1', 'GIT_CONFIG_GLOBAL': '/dev/null',
+            'GIT_CONFIG_COUNT': '1', 'GIT_CONFIG_KEY_0': 'http.receivepack',
+            'GIT_CONFIG_VALUE_0': 'true', 'HOME': self.state.git_root,
+            'REQUEST_METHOD': self.command,
+            'PATH_INFO': urllib.parse.unquote(path[len('/git'):]),
+            'QUERY_STRING': urllib.parse.urlsplit(self.path).query,
+            'CONTENT_TYPE': self.headers.get('Content-Type', ''),
+            'CONTENT_LENGTH': str(len(body)),      # de-chunked here
+            'REMOTE_USER': user, 'REMOTE_ADDR': self.client_address[0],
+        }
+        for name, value in self.headers.items():   # Git-Protocol, Content-Encoding, ...
+            if name.lower() not in ('authorization', 'proxy-authorization', 'content-type',
+                                    'content-length', 'transfer-encoding'):
+                env['HTTP_' + name.upper().replace('-', '_')] = value
+        proc = subprocess.Popen(['git', 'http-backend'], env=env, stdin=subprocess.PIPE,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        with self.state.lock:
+            self.state.children.add(proc)
+        try:
+            out, err = proc.communicate(body, timeout=300)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            out, err = proc.communicate()
+        finally:
+            with self.state.lock:
+                self.state.children.discard(proc)
+        if err:
+            log.info('git http-backend: %s', err.decode(errors='replace').strip()[:300])
+        self.send_cgi(out)
+
+    def send_cgi(self, out):
+        """Relay a CGI response: header lines, a blank line, the body."""
+        ends = [(i, len(sep)) for sep in (b'\r\n\r\n', b'\n\n') for i in [out.find(sep)] if i >= 0]
+        if not ends:
+            return self.send(500, b'bad CGI output\n', [('Content-Type', 'text/plain')])
+        cut, seplen = min(ends)
+        status, headers = 200, []
+        for line in out[:cut].decode('latin-1').splitlines():
+            name, _, value = line.partition(':')
+            name, value = name.strip(), value.strip()
+            if name.lower() == 'status':
+                status = int(value.split()[0])
+            elif name.lower() not in ('content-length', 'transfer-encoding', 'connection'):
+                headers.append((name, value))
+        self.send(status, out[cut + seplen:], headers)
+
+    # -- admin (test control)
+    def admin_endpoint(self, path):
+        body = self.read_body(SMALL_BODY)
+        st = self.state
+        if path == '/admin/stats':
+            with st.lock:
+                stats = dict(st.counters, valid=len(st.tokens))
+            return self.send(200, json_bytes(stats), JSON)
+        if self.command == 'GET' and path == '/admin/mode':
+            with st.lock:
+                return self.send(200, json_bytes(st.mode), JSON)
+        if self.command != 'POST':
+            return self.send(405, json_bytes({'error': 'use POST'}), JSON)
+        if path == '/admin/revoke-all':
+            with st.lock:
+                n = len(st.tokens)
+                st.tokens.clear()
+            log.info('admin: revoked %d token(s)', n)
+            return self.send(200, json_bytes({'revoked': n}), JSON)
+        if path == '/admin/reset':
+            with st.lock:
+                st.counters = dict.fromkeys(COUNTERS, 0)
+            return self.send(200, json_bytes({'ok': True}), JSON)
+        if path == '/admin/mode':
+            try:
+                mode = parse_mode(json.loads(body or b'{}'))
+            except ValueError as e:
+                return self.send(400, json_bytes({'error': str(e)}), JSON)
+            with st.lock:
+                st.mode = mode
+            log.info('admin: mode %s', json.dumps(mode, sort_keys=True))
+            return self.send(200, json_bytes(mode), JSON)
+        self.send(404, json_bytes({'error': 'not_found'}), JSON)
+
+
+def parse_mode(doc):
+    """Validate a failure-injection mode (see README.md); ValueError if bad."""
+    if not isinstance(doc, dict):
+        raise ValueError('mode must be a JSON object')
+    for key, value in doc.items():
+        if key in MODE_BOOLS:
+            ok = isinstance(value, bool)
+        elif key in MODE_INTS:
+            ok = isinstance(value, int) and not isinstance(value, bool) and value >= 0
+        elif key == 'fail_statuses':
+            ok = isinstance(value, list) and all(
+                isinstance(s, int) and 100 <= s <= 599 for s in value)
+        else:
+            ok = False
+        if not ok:
+            raise ValueError('bad mode key or value: %s' % key)
+    return {k: (list(v) if isinstance(v, list) else v) for k, v in doc.items()}
+
+
+class Server(ThreadingHTTPServer):
+    daemon_threads = True
+    block_on_close = False
+    request_queue_size = 128             # 32+ clients connecting at once
+
+    def server_bind(self):
+        # HTTPServer.server_bind would call socket.getfqdn (a DNS lookup).
+        socketserver.TCPServer.server_bind(self)
+        self.server_name, self.server_port = 'localhost', self.server_address[1]
+
+    def handle_error(self, request, client_address):
+        exc = sys.exc_info()[1]
+        if isinstance(exc, (ConnectionError, ssl.SSLError, TimeoutError, OSError)):
+            log.info('%s: connection error: %s', client_address[0], type(exc).__name__)
+        else:
+            log.exception('%s: unexpected error', client_address[0])
+
+
+def write_port_file(path, port):
+    tmp = '%s.tmp.%d' % (path, os.getpid())
+    with open(tmp, 'w') as f:
+        f.write('%d\n' % port)
+    os.replace(tmp, path)
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    p.add_argument('--cert', required=True, help='server certificate (PEM)')
+    p.add_argument('--key', required=True, help='server private key (PEM)')
+    p.add_argument('--clients', required=True, help='CLIENTS_JSON (see README.md)')
+    p.add_argument('--port-file', required=True, help='written atomically once listening')
+    p.add_argument('--port', type=int, default=0, help='0 (default): any free port')
+    p.add_argument('--log', help='log file (default: stderr)')
+    p.add_argument('--git-root', help='GIT_PROJECT_ROOT for /git/')
+    p.add_argument('--audience', action='append', default=[], help='accepted aud (repeatable)')
+    args = p.parse_args(argv)
+
+    handler = logging.FileHandler(args.log) if args.log else logging.StreamHandler()
+    handler.setFormatter(logging.Formatter('%(asctime)s %(threadName)s %(message)s'))
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+    log.propagate = False
+    # Authlib logs issued tokens and assertion errors at DEBUG: silence it whatever
+    # the root logger's configuration.
+    logging.getLogger('authlib').setLevel(logging.CRITICAL + 1)
+
+    git_root = os.path.abspath(args.git_root) if args.git_root else None
+    state = State(args.clients, args.audience, git_root)
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.minimum_version = ssl.TLSVersion.TLSv1_2
+    ctx.load_cert_chain(args.cert, args.key)
+
+    server = Server(('127.0.0.1', args.port), Handler)
+    server.socket = ctx.wrap_socket(server.socket, server_side=True,
+                                    do_handshake_on_connect=False)
+    server.state, server.authority = state, TokenServer(state)
+    state.port = server.server_address[1]
+
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    thread = threading.Thread(target=server.serve_forever, kwargs={'poll_interval': 0.2},
+                              name='accept', daemon=True)
+    thread.start()
+    write_port_file(args.port_file, state.port)
+    log.info('listening on 127.0.0.1:%d (pid %d)', state.port, os.getpid())
+
+    while not stop.wait(1):
+        pass
+    log.info('stopping')
+    state.stopping.set()                 # releases hanging / dripping handlers
+    server.shutdown()
+    server.server_close()
+    with state.lock:
+        for proc in state.children:
+            proc.kill()
+    try:
+        os.unlink(args.port_file)
+    except OSError:
+        pass
+    log.info('stopped: %s', json.dumps(state.counters, sort_keys=True))
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
