@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <curl/curl.h>
+
 #include "conf.h"
 #include "token.h"
 
@@ -147,4 +149,14 @@ void jwtcred_token_free(jwtcred_token *tok)
 		return;
 	jc_entry_clear(&tok->entry);
 	free(tok);
+}
+
+int jwtcred_curl_setup(void *curl, const jwtcred_token *tok, jwtcred_error *err)
+{
+	if (!curl || !tok)
+		return jc_fail(err, JWTCRED_E_USAGE, "jwtcred_curl_setup: curl or tok is NULL");
+	if (curl_easy_setopt(curl, CURLOPT_XOAUTH2_BEARER, tok->entry.token) != CURLE_OK ||
+	    curl_easy_setopt(curl, CURLOPT_HTTPAUTH, (long)CURLAUTH_BEARER) != CURLE_OK)
+		return jc_fail(err, JWTCRED_E_USAGE, "libcurl refused the bearer token options (libcurl >= 7.61 needed)");
+	return JWTCRED_OK;
 }

@@ -190,6 +190,15 @@ const char *jc_redact(const char *secret, char buf[16])
 	return buf;
 }
 
+void jc_rfc3339(long long t, char *buf, size_t len)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (!gmtime_r(&tt, &tm) || !strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm))
+		snprintf(buf, len, "?");
+}
+
 const char *jc_home(void)
 {
 	const char *h = getenv("HOME");

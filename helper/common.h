@@ -56,6 +56,9 @@ bool jc_secret_equal(const char *a, const char *b);
 /* A token or other secret, as it may appear in -v output: "00D5g0…" */
 const char *jc_redact(const char *secret, char buf[16]);
 
+/* t as "2026-11-29T19:08:00Z" in buf (at least 21 bytes). */
+void jc_rfc3339(long long t, char *buf, size_t len);
+
 /* The home directory, or NULL. */
 const char *jc_home(void);
 

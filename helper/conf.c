@@ -50,6 +50,7 @@ static const struct setting settings[] = {
 	S(ca_file, T_STRING),
 	S(certificate, T_STRING),
 	S(git_username, T_STRING),
+	S(docker_username, T_STRING),
 	I(assertion_lifetime, 10, 3600),
 	I(token_lifetime, 60, 86400),
 	I(refresh_margin, 0, 3600),
@@ -327,6 +328,8 @@ static int finish_profile(struct loader *ld, struct jc_profile *p, config_settin
 		rc = JWTCRED_E_NOMEM;
 	if (!rc && !p->git_username && !(p->git_username = strdup(p->username)))
 		rc = JWTCRED_E_NOMEM;
+	if (!rc && !p->docker_username && !(p->docker_username = strdup(p->username)))
+		rc = JWTCRED_E_NOMEM;
 	if (rc)
 		goto out;
 	if ((rc = check_https(ld, config_setting_lookup(grp, "token_url"), p, "token_url",
@@ -374,6 +377,7 @@ static void profile_clear(struct jc_profile *p)
 	free(p->ca_file);
 	free(p->certificate);
 	free(p->git_username);
+	free(p->docker_username);
 	memset(p, 0, sizeof(*p));
 }
 

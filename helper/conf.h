@@ -32,6 +32,7 @@ struct jc_profile {
 	char *ca_file;             /* absolute path, or NULL */
 	char *certificate;         /* absolute path, or NULL: checked by jwtcred check */
 	char *git_username;
+	char *docker_username;
 	long assertion_lifetime;   /* seconds */
 	long token_lifetime;       /* seconds, when the server gives no expires_in */
 	long refresh_margin;       /* seconds */

@@ -6,7 +6,9 @@
 #define JWTCRED_FRONT_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
+#include "cache.h"
 #include "conf.h"
 
 struct jc_cli {
@@ -18,6 +20,9 @@ struct jc_cli {
 	bool decode;              /* assertion --decode */
 	bool online;              /* check --online */
 	bool revoke;              /* purge --revoke */
+	const char *format;       /* token --format */
+	char **rest;              /* curl/exec: the arguments after "--" */
+	int nrest;
 };
 
 /* Exit statuses. */
@@ -31,8 +36,24 @@ void jc_say(const char *fmt, ...) JC_PRINTF(1, 2);
 /* Load the configuration named by the command line; prints on failure. */
 int jc_cli_config(const struct jc_cli *cli, struct jwtcred_config **cfg);
 
+/* The configuration and the profile --profile names (or the only one). */
+int jc_cli_profile(const struct jc_cli *cli, struct jwtcred_config **cfg,
+                   const struct jc_profile **p);
+
+/*
+ * Print a token as `format`: bare, header, json, env or curl-config.
+ * Returns -1 for an unknown format or a write error.
+ */
+int jc_print_token(FILE *out, const char *format, const struct jc_profile *p,
+                   const struct jc_entry *e);
+bool jc_token_format_known(const char *format);
+
 int jc_front_git(const struct jc_cli *cli, const char *action);
 int jc_front_token(const struct jc_cli *cli);
+int jc_front_curl(const struct jc_cli *cli);
+int jc_front_exec(const struct jc_cli *cli);
+int jc_front_kubectl(const struct jc_cli *cli);
+int jc_front_docker(const struct jc_cli *cli, const char *action);
 int jc_front_assertion(const struct jc_cli *cli);
 int jc_front_check(const struct jc_cli *cli);
 int jc_front_status(const struct jc_cli *cli);

@@ -1,9 +1,8 @@
 /*
- * front_token.c: jwtcred token | assertion | check | status | purge.
+ * front_token.c: jwtcred token | assertion | check.
  */
 #include "config.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <jansson.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
@@ -22,20 +22,90 @@
 
 #define CERT_WARN_DAYS 30
 
-static int pick(const struct jc_cli *cli, struct jwtcred_config **cfg, const struct jc_profile **p)
+/* 'It'\''s': a single-quoted shell word. */
+static void shell_quote(FILE *out, const char *s)
 {
-	jwtcred_error err;
-
-	*p = NULL;
-	if (jc_cli_config(cli, cfg) != 0)
-		return JC_EXIT_FAIL;
-	if (jc_conf_profile(*cfg, cli->profile, p, &err) != 0) {
-		jc_say("%s", err.text);
-		return JC_EXIT_FAIL;
+	fputc('\'', out);
+	for (; *s; s++) {
+		if (*s == '\'')
+			fputs("'\\''", out);
+		else
+			fputc(*s, out);
 	}
-	jc_trace("profile '%s' from '%s' (line %d), token endpoint %s", (*p)->name, (*cfg)->path,
-	         (*p)->line, (*p)->token_url);
-	return JC_EXIT_OK;
+	fputc('\'', out);
+}
+
+/* A double-quoted string as curl's config file reads it. */
+static void curl_quote(FILE *out, const char *s)
+{
+	fputc('"', out);
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			fputc('\\', out);
+		fputc(*s, out);
+	}
+	fputc('"', out);
+}
+
+static int print_json(FILE *out, const struct jc_profile *p, const struct jc_entry *e)
+{
+	char expires[32];
+	json_t *o;
+	char *text = NULL;
+	int rc = -1;
+
+	jc_rfc3339(jc_entry_deadline(e, p), expires, sizeof(expires));
+	o = json_pack("{s:s s:s s:s}", "access_token", e->token, "token_type", "Bearer",
+	              "expires_at", expires);
+	if (o && e->instance_url)
+		json_object_set_new(o, "instance_url", json_string(e->instance_url));
+	if (o && (text = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER)))
+		rc = fprintf(out, "%s\n", text) < 0 ? -1 : 0;
+	if (o)
+		jc_wipe((char *)json_string_value(json_object_get(o, "access_token")), strlen(e->token));
+	json_decref(o);
+	jc_free_secret(text);
+	return rc;
+}
+
+int jc_print_token(FILE *out, const char *format, const struct jc_profile *p,
+                   const struct jc_entry *e)
+{
+	if (!format || strcmp(format, "bare") == 0) {
+		fprintf(out, "%s\n", e->token);
+	} else if (strcmp(format, "header") == 0) {
+		fprintf(out, "Authorization: Bearer %s\n", e->token);
+	} else if (strcmp(format, "json") == 0) {
+		return print_json(out, p, e);
+	} else if (strcmp(format, "env") == 0) {
+		fputs("JWTCRED_ACCESS_TOKEN=", out);
+		shell_quote(out, e->token);
+		fputc('\n', out);
+		if (e->instance_url) {
+			fputs("JWTCRED_INSTANCE_URL=", out);
+			shell_quote(out, e->instance_url);
+			fputc('\n', out);
+		}
+	} else if (strcmp(format, "curl-config") == 0) {
+		/* oauth2-bearer, not a header: curl never forwards it on a redirect to another host */
+		fputs("oauth2-bearer = ", out);
+		curl_quote(out, e->token);
+		fputc('\n', out);
+	} else {
+		return -1;
+	}
+	return ferror(out) ? -1 : 0;
+}
+
+bool jc_token_format_known(const char *format)
+{
+	static const char *const formats[] = { "bare", "header", "json", "env", "curl-config" };
+	size_t i;
+
+	for (i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
+		if (strcmp(format, formats[i]) == 0)
+			return true;
+	return false;
 }
 
 int jc_front_token(const struct jc_cli *cli)
@@ -47,15 +117,17 @@ int jc_front_token(const struct jc_cli *cli)
 	unsigned flags = (cli->refresh ? JWTCRED_REFRESH : 0) | (cli->no_cache ? JWTCRED_NO_CACHE : 0);
 	int status;
 
-	if ((status = pick(cli, &cfg, &p)) != JC_EXIT_OK)
+	if ((status = jc_cli_profile(cli, &cfg, &p)) != JC_EXIT_OK)
 		goto out;
 	if (jc_token_fetch(p, flags, &e, &err) != 0) {
 		jc_say("%s", err.text);
 		status = JC_EXIT_FAIL;
 		goto out;
 	}
-	if (printf("%s\n", e.token) < 0 || fflush(stdout) != 0)
+	if (jc_print_token(stdout, cli->format, p, &e) != 0 || fflush(stdout) != 0) {
+		jc_say("cannot write the token to standard output");
 		status = JC_EXIT_FAIL;
+	}
 out:
 	jc_entry_clear(&e);
 	jc_conf_free(cfg);
@@ -70,7 +142,7 @@ int jc_front_assertion(const struct jc_cli *cli)
 	jwtcred_error err;
 	int status;
 
-	if ((status = pick(cli, &cfg, &p)) != JC_EXIT_OK)
+	if ((status = jc_cli_profile(cli, &cfg, &p)) != JC_EXIT_OK)
 		goto out;
 	status = JC_EXIT_FAIL;
 	if (jc_assertion_make(p, jc_now(), &jws, &err) != 0 ||
@@ -190,146 +262,3 @@ int jc_front_check(const struct jc_cli *cli)
 	return status;
 }
 
-static bool is_entry_name(const char *n)
-{
-	size_t i;
-
-	for (i = 0; n[i]; i++)
-		if (!((n[i] >= '0' && n[i] <= '9') || (n[i] >= 'a' && n[i] <= 'f')))
-			return false;
-	return i == 16;
-}
-
-static void format_time(long long t, char *buf, size_t len)
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	if (!gmtime_r(&tt, &tm) || !strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm))
-		snprintf(buf, len, "?");
-}
-
-/* Visit every cache entry; fn returns non-zero to report a failure. */
-static int each_entry(int (*fn)(int dirfd, const char *name, struct jc_entry *e, void *arg),
-                      void *arg)
-{
-	char *dirpath = NULL;
-	jwtcred_error err;
-	struct dirent *d;
-	struct jc_entry e;
-	DIR *dir;
-	int dirfd, dupfd, status = JC_EXIT_OK;
-
-	if (jc_cache_open(&dirfd, &dirpath, &err) != 0) {
-		jc_say("%s", err.text);
-		return JC_EXIT_FAIL;
-	}
-	free(dirpath);
-	if ((dupfd = dup(dirfd)) < 0 || !(dir = fdopendir(dupfd))) {
-		jc_say("cannot list the cache directory: %s", strerror(errno));
-		close(dirfd);
-		return JC_EXIT_FAIL;
-	}
-	while ((d = readdir(dir))) {
-		if (!is_entry_name(d->d_name))
-			continue;
-		if (jc_cache_read(dirfd, d->d_name, NULL, &e) != 0)
-			memset(&e, 0, sizeof(e)); /* damaged or foreign: still listed/purged */
-		if (fn(dirfd, d->d_name, &e, arg) != 0)
-			status = JC_EXIT_FAIL;
-		jc_entry_clear(&e);
-	}
-	closedir(dir);
-	close(dirfd);
-	return status;
-}
-
-static int print_entry(int dirfd, const char *name, struct jc_entry *e, void *arg)
-{
-	const struct jc_cli *cli = arg;
-	char issued[32], expires[32], left[32];
-	long long now = jc_now(), rem;
-
-	(void)dirfd;
-	if (cli->profile && (!e->profile || strcmp(cli->profile, e->profile) != 0))
-		return 0;
-	if (!e->token) {
-		printf("%-16s %-28s %-20s %-20s %s\n", "?", "(damaged or foreign)", "-", "-", name);
-		return 0;
-	}
-	format_time(e->issued, issued, sizeof(issued));
-	format_time(e->expires, expires, sizeof(expires));
-	rem = e->expires - now;
-	if (rem <= 0)
-		snprintf(left, sizeof(left), "expired");
-	else
-		snprintf(left, sizeof(left), "%lldm%02llds", rem / 60, rem % 60);
-	printf("%-16s %-28s %-20s %-20s %s\n", e->profile, e->subject, issued, expires, left);
-	return 0;
-}
-
-int jc_front_status(const struct jc_cli *cli)
-{
-	char *dirpath = NULL;
-	jwtcred_error err;
-	int dirfd;
-
-	/* a broken cache is an error, not an empty table */
-	if (jc_cache_open(&dirfd, &dirpath, &err) != 0) {
-		jc_say("%s", err.text);
-		return JC_EXIT_FAIL;
-	}
-	close(dirfd);
-	free(dirpath);
-	printf("%-16s %-28s %-20s %-20s %s\n", "PROFILE", "SUBJECT", "ISSUED", "EXPIRES", "REMAINING");
-	return each_entry(print_entry, (void *)cli) == 0 && fflush(stdout) == 0 ? JC_EXIT_OK
-	                                                                        : JC_EXIT_FAIL;
-}
-
-struct purge_ctx {
-	const struct jc_cli *cli;
-	struct jwtcred_config *cfg; /* only with --revoke */
-	unsigned removed;
-};
-
-static int purge_entry(int dirfd, const char *name, struct jc_entry *e, void *arg)
-{
-	struct purge_ctx *ctx = arg;
-	const struct jc_profile *p = NULL;
-	jwtcred_error err;
-
-	if (ctx->cli->profile && (!e->profile || strcmp(e->profile, ctx->cli->profile) != 0))
-		return 0;
-	if (ctx->cli->revoke && e->token) {
-		if (jc_conf_profile(ctx->cfg, e->profile, &p, &err) != 0) {
-			jc_say("cannot revoke the token of profile '%s': it is no longer in the configuration; entry kept",
-			       e->profile);
-			return 1;
-		}
-		if (jc_revoke(p, e->token, &err) != 0) {
-			jc_say("%s; entry kept", err.text);
-			return 1;
-		}
-	}
-	if (jc_cache_remove(dirfd, name, &err) != 0) {
-		jc_say("%s", err.text);
-		return 1;
-	}
-	/* the lock file stays: unlinking it under a waiting process would split the lock */
-	ctx->removed++;
-	return 0;
-}
-
-int jc_front_purge(const struct jc_cli *cli)
-{
-	struct purge_ctx ctx = { cli, NULL, 0 };
-	int status;
-
-	if (cli->revoke && jc_cli_config(cli, &ctx.cfg) != 0)
-		return JC_EXIT_FAIL;
-	status = each_entry(purge_entry, &ctx);
-	if (status == JC_EXIT_OK && jc_tracing())
-		jc_trace("removed %u cache entr%s", ctx.removed, ctx.removed == 1 ? "y" : "ies");
-	jc_conf_free(ctx.cfg);
-	return status;
-}

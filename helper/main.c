@@ -23,11 +23,12 @@
 
 enum command_flag {
 	F_REFRESH = 1 << 0, F_NO_CACHE = 1 << 1, F_DECODE = 1 << 2, F_ONLINE = 1 << 3,
-	F_REVOKE = 1 << 4,
+	F_REVOKE = 1 << 4, F_FORMAT = 1 << 5,
+	F_REST = 1 << 15, /* takes the arguments after "--" */
 };
 
 static const char *const flag_names[] = {
-	"--refresh", "--no-cache", "--decode", "--online", "--revoke",
+	"--refresh", "--no-cache", "--decode", "--online", "--revoke", "--format",
 };
 
 struct command {
@@ -37,11 +38,15 @@ struct command {
 };
 
 static int run_git(const struct jc_cli *cli);
+static int run_docker(const struct jc_cli *cli);
 
-static const char *git_action;
+static const char *action_word;
 
 static const struct command commands[] = {
-	{ "token", jc_front_token, F_REFRESH | F_NO_CACHE },
+	{ "token", jc_front_token, F_REFRESH | F_NO_CACHE | F_FORMAT },
+	{ "curl", jc_front_curl, F_REST },
+	{ "exec", jc_front_exec, F_REST },
+	{ "kubectl", jc_front_kubectl, 0 },
 	{ "assertion", jc_front_assertion, F_DECODE },
 	{ "check", jc_front_check, F_ONLINE },
 	{ "status", jc_front_status, 0 },  /* --profile filters the listing */
@@ -51,9 +56,22 @@ static const struct command commands[] = {
 	{ "erase", run_git, 0 },
 };
 
+/* docker-credential-jwtcred's actions: a table of their own */
+static const struct command docker_commands[] = {
+	{ "get", run_docker, 0 },
+	{ "store", run_docker, 0 },
+	{ "erase", run_docker, 0 },
+	{ "list", run_docker, 0 },
+};
+
 static int run_git(const struct jc_cli *cli)
 {
-	return jc_front_git(cli, git_action);
+	return jc_front_git(cli, action_word);
+}
+
+static int run_docker(const struct jc_cli *cli)
+{
+	return jc_front_docker(cli, action_word);
 }
 
 void jc_say(const char *fmt, ...)
@@ -92,6 +110,23 @@ int jc_cli_config(const struct jc_cli *cli, struct jwtcred_config **cfg)
 	return rc ? JC_EXIT_FAIL : JC_EXIT_OK;
 }
 
+int jc_cli_profile(const struct jc_cli *cli, struct jwtcred_config **cfg,
+                   const struct jc_profile **p)
+{
+	jwtcred_error err;
+
+	*p = NULL;
+	if (jc_cli_config(cli, cfg) != 0)
+		return JC_EXIT_FAIL;
+	if (jc_conf_profile(*cfg, cli->profile, p, &err) != 0) {
+		jc_say("%s", err.text);
+		return JC_EXIT_FAIL;
+	}
+	jc_trace("profile '%s' from '%s' (line %d), token endpoint %s", (*p)->name, (*cfg)->path,
+	         (*p)->line, (*p)->token_url);
+	return JC_EXIT_OK;
+}
+
 static void usage(FILE *out)
 {
 	fputs("usage: jwtcred [options] COMMAND [command options]\n"
@@ -100,12 +135,18 @@ static void usage(FILE *out)
 	      "them to git and scripts, cached and minted once per profile.\n"
 	      "\n"
 	      "Commands:\n"
-	      "  token [--refresh] [--no-cache]  print an access token (from the cache when fresh)\n"
+	      "  token [--refresh] [--no-cache] [--format FMT]\n"
+	      "                                  print an access token (from the cache when fresh);\n"
+	      "                                  FMT: bare, header, json, env, curl-config\n"
+	      "  curl -- CURL-ARGS...            run curl with the token on a pipe, never in argv\n"
+	      "  exec -- COMMAND [ARGS...]       run COMMAND with JWTCRED_ACCESS_TOKEN (and SF_*) set\n"
+	      "  kubectl                         kubectl exec credential plugin (ExecCredential JSON)\n"
 	      "  assertion [--decode]            print the signed assertion, or its header and claims\n"
 	      "  check [--online]                check the configuration and keys; --online mints once\n"
 	      "  status                          list cached tokens (never the tokens themselves)\n"
 	      "  purge [--revoke]                remove cached tokens; --revoke also revokes them\n"
 	      "  get | store | erase             git credential helper (also as git-credential-jwtcred)\n"
+	      "As docker-credential-jwtcred: get | store | erase | list (docker's protocol).\n"
 	      "\n"
 	      "Options:\n"
 	      "  -c, --config FILE   configuration file (default: $JWTCRED_CONFIG, else\n"
@@ -144,12 +185,14 @@ int main(int argc, char **argv)
 		{ "decode", no_argument, NULL, 'D' },
 		{ "online", no_argument, NULL, 'O' },
 		{ "revoke", no_argument, NULL, 'X' },
+		{ "format", required_argument, NULL, 'F' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct jc_cli cli = { 0 };
-	const struct command *cmd = NULL;
+	const struct command *cmd = NULL, *table = commands;
+	size_t ntable = sizeof(commands) / sizeof(commands[0]);
 	const char *prog = argv[0] ? strrchr(argv[0], '/') : NULL;
-	bool as_git;
+	bool as_git, as_docker;
 	unsigned given = 0;
 	size_t i;
 	int c;
@@ -157,23 +200,28 @@ int main(int argc, char **argv)
 	harden();
 	prog = prog ? prog + 1 : (argv[0] ? argv[0] : "jwtcred");
 	as_git = strcmp(prog, "git-credential-jwtcred") == 0;
+	as_docker = strcmp(prog, "docker-credential-jwtcred") == 0;
+	if (as_docker) {
+		table = docker_commands;
+		ntable = sizeof(docker_commands) / sizeof(docker_commands[0]);
+	}
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+:c:p:vhV", longopts, NULL)) != -1 ||
 	       (optind < argc && !cmd)) {
 		if (c == -1) {
 			/* the command word; options may follow it */
 			const char *word = argv[optind++];
-			for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-				if (strcmp(commands[i].name, word) == 0 &&
-				    (!as_git || commands[i].run == run_git))
-					cmd = &commands[i];
+			for (i = 0; i < ntable; i++)
+				if (strcmp(table[i].name, word) == 0 &&
+				    (!as_git || table[i].run == run_git))
+					cmd = &table[i];
 			if (!cmd) {
 				if (as_git)
 					return JC_EXIT_OK; /* git may add actions; ignore them */
 				jc_say("unknown command '%s' (see jwtcred --help)", word);
 				return JC_EXIT_USAGE;
 			}
-			git_action = word;
+			action_word = word;
 			continue;
 		}
 		switch (c) {
@@ -187,6 +235,7 @@ int main(int argc, char **argv)
 		case 'D': cli.decode = true; given |= F_DECODE; break;
 		case 'O': cli.online = true; given |= F_ONLINE; break;
 		case 'X': cli.revoke = true; given |= F_REVOKE; break;
+		case 'F': cli.format = optarg; given |= F_FORMAT; break;
 		case ':':
 			jc_say("option '%s' needs a value (see jwtcred --help)", argv[optind - 1]);
 			return JC_EXIT_USAGE;
@@ -197,12 +246,19 @@ int main(int argc, char **argv)
 			return JC_EXIT_USAGE;
 		}
 	}
-	if (optind < argc) {
+	if (!cmd) {
+		usage(stderr);
+		return JC_EXIT_USAGE;
+	}
+	if (cmd->flags & F_REST) {
+		cli.rest = argv + optind;
+		cli.nrest = argc - optind;
+	} else if (optind < argc) {
 		jc_say("unexpected argument '%s' (see jwtcred --help)", argv[optind]);
 		return JC_EXIT_USAGE;
 	}
-	if (!cmd) {
-		usage(stderr);
+	if (cli.format && !jc_token_format_known(cli.format)) {
+		jc_say("unknown format '%s' (bare, header, json, env or curl-config)", cli.format);
 		return JC_EXIT_USAGE;
 	}
 	for (i = 0; i < sizeof(flag_names) / sizeof(flag_names[0]); i++)

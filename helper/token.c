@@ -129,7 +129,7 @@ int jc_token_drop(const struct jc_profile *p, const char *token, bool *dropped,
 	if ((rc = jc_cache_open(&dirfd, &dirpath, err)) ||
 	    (rc = jc_cache_lock(dirfd, name, p->timeout * 1000L + LOCK_SLACK_MS, &lockfd, err)))
 		goto out;
-	if (jc_cache_read(dirfd, name, NULL, &e) == 0 && jc_secret_equal(e.token, token)) {
+	if (jc_cache_read(dirfd, name, NULL, &e) == 0 && (!token || jc_secret_equal(e.token, token))) {
 		if ((rc = jc_cache_remove(dirfd, name, err)) == 0)
 			*dropped = true;
 		jc_trace("profile '%s': rejected token dropped from the cache", p->name);

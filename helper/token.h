@@ -13,7 +13,8 @@ int jc_token_fetch(const struct jc_profile *p, unsigned flags, struct jc_entry *
 
 /*
  * A tool reported `token` as rejected: drop the cache entry if (and only
- * if) it still holds that token.  *dropped says whether it did.
+ * if) it still holds that token; NULL drops the entry whatever it holds.
+ * *dropped says whether it did.
  */
 int jc_token_drop(const struct jc_profile *p, const char *token, bool *dropped,
                   jwtcred_error *err);

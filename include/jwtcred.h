@@ -113,6 +113,16 @@ int jwtcred_token_invalidate(jwtcred_config *cfg, const jwtcred_token *tok,
 
 void jwtcred_token_free(jwtcred_token *tok);
 
+/*
+ * Make a libcurl easy handle (a CURL *, passed as void * so this header
+ * needs no curl.h) send the token: sets CURLOPT_XOAUTH2_BEARER and
+ * CURLOPT_HTTPAUTH = CURLAUTH_BEARER.  libcurl copies the string, so tok may
+ * be freed afterwards; libcurl sends the token only to the host of the
+ * handle's URL, not to hosts a redirect names.  Call it again with a new
+ * token after jwtcred_token_invalidate().
+ */
+int jwtcred_curl_setup(void *curl, const jwtcred_token *tok, jwtcred_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -45,7 +45,7 @@ TOKEN_PATH = '/services/oauth2/token'
 REVOKE_PATH = '/services/oauth2/revoke'
 ORG_ID = '00D5g000004Xyz'          # token prefix, as in real Salesforce tokens
 COUNTERS = ('token_requests', 'revoke_requests', 'issued', 'git_requests',
-            'git_auth_failures', 'git_anonymous', 'data_requests')
+            'git_auth_failures', 'git_anonymous', 'data_requests', 'kube_requests')
 # Algorithms a client certificate may verify: RSA and EC families only, so
 # neither "none" nor an HMAC keyed with the certificate text gets near Authlib.
 KEY_FAMILY = {'RS': 'RSA', 'PS': 'RSA', 'ES': 'EC'}
@@ -325,6 +325,8 @@ class Handler(BaseHTTPRequestHandler):
                 self.revoke_endpoint()
             elif path == '/services/data' or path.startswith('/services/data/'):
                 self.data_endpoint()
+            elif path == '/api' or path.startswith('/api/'):
+                self.kube_endpoint()
             elif path.startswith('/git/'):
                 self.git_endpoint(path)
             elif path.startswith('/admin/'):
@@ -526,6 +528,22 @@ class Handler(BaseHTTPRequestHandler):
                       JSON + [('WWW-Authenticate', 'Bearer')])
         else:
             self.send(200, json_bytes({'ok': True, 'user': user}), JSON)
+
+    def kube_endpoint(self):
+        """A Kubernetes API server's /api, for kubectl's exec credential plugin."""
+        self.state.count('kube_requests')
+        self.read_body(SMALL_BODY)
+        scheme, _, token = self.headers.get('Authorization', '').strip().partition(' ')
+        user = self.state.user_of(token.strip()) if scheme.lower() == 'bearer' else None
+        if user is None:
+            self.send(401, json_bytes({'kind': 'Status', 'apiVersion': 'v1', 'status': 'Failure',
+                                       'message': 'Unauthorized', 'reason': 'Unauthorized',
+                                       'code': 401}), JSON)
+        else:
+            self.send(200, json_bytes({'kind': 'APIVersions', 'versions': ['v1'],
+                                       'serverAddressByClientCIDRs': [
+                                           {'clientCIDR': '0.0.0.0/0',
+                                            'serverAddress': '127.0.0.1'}]}), JSON)
 
     # -- git smart HTTP through git http-backend (CGI)
     def git_endpoint(self, path):

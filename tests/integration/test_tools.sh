@@ -1,0 +1,182 @@
+#!/bin/bash
+# Tool fronts: token formats, jwtcred curl (token never in argv or
+# environment), jwtcred exec, the kubectl exec plugin with real kubectl,
+# docker's credential helper protocol, and the libjwtcred example.
+. "${srcdir:-.}/tests/integration/lib.sh"
+
+start_server
+write_config "urls = [ \"$SERVER_URL/services\", \"https://registry.example.com\" ];" \
+	'docker_username = "robot";'
+DATA=$SERVER_URL/services/data/
+ln -s "$JWTCRED" "$TEST_TMP/bin/docker-credential-jwtcred"
+
+run_jwtcred bare token
+TOKEN=$(cat "$TEST_TMP/bare.out")
+check "token: not empty" test -n "$TOKEN"
+
+# --- token --format --------------------------------------------------------
+run_jwtcred header token --format header
+expect_eq "--format header" "Authorization: Bearer $TOKEN" "$(cat "$TEST_TMP/header.out")"
+run_jwtcred json token --format json
+expect_grep "--format json: token, type, expiry, instance" \
+	"^\{\"access_token\":\"[^\"]+\",\"token_type\":\"Bearer\",\"expires_at\":\"20[0-9]{2}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z\",\"instance_url\":\"$SERVER_URL\"\}$" \
+	"$TEST_TMP/json.out"
+expect_eq "--format json: the access_token is the token" "$TOKEN" \
+	"$(/usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])' <"$TEST_TMP/json.out")"
+run_jwtcred env token --format env
+expect_eq "--format env: eval gives the token" "$TOKEN" "$(eval "$(cat "$TEST_TMP/env.out")"; echo "$JWTCRED_ACCESS_TOKEN")"
+expect_eq "--format env: and the instance URL" "$SERVER_URL" "$(eval "$(cat "$TEST_TMP/env.out")"; echo "$JWTCRED_INSTANCE_URL")"
+code=$(curl -s -o /dev/null -w '%{http_code}' --cacert "$PKI/ca.crt" -K <("$JWTCRED" token --format curl-config) "$DATA")
+expect_eq "--format curl-config: curl -K <(...) is accepted" 200 "$code"
+run_jwtcred badformat token --format yaml
+expect_eq "--format yaml: usage error" 2 "$RC"
+expect_grep "--format yaml: names the formats" "unknown format 'yaml' \(bare, header, json, env or curl-config\)" "$TEST_TMP/badformat.err"
+
+# --- jwtcred curl ---------------------------------------------------------------
+# A curl in front of the real one records what it was given: its command line
+# and environment as the kernel shows them (/proc/self), then runs curl.
+REAL_CURL=$(command -v curl)
+cat >"$TEST_TMP/bin/curl" <<SH
+#!/bin/bash
+tr '\0' '\n' </proc/\$\$/cmdline >"$TEST_TMP/curl.cmdline"
+tr '\0' '\n' </proc/\$\$/environ >"$TEST_TMP/curl.environ"
+exec "$REAL_CURL" "\$@"
+SH
+chmod +x "$TEST_TMP/bin/curl"
+run_jwtcred curl curl -- -sS --cacert "$PKI/ca.crt" "$DATA"
+expect_eq "curl: exit 0" 0 "$RC"
+expect_grep "curl: the endpoint accepted the token" '"ok": ?true' "$TEST_TMP/curl.out"
+expect_no_grep "curl: the token is not in curl's command line" "$TOKEN" "$TEST_TMP/curl.cmdline"
+expect_no_grep "curl: the token is not in curl's environment" "$TOKEN" "$TEST_TMP/curl.environ"
+expect_grep "curl: the token came on a pipe (-K /dev/fd/N)" '^/dev/fd/[0-9]+$' "$TEST_TMP/curl.cmdline"
+run_jwtcred curl404 curl -- -sS -f --cacert "$PKI/ca.crt" "$SERVER_URL/services/nothing"
+expect_eq "curl: exit status is curl's (22 for -f on a 404)" 22 "$RC"
+run_jwtcred curlother curl -- -sS --cacert "$PKI/ca.crt" https://elsewhere.example/
+expect_eq "curl: an unlisted URL is refused" 1 "$RC"
+expect_grep "curl: says no profile lists it" "no profile lists 'https://elsewhere.example/' in its urls" "$TEST_TMP/curlother.err"
+run_jwtcred curltwo curl -- -sS --cacert "$PKI/ca.crt" "$DATA" https://elsewhere.example/
+expect_eq "curl: a second, unlisted URL is refused" 1 "$RC"
+expect_grep "curl: names the URL the token may not go to" "may not go to 'https://elsewhere.example/'" "$TEST_TMP/curltwo.err"
+run_jwtcred curltrusted curl -- --location-trusted "$DATA"
+expect_eq "curl: --location-trusted refused" 2 "$RC"
+run_jwtcred curlnourl curl -- -sS
+expect_grep "curl: no URL, clear message" "no http\(s\):// URL among the curl arguments" "$TEST_TMP/curlnourl.err"
+rm "$TEST_TMP/curl.cmdline"
+check "curl: nothing ran for the refused calls" test ! -e "$TEST_TMP/curl.cmdline"
+# a profile without urls may still send its token to its own instance_url
+write_config 'docker_username = "robot";'
+run_jwtcred curlinst curl --profile prod -- -sS --cacert "$PKI/ca.crt" "$DATA"
+expect_eq "curl --profile: the token's instance_url is allowed" 0 "$RC"
+write_config "urls = [ \"$SERVER_URL/services\", \"https://registry.example.com\" ];" \
+	'docker_username = "robot";'
+
+# --- jwtcred exec -----------------------------------------------------------------
+cat >"$TEST_TMP/child" <<SH
+#!/bin/bash
+[ "\$JWTCRED_ACCESS_TOKEN" = "$TOKEN" ] || exit 11
+[ "\$SF_ACCESS_TOKEN" = "$TOKEN" ] || exit 12
+[ "\$JWTCRED_INSTANCE_URL" = "$SERVER_URL" ] || exit 13
+[ "\$SF_INSTANCE_URL" = "$SERVER_URL" ] || exit 14
+[ "\$1" = "a b" ] && [ "\$2" = '\$HOME' ] || exit 15
+exit 7
+SH
+chmod +x "$TEST_TMP/child"
+run_jwtcred exec exec -- "$TEST_TMP/child" "a b" '$HOME'
+expect_eq "exec: the child saw the token, instance and its arguments; its status passes" 7 "$RC"
+run_jwtcred execmissing exec -- "$TEST_TMP/no-such-program"
+expect_eq "exec: a missing command exits 127" 127 "$RC"
+expect_grep "exec: and says so" "cannot run '.*no-such-program': No such file or directory" "$TEST_TMP/execmissing.err"
+
+# --- kubectl exec plugin --------------------------------------------------------------
+KUBE_INFO='{"kind":"ExecCredential","apiVersion":"client.authentication.k8s.io/v1beta1","spec":{"interactive":false}}'
+KUBERNETES_EXEC_INFO=$KUBE_INFO run_jwtcred kube kubectl
+expect_eq "kubectl plugin: exit 0" 0 "$RC"
+expect_lines "kubectl plugin: exactly one line on stdout" 1 "$TEST_TMP/kube.out"
+expect_eq "kubectl plugin: one ExecCredential of the requested apiVersion" \
+	"client.authentication.k8s.io/v1beta1 ExecCredential $TOKEN" \
+	"$(/usr/bin/python3 -c 'import json,sys; o=json.load(sys.stdin); print(o["apiVersion"], o["kind"], o["status"]["token"])' <"$TEST_TMP/kube.out")"
+expect_grep "kubectl plugin: RFC 3339 expirationTimestamp" '"expirationTimestamp":"20[0-9]{2}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z"' "$TEST_TMP/kube.out"
+KUBERNETES_EXEC_INFO='{"apiVersion":"client.authentication.k8s.io/v9"}' run_jwtcred kubebad kubectl
+expect_eq "kubectl plugin: unknown apiVersion fails" 1 "$RC"
+expect_eq "kubectl plugin: and prints nothing on stdout" "" "$(cat "$TEST_TMP/kubebad.out")"
+expect_grep "kubectl plugin: names the versions it speaks" "speaks client.authentication.k8s.io/v1 and" "$TEST_TMP/kubebad.err"
+KUBERNETES_EXEC_INFO='{"apiVersion":"client.authentication.k8s.io/v1","spec":{"cluster":{"server":"https://evil.example:6443"}}}' \
+	run_jwtcred kubeevil kubectl
+expect_grep "kubectl plugin: an unlisted cluster server is refused" "may not go to cluster 'https://evil.example:6443'" "$TEST_TMP/kubeevil.err"
+
+if command -v kubectl >/dev/null; then
+	write_config "urls = [ \"$SERVER_URL\" ];"
+	cat >"$TEST_TMP/kubeconfig" <<YAML
+apiVersion: v1
+kind: Config
+clusters:
+- name: local
+  cluster:
+    server: $SERVER_URL
+    certificate-authority: $PKI/ca.crt
+users:
+- name: jwtcred
+  user:
+    exec:
+      apiVersion: client.authentication.k8s.io/v1
+      command: $JWTCRED
+      args: [kubectl, --profile, prod]
+      interactiveMode: Never
+      provideClusterInfo: true
+contexts:
+- name: local
+  context: {cluster: local, user: jwtcred}
+current-context: local
+YAML
+	kubectl --kubeconfig "$TEST_TMP/kubeconfig" get --raw /api >"$TEST_TMP/kubectl.out" 2>"$TEST_TMP/kubectl.err"
+	expect_eq "real kubectl get --raw /api: exit 0" 0 "$?" || show "$TEST_TMP/kubectl.err"
+	expect_grep "real kubectl: the API server accepted the token" '"kind": ?"APIVersions"' "$TEST_TMP/kubectl.out"
+	write_config "urls = [ \"$SERVER_URL/services\", \"https://registry.example.com\" ];" \
+		'docker_username = "robot";'
+else
+	echo "# kubectl is not installed: skipping the real kubectl check"
+fi
+
+# --- docker credential helper --------------------------------------------------------------
+docker_helper() { # NAME ACTION INPUT
+	RC=0
+	printf '%s' "$3" | docker-credential-jwtcred "$2" >"$TEST_TMP/$1.out" 2>"$TEST_TMP/$1.err" || RC=$?
+}
+docker_helper dget get registry.example.com
+expect_eq "docker get: exit 0" 0 "$RC"
+expect_eq "docker get: ServerURL, Username, Secret" "registry.example.com robot $TOKEN" \
+	"$(/usr/bin/python3 -c 'import json,sys; o=json.load(sys.stdin); print(o["ServerURL"], o["Username"], o["Secret"])' <"$TEST_TMP/dget.out")"
+docker_helper dgeturl get https://registry.example.com
+expect_eq "docker get with a URL: exit 0" 0 "$RC"
+docker_helper dunknown get registry.evil.example
+expect_eq "docker get, unknown registry: exit 1" 1 "$RC"
+expect_eq "docker get, unknown registry: docker's not-found text on stdout" \
+	"credentials not found in native keychain" "$(cat "$TEST_TMP/dunknown.out")"
+docker_helper dlist list ""
+expect_grep "docker list: the registries the profiles allow" "\"https://registry.example.com\":\"robot\"" "$TEST_TMP/dlist.out"
+docker_helper dstore store '{"ServerURL":"registry.example.com","Username":"u","Secret":"s"}'
+expect_eq "docker store: exit 0, nothing printed" "0:" "$RC:$(cat "$TEST_TMP/dstore.out")"
+docker_helper derase erase registry.example.com
+expect_eq "docker erase: exit 0" 0 "$RC"
+server_reset
+docker_helper dget2 get registry.example.com
+check "docker erase: the next get mints a new token" test "$(server_stats token_requests)" -eq 1
+
+# --- the libjwtcred example -----------------------------------------------------------------
+EXAMPLE=$TOP_BUILDDIR/tests/examples/example_api
+if [ -x "$EXAMPLE" ]; then
+	server_reset
+	"$EXAMPLE" "$DATA" "$PKI/ca.crt" >"$TEST_TMP/example.out" 2>"$TEST_TMP/example.err"
+	expect_eq "example: exit 0" 0 "$?" || show "$TEST_TMP/example.err"
+	expect_grep "example: got the protected resource" '"ok": ?true' "$TEST_TMP/example.out"
+	expect_eq "example: served from the cache" 0 "$(server_stats token_requests)"
+	server_revoke_all
+	"$EXAMPLE" "$DATA" "$PKI/ca.crt" >"$TEST_TMP/example2.out" 2>"$TEST_TMP/example2.err"
+	expect_eq "example after revocation: exit 0" 0 "$?" || show "$TEST_TMP/example2.err"
+	expect_grep "example after revocation: retried after the 401" "HTTP 401, retrying with a fresh token" "$TEST_TMP/example2.err"
+	expect_eq "example after revocation: one new token" 1 "$(server_stats token_requests)"
+else
+	not_ok "example program built ($EXAMPLE)"
+fi
+
+finish
