@@ -57,16 +57,6 @@ static size_t on_header(char *ptr, size_t size, size_t nmemb, void *userdata)
 	return n;
 }
 
-void jc_grant_clear(struct jc_grant *g)
-{
-	jc_free_secret(g->access_token);
-	free(g->instance_url);
-	free(g->id);
-	free(g->scope);
-	memset(g, 0, sizeof(*g));
-	g->expires_in = -1;
-}
-
 static bool token_valid(const char *t)
 {
 	size_t n = 0;

@@ -5,19 +5,10 @@
 #define JWTCRED_EXCHANGE_H
 
 #include "conf.h"
+#include "grant.h"
 
 #define JC_MAX_RESPONSE (64 * 1024)
 #define JC_MAX_TOKEN 8192
-
-struct jc_grant {
-	char *access_token;   /* secret: jc_grant_clear wipes it */
-	char *instance_url;
-	char *id;
-	char *scope;
-	long long expires_in; /* -1 when the server sent none */
-};
-
-void jc_grant_clear(struct jc_grant *g);
 
 /*
  * Parse a token endpoint answer: `status` the HTTP status, `body` of `len`

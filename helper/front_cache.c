@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "exchange.h"
+#include "engine.h"
 #include "front.h"
 #include "token.h"
 
@@ -121,7 +121,8 @@ static int purge_entry(int dirfd, const char *name, struct jc_entry *e, void *ar
 			       e->profile);
 			return 1;
 		}
-		if (jc_revoke(p, e->token, &err) != 0) {
+		const struct jc_engine *engine = jc_engine(&err);
+		if (!engine || engine->revoke(p, e->token, &err) != 0) {
 			jc_say("%s; entry kept", err.text);
 			return 1;
 		}

@@ -19,6 +19,7 @@
 #include <sys/prctl.h>
 #endif
 
+#include "engine.h"
 #include "front.h"
 
 enum command_flag {
@@ -39,6 +40,8 @@ struct command {
 
 static int run_git(const struct jc_cli *cli);
 static int run_docker(const struct jc_cli *cli);
+static int run_assertion(const struct jc_cli *cli);
+static int run_check(const struct jc_cli *cli);
 
 static const char *action_word;
 
@@ -47,8 +50,8 @@ static const struct command commands[] = {
 	{ "curl", jc_front_curl, F_REST },
 	{ "exec", jc_front_exec, F_REST },
 	{ "kubectl", jc_front_kubectl, 0 },
-	{ "assertion", jc_front_assertion, F_DECODE },
-	{ "check", jc_front_check, F_ONLINE },
+	{ "assertion", run_assertion, F_DECODE },
+	{ "check", run_check, F_ONLINE },
 	{ "status", jc_front_status, 0 },  /* --profile filters the listing */
 	{ "purge", jc_front_purge, F_REVOKE },
 	{ "get", run_git, 0 },
@@ -63,6 +66,31 @@ static const struct command docker_commands[] = {
 	{ "erase", run_docker, 0 },
 	{ "list", run_docker, 0 },
 };
+
+/* assertion and check live in the engine module with the signing code */
+static const struct jc_engine *engine_or_say(void)
+{
+	jwtcred_error err;
+	const struct jc_engine *engine = jc_engine(&err);
+
+	if (!engine)
+		jc_say("%s", err.text);
+	return engine;
+}
+
+static int run_assertion(const struct jc_cli *cli)
+{
+	const struct jc_engine *engine = engine_or_say();
+
+	return engine ? engine->front_assertion(cli) : JC_EXIT_FAIL;
+}
+
+static int run_check(const struct jc_cli *cli)
+{
+	const struct jc_engine *engine = engine_or_say();
+
+	return engine ? engine->front_check(cli) : JC_EXIT_FAIL;
+}
 
 static int run_git(const struct jc_cli *cli)
 {

@@ -5,6 +5,7 @@
 
 #include <time.h>
 
+#include "exchange.h"
 #include "jwt.h"
 #include "mint.h"
 

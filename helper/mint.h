@@ -5,7 +5,8 @@
 #ifndef JWTCRED_MINT_H
 #define JWTCRED_MINT_H
 
-#include "exchange.h"
+#include "conf.h"
+#include "grant.h"
 
 /* Mint a fresh token for p; *out is the caller's (jc_grant_clear). */
 int jc_mint(const struct jc_profile *p, struct jc_grant *out, jwtcred_error *err);

@@ -11,10 +11,19 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "mint.h"
+#include "engine.h"
 #include "token.h"
 
 #define LOCK_SLACK_MS 5000L
+
+static int mint(const struct jc_profile *p, struct jc_grant *g, jwtcred_error *err)
+{
+	const struct jc_engine *engine = jc_engine(err);
+
+	memset(g, 0, sizeof(*g));
+	g->expires_in = -1;
+	return engine ? engine->mint(p, g, err) : JWTCRED_E_SYSTEM;
+}
 
 static int entry_from_grant(const struct jc_profile *p, char *params, struct jc_grant *g,
                             long long now, struct jc_entry *e)
@@ -39,7 +48,7 @@ static int mint_uncached(const struct jc_profile *p, struct jc_entry *out, jwtcr
 	char *params = NULL, name[JC_ENTRY_NAME];
 	int rc;
 
-	if ((rc = jc_mint(p, &g, err)))
+	if ((rc = mint(p, &g, err)))
 		return rc;
 	if ((rc = jc_cache_key(p, &params, name)) == 0)
 		rc = entry_from_grant(p, params, &g, jc_now(), out);
@@ -88,7 +97,7 @@ int jc_token_fetch(const struct jc_profile *p, unsigned flags, struct jc_entry *
 		memset(&fresh, 0, sizeof(fresh)); /* transferred */
 		goto out;
 	}
-	if ((rc = jc_mint(p, &g, err)))
+	if ((rc = mint(p, &g, err)))
 		goto out;
 	if ((rc = entry_from_grant(p, params, &g, jc_now(), out))) {
 		params = NULL; /* transferred even on failure */

@@ -1,0 +1,62 @@
+/*
+ * engine_load.c: the program loads the engine module on the first mint.
+ *
+ * Where: the path configure chose (JC_MINT_MODULE, under pkglibdir), else
+ * .libs/jwtcred-mint.so next to the running program, which is where a
+ * build tree keeps it, so an uninstalled jwtcred works too.
+ */
+#include "config.h"
+
+#include <dlfcn.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "engine.h"
+
+static const struct jc_engine *load(const char *path, char *why, size_t whylen)
+{
+	const struct jc_engine *ops;
+	void *h;
+
+	if (access(path, R_OK) != 0) {
+		snprintf(why, whylen, "'%s' is missing", path);
+		return NULL;
+	}
+	if (!(h = dlopen(path, RTLD_NOW | RTLD_LOCAL))) {
+		snprintf(why, whylen, "%s", dlerror());
+		return NULL;
+	}
+	ops = dlsym(h, "jc_engine_ops");
+	if (!ops || ops->abi != JC_ENGINE_ABI) {
+		snprintf(why, whylen, "'%s' is from another jwtcred build", path);
+		dlclose(h);
+		return NULL;
+	}
+	return ops; /* stays loaded for the life of the process */
+}
+
+const struct jc_engine *jc_engine(jwtcred_error *err)
+{
+	static const struct jc_engine *ops;
+	char exe[PATH_MAX], path[PATH_MAX + 32], why[512];
+	char *slash;
+	ssize_t n;
+
+	if (ops)
+		return ops;
+	if ((ops = load(JC_MINT_MODULE, why, sizeof(why))))
+		return ops;
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		if ((slash = strrchr(exe, '/')))
+			*slash = '\0';
+		snprintf(path, sizeof(path), "%s/.libs/jwtcred-mint.so", exe);
+		if ((ops = load(path, why + strlen(why), 0)))
+			return ops;
+	}
+	jc_fail(err, JWTCRED_E_SYSTEM, "cannot load the minting module: %s (reinstall jwtcred)", why);
+	return NULL;
+}

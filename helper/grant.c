@@ -1,0 +1,20 @@
+/*
+ * grant.c: the token endpoint's grant, shared by the engine and the cache.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "common.h"
+#include "grant.h"
+
+void jc_grant_clear(struct jc_grant *g)
+{
+	jc_free_secret(g->access_token);
+	free(g->instance_url);
+	free(g->id);
+	free(g->scope);
+	memset(g, 0, sizeof(*g));
+	g->expires_in = -1;
+}

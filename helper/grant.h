@@ -1,0 +1,18 @@
+/*
+ * grant.h: what the token endpoint granted.
+ */
+#ifndef JWTCRED_GRANT_H
+#define JWTCRED_GRANT_H
+
+struct jc_grant {
+	char *access_token;   /* secret: jc_grant_clear wipes it */
+	char *instance_url;
+	char *id;
+	char *scope;
+	long long expires_in; /* -1 when the server sent none */
+};
+
+/* Wipe and free the fields; the grant can be reused. */
+void jc_grant_clear(struct jc_grant *g);
+
+#endif
