@@ -66,8 +66,7 @@ int jc_cache_key(const struct jc_profile *p, char **params, char name[JC_ENTRY_N
 {
 	struct stat st;
 	char keyid[128];
-	int n;
-	size_t len;
+	json_t *a;
 
 	*params = NULL;
 	/* the key's identity without reading it: a new key file is a new entry */
@@ -77,20 +76,14 @@ int jc_cache_key(const struct jc_profile *p, char **params, char name[JC_ENTRY_N
 		         (long long)st.st_mtime);
 	else
 		snprintf(keyid, sizeof(keyid), "missing");
-	len = strlen(p->name) + strlen(p->token_url) + strlen(p->client_id) + strlen(p->username) +
-	      strlen(p->audience) + (p->scope ? strlen(p->scope) : 0) + strlen(p->private_key) +
-	      strlen(keyid) + 128;
-	if (!(*params = malloc(len)))
+	/* a JSON array: no value can be mistaken for a separator */
+	a = json_pack("[s s s s s s s s s]", "v1", p->name, p->token_url, p->client_id, p->username,
+	              p->audience, p->scope ? p->scope : "", p->private_key, keyid);
+	if (a)
+		*params = json_dumps(a, JSON_COMPACT);
+	json_decref(a);
+	if (!*params)
 		return JWTCRED_E_NOMEM;
-	n = snprintf(*params, len,
-	             "v1\nprofile=%s\ntoken_url=%s\niss=%s\nsub=%s\naud=%s\nscope=%s\nkey=%s@%s\n",
-	             p->name, p->token_url, p->client_id, p->username, p->audience, p->scope ? p->scope : "",
-	             p->private_key, keyid);
-	if (n < 0 || (size_t)n >= len) {
-		free(*params);
-		*params = NULL;
-		return JWTCRED_E_NOMEM;
-	}
 	snprintf(name, JC_ENTRY_NAME, "%016llx", fnv1a(*params));
 	return JWTCRED_OK;
 }

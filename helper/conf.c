@@ -129,6 +129,15 @@ static const char *closest_setting(const char *name)
 	return best;
 }
 
+/* Control characters would let a value forge lines in messages or protocols. */
+static bool has_control(const char *v)
+{
+	for (; *v; v++)
+		if ((unsigned char)*v < ' ' || *v == 0x7f)
+			return true;
+	return false;
+}
+
 static const char *type_name(int t)
 {
 	switch (t) {
@@ -190,6 +199,9 @@ static int read_urls(struct loader *ld, struct jc_profile *p, const config_setti
 			return bad(ld, e, "'urls' in profile '%s' must hold strings, not %s",
 			           p->name, type_name(config_setting_type(e)));
 		v = config_setting_get_string(e);
+		if (has_control(v))
+			return bad(ld, e, "an entry of 'urls' in profile '%s' contains a control character",
+			           p->name);
 		if ((rc = jc_url_parse_pattern(v, &p->urls[i], &why)) != 0)
 			return rc == JWTCRED_E_NOMEM ? rc : bad(ld, e, "in 'urls' of profile '%s': %s", p->name, why.text);
 		p->nurls++;
@@ -212,6 +224,9 @@ static int read_setting(struct loader *ld, struct jc_profile *p, const struct se
 		if (strlen(v) > MAX_STRING)
 			return bad(ld, s, "'%s' in profile '%s' is longer than %d bytes", def->name,
 			           p->name, MAX_STRING);
+		if (has_control(v))
+			return bad(ld, s, "'%s' in profile '%s' contains a control character", def->name,
+			           p->name);
 		if (strcmp(def->name, "provider") == 0) {
 			if (strcmp(v, "salesforce") != 0)
 				return bad(ld, s, "unknown provider '%s' in profile '%s' (known: salesforce)",
@@ -344,7 +359,10 @@ static int finish_profile(struct loader *ld, struct jc_profile *p, config_settin
 		goto out;
 	}
 	if (p->refresh_margin >= p->token_lifetime) {
-		rc = bad(ld, config_setting_lookup(grp, "refresh_margin"),
+		config_setting_t *where = config_setting_lookup(grp, "refresh_margin");
+		if (!where)
+			where = config_setting_lookup(grp, "token_lifetime");
+		rc = bad(ld, where ? where : grp,
 		         "'refresh_margin' (%ld) in profile '%s' must be shorter than 'token_lifetime' (%ld)",
 		         p->refresh_margin, p->name, p->token_lifetime);
 		goto out;
@@ -467,18 +485,37 @@ fail:
 	return rc;
 }
 
+/*
+ * The line of an @include directive, or 0.  libconfig reads one only at the
+ * start of a line; we refuse it: a profile is exactly what its file says.
+ */
+static int include_line(const char *text)
+{
+	const char *line = text;
+	int n = 1;
+
+	for (;;) {
+		line += strspn(line, " \t");
+		if (strncmp(line, "@include", 8) == 0)
+			return n;
+		if (!(line = strchr(line, '\n')))
+			return 0;
+		line++;
+		n++;
+	}
+}
+
 /* Parse `text` (named `name` in messages; relative paths against `dir`). */
 static int parse_text(const char *text, const char *name, char *dir,
                       struct jwtcred_config **out, jwtcred_error *err)
 {
 	config_t lc;
-	int rc;
+	int rc, line;
 
 	*out = NULL;
 	config_init(&lc);
-	/* no @include: a profile is exactly what this file says */
-	if (strstr(text, "@include"))
-		rc = jc_fail(err, JWTCRED_E_CONFIG, "'%s': @include is not supported", name);
+	if ((line = include_line(text)))
+		rc = jc_fail(err, JWTCRED_E_CONFIG, "'%s':%d: @include is not supported", name, line);
 	else if (config_read_string(&lc, text) != CONFIG_TRUE)
 		rc = jc_fail(err, JWTCRED_E_CONFIG, "'%s':%d: %s", name,
 		             config_error_line(&lc), config_error_text(&lc));
@@ -492,6 +529,26 @@ int jc_conf_load_string(const char *text, const char *name, struct jwtcred_confi
                         jwtcred_error *err)
 {
 	return parse_text(text, name, NULL, out, err);
+}
+
+/* "sub" -> "$PWD/sub", in place of *dir. */
+static int absolute_dir(char **dir)
+{
+	char cwd[4096], *abs;
+	size_t n;
+
+	if (!getcwd(cwd, sizeof(cwd)))
+		return -1;
+	n = strlen(cwd) + strlen(*dir) + 2;
+	if (strcmp(*dir, ".") == 0)
+		abs = strdup(cwd);
+	else if ((abs = malloc(n)))
+		snprintf(abs, n, "%s/%s", cwd, *dir);
+	if (!abs)
+		return -1;
+	free(*dir);
+	*dir = abs;
+	return 0;
 }
 
 int jc_conf_load(const char *path, struct jwtcred_config **out, jwtcred_error *err)
@@ -530,6 +587,12 @@ int jc_conf_load(const char *path, struct jwtcred_config **out, jwtcred_error *e
 		slash[slash == dir ? 1 : 0] = '\0';
 	else
 		dir[0] = '.', dir[1] = '\0'; /* path is at least one byte long */
+	/* key paths must not depend on the current directory later (libjwtcred callers chdir) */
+	if (dir[0] != '/' && (rc = absolute_dir(&dir)) != 0) {
+		rc = jc_fail(err, JWTCRED_E_CONFIG, "cannot resolve the directory of '%s': %s", path,
+		             strerror(errno));
+		goto out;
+	}
 	rc = parse_text(text, path, dir, out, err);
 out:
 	free(text);

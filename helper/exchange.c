@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -134,6 +135,19 @@ static int server_error(long status, json_t *root, const char *audience, jwtcred
 	               status, e, desc ? ": " : "", d, hint ? "; " : "", hint ? hint : "");
 }
 
+/* "3600" -> 3600; anything but plain digits -> -1. */
+static long long digits_value(const char *s)
+{
+	long long v;
+	char *end;
+
+	if (!*s || strspn(s, "0123456789") != strlen(s))
+		return -1;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	return errno || *end ? -1 : v;
+}
+
 static int dup_string(json_t *root, const char *key, char **out)
 {
 	const char *v = json_string_value(json_object_get(root, key));
@@ -186,7 +200,7 @@ int jc_parse_token_response(long status, const char *body, size_t len, const cha
 		if (json_is_integer(v))
 			out->expires_in = json_integer_value(v);
 		else if (json_is_string(v))
-			out->expires_in = strtoll(json_string_value(v), NULL, 10);
+			out->expires_in = digits_value(json_string_value(v));
 		if (out->expires_in <= 0 || out->expires_in > 366LL * 86400) {
 			rc = jc_fail(err, JWTCRED_E_RESPONSE, "the token endpoint's expires_in is not a sensible number of seconds");
 			goto out;

@@ -138,7 +138,7 @@ int jc_url_parse_pattern(const char *s, struct jc_url *out, jwtcred_error *err)
 	memset(out, 0, sizeof(*out));
 	for (i = 0; s[i]; i++)
 		if ((unsigned char)s[i] <= ' ' || s[i] == 0x7f)
-			return jc_fail(err, JWTCRED_E_CONFIG, "URL '%s' contains a space or control character", s);
+			return jc_fail(err, JWTCRED_E_CONFIG, "a URL contains a space or control character");
 	if (!(p = strstr(s, "://")))
 		return jc_fail(err, JWTCRED_E_CONFIG, "'%s' is not a URL (expected https://host[/path])", s);
 	if (!(out->scheme = lower_dup(s, (size_t)(p - s))))

@@ -1,0 +1,646 @@
+/*
+ * test_conf.c: profiles from libconfig text.  The defaults of a minimal
+ * profile, path resolution (config directory, "~/"), every class of error
+ * with the file and exact line in its message, profile lookup by name and
+ * by URL.
+ */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "conf.h"
+#include "testutil.h"
+
+#define NAME "t.conf"
+
+/* The first five lines of most texts below; the next setting is on line 6. */
+#define HEAD                                        \
+	"profiles = {\n"                            \
+	"  prod = {\n"                              \
+	"    client_id = \"3MVG9example\";\n"       \
+	"    username = \"ci@example.com\";\n"      \
+	"    private_key = \"/keys/prod.key\";\n"
+#define TAIL "  };\n};\n"
+
+static struct jwtcred_config *load_ok(const char *text)
+{
+	struct jwtcred_config *cfg = NULL;
+	jwtcred_error err = { "" };
+	int rc = jc_conf_load_string(text, NAME, &cfg, &err);
+
+	if (rc != JWTCRED_OK)
+		print_error("unexpected error %d: %s\n", rc, err.text);
+	assert_int_equal(rc, JWTCRED_OK);
+	assert_non_null(cfg);
+	return cfg;
+}
+
+static void test_minimal_profile_defaults(void **state)
+{
+	struct jwtcred_config *cfg = load_ok(HEAD TAIL);
+	const struct jc_profile *p;
+
+	(void)state;
+	assert_int_equal(cfg->nprofiles, 1);
+	p = &cfg->profiles[0];
+	assert_string_equal(p->name, "prod");
+	assert_int_equal(p->line, 2);
+	assert_int_equal(p->provider, JC_PROVIDER_SALESFORCE);
+	assert_string_equal(p->client_id, "3MVG9example");
+	assert_string_equal(p->username, "ci@example.com");
+	assert_string_equal(p->private_key, "/keys/prod.key");
+	assert_string_equal(p->login_url, "https://login.salesforce.com");
+	assert_string_equal(p->token_url, "https://login.salesforce.com/services/oauth2/token");
+	assert_string_equal(p->revoke_url, "https://login.salesforce.com/services/oauth2/revoke");
+	assert_string_equal(p->audience, "https://login.salesforce.com");
+	assert_string_equal(p->algorithm, "RS256");
+	assert_string_equal(p->git_username, "ci@example.com");
+	assert_int_equal(p->assertion_lifetime, 180);
+	assert_int_equal(p->token_lifetime, 900);
+	assert_int_equal(p->refresh_margin, 60);
+	assert_int_equal(p->timeout, 30);
+	assert_true(p->cache);
+	assert_null(p->scope);
+	assert_null(p->passphrase_file);
+	assert_null(p->passphrase_env);
+	assert_null(p->ca_file);
+	assert_null(p->certificate);
+	assert_int_equal(p->nurls, 0);
+	jc_conf_free(cfg);
+}
+
+/* Endpoints and audience follow login_url; explicit settings win. */
+static void test_login_url_derivations(void **state)
+{
+	struct jwtcred_config *cfg;
+	const struct jc_profile *p;
+
+	(void)state;
+	cfg = load_ok(HEAD "    login_url = \"https://test.salesforce.com/\";\n" TAIL);
+	p = &cfg->profiles[0];
+	assert_string_equal(p->token_url, "https://test.salesforce.com/services/oauth2/token");
+	assert_string_equal(p->revoke_url, "https://test.salesforce.com/services/oauth2/revoke");
+	assert_string_equal(p->audience, "https://test.salesforce.com");
+	jc_conf_free(cfg);
+
+	cfg = load_ok(HEAD
+	              "    login_url = \"https://example.my.salesforce.com\";\n"
+	              "    audience = \"https://login.salesforce.com\";\n"
+	              "    token_url = \"https://token.example.com/oauth/token\";\n"
+	              "    git_username = \"git-user\";\n"
+	              "    scope = \"api\";\n"
+	              "    cache = false;\n"
+	              "    timeout = 5;\n"
+	              "    token_lifetime = 3600;\n"
+	              "    refresh_margin = 300;\n"
+	              "    assertion_lifetime = 60;\n"
+	              "    urls = [ \"https://git.example.com/team/\", \"https://*.example.net\" ];\n"
+	              TAIL);
+	p = &cfg->profiles[0];
+	assert_string_equal(p->token_url, "https://token.example.com/oauth/token");
+	assert_string_equal(p->revoke_url, "https://example.my.salesforce.com/services/oauth2/revoke");
+	assert_string_equal(p->audience, "https://login.salesforce.com");
+	assert_string_equal(p->git_username, "git-user");
+	assert_string_equal(p->scope, "api");
+	assert_false(p->cache);
+	assert_int_equal(p->timeout, 5);
+	assert_int_equal(p->token_lifetime, 3600);
+	assert_int_equal(p->refresh_margin, 300);
+	assert_int_equal(p->assertion_lifetime, 60);
+	assert_int_equal(p->nurls, 2);
+	assert_string_equal(p->urls[0].host, "git.example.com");
+	assert_string_equal(p->urls[0].path, "team");
+	assert_int_equal(p->urls[0].port, 443);
+	assert_string_equal(p->urls[1].host, "*.example.net");
+	jc_conf_free(cfg);
+
+	/* an Experience Cloud site: its path is part of the endpoints and the audience */
+	cfg = load_ok(HEAD "    login_url = \"https://Acme.my.site.com:443/partners/\";\n" TAIL);
+	p = &cfg->profiles[0];
+	assert_string_equal(p->audience, "https://acme.my.site.com/partners");
+	assert_true(tu_contains(p->token_url, "/partners/services/oauth2/token"));
+	jc_conf_free(cfg);
+}
+
+struct bad_row {
+	const char *what;
+	const char *text;
+	int line;          /* the line the message must name; 0: no line exists */
+	int alt_line;      /* another acceptable line, or 0 */
+	const char *want;  /* must appear in the message */
+	const char *exact; /* when set, the whole message */
+};
+
+static const struct bad_row bad_rows[] = {
+	{ "syntax error", HEAD "    timeout = ;\n" TAIL, 6, 0, "syntax error", NULL },
+	{ "syntax error (bare word)", HEAD "    scope = \"api\";\n    timeout = five;\n" TAIL, 7, 0,
+	  "syntax error", NULL },
+	{ "syntax error (unclosed group)", HEAD "    scope = \"api\";\n", 7, 6, "syntax error", NULL },
+	{ "unknown setting, with suggestion", HEAD "    clientid = \"x\";\n" TAIL, 6, 0, NULL,
+	  "'" NAME "':6: unknown setting 'clientid' in profile 'prod' (did you mean 'client_id'?)" },
+	{ "unknown setting, suggestion for urls", HEAD "    url = [ \"https://a.example.com\" ];\n" TAIL,
+	  6, 0, "(did you mean 'urls'?)", NULL },
+	{ "unknown setting, no suggestion", HEAD "    frobnicate = 1;\n" TAIL, 6, 0,
+	  "unknown setting 'frobnicate' in profile 'prod'", NULL },
+	{ "string for integer", HEAD "    timeout = \"30\";\n" TAIL, 6, 0,
+	  "'timeout' in profile 'prod' must be an integer", NULL },
+	{ "float for integer", HEAD "    token_lifetime = 900.0;\n" TAIL, 6, 0,
+	  "'token_lifetime' in profile 'prod' must be an integer", NULL },
+	{ "integer for string", HEAD "    audience = 5;\n" TAIL, 6, 0,
+	  "'audience' in profile 'prod' must be a string", NULL },
+	{ "boolean for string", HEAD "    scope = true;\n" TAIL, 6, 0,
+	  "'scope' in profile 'prod' must be a string", NULL },
+	{ "string for bool", HEAD "    cache = \"yes\";\n" TAIL, 6, 0,
+	  "'cache' in profile 'prod' must be true or false", NULL },
+	{ "integer for bool", HEAD "    cache = 1;\n" TAIL, 6, 0,
+	  "'cache' in profile 'prod' must be true or false", NULL },
+	{ "urls not a list", HEAD "    urls = \"https://git.example.com\";\n" TAIL, 6, 0,
+	  "'urls' in profile 'prod' must be a list", NULL },
+	{ "urls array of integers", HEAD "    urls = [ 5 ];\n" TAIL, 6, 0,
+	  "'urls' in profile 'prod' must hold strings", NULL },
+	{ "urls list with an integer", HEAD "    urls = ( \"https://a.example.com\",\n      5 );\n" TAIL,
+	  7, 0, "'urls' in profile 'prod' must hold strings", NULL },
+	{ "urls group", HEAD "    urls = { a = \"https://a.example.com\"; };\n" TAIL, 6, 0,
+	  "'urls' in profile 'prod' must be a list", NULL },
+	{ "missing client_id",
+	  "profiles = {\n  prod = {\n    username = \"u\";\n    private_key = \"/k\";\n  };\n};\n", 2, 0,
+	  NULL, "'" NAME "':2: profile 'prod' has no 'client_id' (required)" },
+	{ "missing username",
+	  "profiles = {\n  prod = {\n    client_id = \"c\";\n    private_key = \"/k\";\n  };\n};\n", 2, 0,
+	  NULL, "'" NAME "':2: profile 'prod' has no 'username' (required)" },
+	{ "missing private_key",
+	  "profiles = {\n  prod = {\n    client_id = \"c\";\n    username = \"u\";\n  };\n};\n", 2, 0,
+	  NULL, "'" NAME "':2: profile 'prod' has no 'private_key' (required)" },
+	{ "missing in the second profile",
+	  "profiles = {\n  a = {\n    client_id = \"c\";\n    username = \"u\";\n    private_key = \"/k\";\n"
+	  "  };\n  b = {\n    client_id = \"c\";\n    private_key = \"/k\";\n  };\n};\n", 7, 0,
+	  "profile 'b' has no 'username'", NULL },
+	{ "empty string", HEAD "    scope = \"\";\n" TAIL, 6, 0, "'scope' in profile 'prod' is empty", NULL },
+	{ "http login_url", HEAD "    login_url = \"http://login.salesforce.com\";\n" TAIL, 6, 0,
+	  "'login_url' in profile 'prod' must be an https URL", NULL },
+	{ "http token_url", HEAD "    token_url = \"http://login.salesforce.com/services/oauth2/token\";\n" TAIL,
+	  6, 0, "'token_url' in profile 'prod' must be an https URL", NULL },
+	{ "http revoke_url", HEAD "    revoke_url = \"http://login.salesforce.com/x\";\n" TAIL, 6, 0,
+	  "'revoke_url' in profile 'prod' must be an https URL", NULL },
+	{ "login_url with userinfo", HEAD "    login_url = \"https://me@login.salesforce.com\";\n" TAIL, 6, 0,
+	  "'login_url' in profile 'prod'", NULL },
+	{ "token_url with userinfo", HEAD "    token_url = \"https://me:pw@login.salesforce.com/t\";\n" TAIL,
+	  6, 0, "'token_url' in profile 'prod'", NULL },
+	{ "login_url with a query", HEAD "    login_url = \"https://login.salesforce.com/?next=x\";\n" TAIL,
+	  6, 0, "'login_url' in profile 'prod'", NULL },
+	{ "non-https url in urls", HEAD "    urls = [ \"http://git.example.com\" ];\n" TAIL, 6, 0,
+	  "not https", NULL },
+	{ "url with userinfo in urls", HEAD "    urls = [ \"https://user@git.example.com\" ];\n" TAIL, 6, 0,
+	  "user name", NULL },
+	{ "url with a query in urls", HEAD "    urls = [ \"https://git.example.com/team?x=1\" ];\n" TAIL, 6, 0,
+	  "query", NULL },
+	{ "url with a fragment in urls", HEAD "    urls = [ \"https://git.example.com/#x\" ];\n" TAIL, 6, 0,
+	  "fragment", NULL },
+	{ "second url bad", HEAD "    urls = [ \"https://a.example.com\",\n             \"ftp://b.example.com\" ];\n" TAIL,
+	  7, 0, "not https", NULL },
+	{ "url with a space", HEAD "    urls = [ \"https://git.example.com/a b\" ];\n" TAIL, 6, 0,
+	  "space or control", NULL },
+	{ "url with a bad wildcard", HEAD "    urls = [ \"https://a.*.example.com\" ];\n" TAIL, 6, 0,
+	  "invalid host", NULL },
+	{ "url with port 0", HEAD "    urls = [ \"https://git.example.com:0\" ];\n" TAIL, 6, 0,
+	  "invalid host or port", NULL },
+	{ "url with port 65536", HEAD "    urls = [ \"https://git.example.com:65536/\" ];\n" TAIL, 6, 0,
+	  "invalid host or port", NULL },
+	{ "integer below range", HEAD "    timeout = 0;\n" TAIL, 6, 0, NULL,
+	  "'" NAME "':6: 'timeout' in profile 'prod' is 0: it must be between 1 and 600" },
+	{ "integer above range", HEAD "    assertion_lifetime = 3601;\n" TAIL, 6, 0,
+	  "'assertion_lifetime' in profile 'prod' is 3601", NULL },
+	{ "negative integer", HEAD "    refresh_margin = -1;\n" TAIL, 6, 0,
+	  "'refresh_margin' in profile 'prod' is -1", NULL },
+	{ "huge integer", HEAD "    token_lifetime = 99999999999L;\n" TAIL, 6, 0,
+	  "'token_lifetime' in profile 'prod' is 99999999999", NULL },
+	{ "refresh_margin equal to token_lifetime",
+	  HEAD "    token_lifetime = 120;\n    refresh_margin = 120;\n" TAIL, 7, 0,
+	  "'refresh_margin' (120) in profile 'prod' must be shorter than 'token_lifetime' (120)", NULL },
+	{ "refresh_margin above token_lifetime", HEAD "    refresh_margin = 600;\n    token_lifetime = 300;\n" TAIL,
+	  6, 0, "must be shorter than 'token_lifetime' (300)", NULL },
+	/* the default margin (60) against a short token_lifetime: name a line all the same */
+	{ "default refresh_margin against token_lifetime", HEAD "    token_lifetime = 60;\n" TAIL, 6, 2,
+	  "must be shorter than 'token_lifetime' (60)", NULL },
+	{ "both passphrase_file and passphrase_env",
+	  HEAD "    passphrase_file = \"/keys/pw\";\n    passphrase_env = \"PW\";\n" TAIL, 2, 7,
+	  "both 'passphrase_file' and 'passphrase_env'", NULL },
+	{ "unknown provider", HEAD "    provider = \"google\";\n" TAIL, 6, 0,
+	  "unknown provider 'google' in profile 'prod'", NULL },
+	{ "non-RS256 algorithm", HEAD "    algorithm = \"ES256\";\n" TAIL, 6, 0,
+	  "algorithm 'ES256' in profile 'prod' is not supported", NULL },
+	{ "none algorithm", HEAD "    algorithm = \"none\";\n" TAIL, 6, 0, "'none'", NULL },
+	{ "~user path", HEAD "    ca_file = \"~root/ca.pem\";\n" TAIL, 6, 0, "only '~/'", NULL },
+	{ "unknown top-level setting", "verbose = true;\n" HEAD TAIL, 1, 0,
+	  "unknown top-level setting 'verbose'", NULL },
+	{ "unknown top-level setting after profiles", HEAD TAIL "\n\nprofile = {};\n", 10, 0,
+	  "unknown top-level setting 'profile'", NULL },
+	{ "two profiles with one name",
+	  "profiles = {\n  a = { client_id = \"c\"; username = \"u\"; private_key = \"/k\"; };\n"
+	  "  a = { client_id = \"c\"; username = \"u\"; private_key = \"/k\"; };\n};\n", 3, 0,
+	  "duplicate", NULL },
+	{ "missing profiles", "# nothing here\n", 0, 0, "no 'profiles' group", NULL },
+	{ "profiles not a group", "\nprofiles = [ \"prod\" ];\n", 2, 0, "'profiles' must be a group", NULL },
+	{ "empty profiles", "\nprofiles = {\n};\n", 2, 0, "'profiles' is empty", NULL },
+	{ "profile not a group", "profiles = {\n  prod = \"x\";\n};\n", 2, 0,
+	  "profile 'prod' must be a group", NULL },
+	{ "@include", "profiles = {\n  prod = {\n@include \"/etc/passwd\"\n  };\n};\n", 3, 0,
+	  "@include", NULL },
+};
+
+/* Values echoed in a message must not bring raw control characters into it:
+ * a message is one line (libconfig strings may hold "\n" or "\x1b"). */
+static const struct bad_row control_rows[] = {
+	{ "newline in an http login_url", HEAD "    login_url = \"http://a\\nb.example.com\";\n" TAIL, 6, 0,
+	  "'login_url' in profile 'prod' contains a control character", NULL },
+	{ "newline in a url of urls", HEAD "    urls = [ \"https://git.example.com/a\\nb\" ];\n" TAIL, 6, 0,
+	  "an entry of 'urls' in profile 'prod' contains a control character", NULL },
+	{ "escape sequence in a provider", HEAD "    provider = \"\\x1b[2Jx\";\n" TAIL, 6, 0,
+	  "'provider' in profile 'prod' contains a control character", NULL },
+};
+
+/* "'t.conf':<line>: " at the start, or "'t.conf': " when there is no line. */
+static bool names_line(const char *msg, int line)
+{
+	char prefix[64];
+
+	if (line)
+		snprintf(prefix, sizeof(prefix), "'%s':%d: ", NAME, line);
+	else
+		snprintf(prefix, sizeof(prefix), "'%s': ", NAME);
+	return strncmp(msg, prefix, strlen(prefix)) == 0;
+}
+
+/* Each row must fail with its line, its words, and no control character. */
+static int check_bad_rows(const struct bad_row *rows, size_t n)
+{
+	size_t i;
+	int bad = 0;
+
+	for (i = 0; i < n; i++) {
+		const struct bad_row *r = &rows[i];
+		struct jwtcred_config *cfg = (struct jwtcred_config *)"unset";
+		jwtcred_error err = { "" };
+		int rc = jc_conf_load_string(r->text, NAME, &cfg, &err);
+		bool ok = rc == JWTCRED_E_CONFIG && cfg == NULL &&
+		          (names_line(err.text, r->line) || (r->alt_line && names_line(err.text, r->alt_line))) &&
+		          (!r->want || strstr(err.text, r->want)) &&
+		          (!r->exact || strcmp(err.text, r->exact) == 0) && !tu_has_control(err.text);
+
+		if (!ok) {
+			char shown[2 * JWTCRED_ERROR_TEXT_LENGTH];
+
+			print_error("%s: rc %d, want line %d%s%s\n  got: %s\n", r->what, rc, r->line,
+			            r->exact ? ", exactly: " : ", containing: ", r->exact ? r->exact : r->want,
+			            tu_visible(err.text, shown, sizeof(shown)));
+			bad++;
+		}
+		if (rc == JWTCRED_OK)
+			jc_conf_free(cfg);
+	}
+	return bad;
+}
+
+static void test_every_error_names_its_line(void **state)
+{
+	(void)state;
+	assert_int_equal(check_bad_rows(bad_rows, sizeof(bad_rows) / sizeof(bad_rows[0])), 0);
+}
+
+static void test_messages_are_one_line(void **state)
+{
+	(void)state;
+	assert_int_equal(check_bad_rows(control_rows, sizeof(control_rows) / sizeof(control_rows[0])), 0);
+}
+
+/* Every string has a length limit (4096 bytes), named at its line. */
+static void test_long_string(void **state)
+{
+	struct jwtcred_config *cfg = NULL;
+	jwtcred_error err = { "" };
+	size_t n = 5000;
+	char *text = malloc(n + 256), *v = malloc(n + 1);
+
+	(void)state;
+	assert_non_null(text);
+	assert_non_null(v);
+	memset(v, 'a', n);
+	v[n] = '\0';
+	snprintf(text, n + 256, HEAD "    scope = \"%s\";\n" TAIL, v);
+	assert_int_equal(jc_conf_load_string(text, NAME, &cfg, &err), JWTCRED_E_CONFIG);
+	assert_null(cfg);
+	assert_true(names_line(err.text, 6));
+	assert_true(tu_contains(err.text, "'scope'"));
+	/* the limit itself is fine */
+	v[4096] = '\0';
+	snprintf(text, n + 256, HEAD "    scope = \"%s\";\n" TAIL, v);
+	cfg = load_ok(text);
+	assert_int_equal(strlen(cfg->profiles[0].scope), 4096);
+	jc_conf_free(cfg);
+	free(text);
+	free(v);
+}
+
+/* The suggestion is only offered for near misses. */
+static void test_unknown_setting_without_suggestion(void **state)
+{
+	struct jwtcred_config *cfg = NULL;
+	jwtcred_error err = { "" };
+
+	(void)state;
+	assert_int_equal(jc_conf_load_string(HEAD "    frobnicate = 1;\n" TAIL, NAME, &cfg, &err),
+	                 JWTCRED_E_CONFIG);
+	assert_false(tu_contains(err.text, "did you mean"));
+}
+
+/* "@include" is a directive only at the start of a line; elsewhere it is text. */
+static void test_include_word_in_comment_is_fine(void **state)
+{
+	struct jwtcred_config *cfg;
+
+	(void)state;
+	cfg = load_ok("# this file uses no @include directive\n" HEAD TAIL);
+	jc_conf_free(cfg);
+}
+
+/* The value of every setting is copied: it outlives libconfig's tree. */
+static void test_two_profiles_kept_apart(void **state)
+{
+	struct jwtcred_config *cfg;
+
+	(void)state;
+	cfg = load_ok("profiles = {\n"
+	              "  a = { client_id = \"ca\"; username = \"ua\"; private_key = \"/ka\"; };\n"
+	              "  b = { client_id = \"cb\"; username = \"ub\"; private_key = \"/kb\";\n"
+	              "        login_url = \"https://test.salesforce.com\"; };\n"
+	              "};\n");
+	assert_int_equal(cfg->nprofiles, 2);
+	assert_string_equal(cfg->profiles[0].name, "a");
+	assert_int_equal(cfg->profiles[0].line, 2);
+	assert_string_equal(cfg->profiles[0].client_id, "ca");
+	assert_string_equal(cfg->profiles[0].audience, "https://login.salesforce.com");
+	assert_string_equal(cfg->profiles[1].name, "b");
+	assert_int_equal(cfg->profiles[1].line, 3);
+	assert_string_equal(cfg->profiles[1].username, "ub");
+	assert_string_equal(cfg->profiles[1].audience, "https://test.salesforce.com");
+	assert_string_equal(cfg->path, NAME);
+	jc_conf_free(cfg);
+}
+
+/* Relative paths: against the configuration file's directory; "~/": $HOME. */
+static void test_load_resolves_paths(void **state)
+{
+	const char *dir = *state;
+	char *home = tu_join(dir, "home"), *conf = tu_join(dir, "config");
+	char *want_key = tu_join(dir, "prod.key"), *want_pw = tu_join(dir, "secrets/pw.txt");
+	char *want_ca = tu_join(home, "ca.pem");
+	const char *text =
+		"profiles = {\n"
+		"  prod = {\n"
+		"    client_id = \"c\";\n"
+		"    username = \"u\";\n"
+		"    private_key = \"prod.key\";\n"
+		"    passphrase_file = \"secrets/pw.txt\";\n"
+		"    ca_file = \"~/ca.pem\";\n"
+		"    certificate = \"/etc/jwtcred/prod.crt\";\n"
+		"  };\n"
+		"};\n";
+	struct jwtcred_config *cfg = NULL;
+	jwtcred_error err = { "" };
+	const struct jc_profile *p;
+	char *saved_home = jc_strdup0(getenv("HOME"));
+
+	assert_int_equal(setenv("HOME", home, 1), 0);
+	assert_int_equal(tu_write_file(conf, text, strlen(text), 0600), 0);
+	if (jc_conf_load(conf, &cfg, &err) != JWTCRED_OK)
+		print_error("%s\n", err.text);
+	if (saved_home)
+		setenv("HOME", saved_home, 1);
+	else
+		unsetenv("HOME");
+	free(saved_home);
+	assert_non_null(cfg);
+	p = &cfg->profiles[0];
+	assert_string_equal(cfg->path, conf);
+	assert_string_equal(p->private_key, want_key);
+	assert_string_equal(p->passphrase_file, want_pw);
+	assert_string_equal(p->ca_file, want_ca);
+	assert_string_equal(p->certificate, "/etc/jwtcred/prod.crt");
+	jc_conf_free(cfg);
+	free(conf);
+	free(want_key);
+	free(want_pw);
+	free(want_ca);
+	free(home);
+}
+
+/* conf.h promises absolute paths, also when the configuration was named relatively. */
+static void test_load_relative_config_path(void **state)
+{
+	const char *dir = *state;
+	char *sub = tu_join(dir, "sub"), *conf = tu_join(sub, "config");
+	char *want = tu_join(sub, "prod.key"), cwd[4096];
+	const char *text = "profiles = {\n"
+	                   "  prod = { client_id = \"c\"; username = \"u\"; private_key = \"prod.key\"; };\n"
+	                   "};\n";
+	struct jwtcred_config *cfg = NULL;
+	jwtcred_error err = { "" };
+	bool absolute;
+	int rc;
+
+	assert_non_null(getcwd(cwd, sizeof(cwd)));
+	assert_int_equal(mkdir(sub, 0700), 0);
+	assert_int_equal(tu_write_file(conf, text, strlen(text), 0600), 0);
+	assert_int_equal(chdir(dir), 0);
+	rc = jc_conf_load("sub/config", &cfg, &err);
+	assert_int_equal(chdir(cwd), 0);
+	assert_int_equal(rc, JWTCRED_OK);
+	absolute = strcmp(cfg->profiles[0].private_key, want) == 0;
+	if (!absolute)
+		print_error("private_key is '%s', want '%s'\n", cfg->profiles[0].private_key, want);
+	jc_conf_free(cfg);
+	free(want);
+	free(conf);
+	free(sub);
+	assert_true(absolute);
+}
+
+static void test_load_file_errors(void **state)
+{
+	const char *dir = *state;
+	char *missing = tu_join(dir, "nope"), *nul = tu_join(dir, "nul.conf");
+	struct jwtcred_config *cfg = (struct jwtcred_config *)"unset";
+	jwtcred_error err = { "" };
+	const char text[] = "profiles = {\0};\n";
+
+	assert_int_equal(jc_conf_load(missing, &cfg, &err), JWTCRED_E_CONFIG);
+	assert_null(cfg);
+	assert_true(tu_contains(err.text, missing));
+	assert_true(tu_contains(err.text, "does not exist"));
+
+	assert_int_equal(tu_write_file(nul, text, sizeof(text) - 1, 0600), 0);
+	assert_int_equal(jc_conf_load(nul, &cfg, &err), JWTCRED_E_CONFIG);
+	assert_true(tu_contains(err.text, "NUL"));
+
+	/* a syntax error in a file names the file's path and line */
+	assert_int_equal(tu_write_file(nul, "\n\nprofiles = {", 13, 0600), 0);
+	assert_int_equal(jc_conf_load(nul, &cfg, &err), JWTCRED_E_CONFIG);
+	assert_true(tu_contains(err.text, nul));
+	free(missing);
+	free(nul);
+}
+
+/* The shipped examples (config-examples/\*.conf) must stay loadable. */
+static void test_examples_load(void **state)
+{
+	const char *srcdir = getenv("srcdir");
+	char dirpath[4096], path[4096 + 256];
+	struct dirent *d;
+	DIR *dir;
+	int loaded = 0, bad = 0;
+
+	(void)state;
+	snprintf(dirpath, sizeof(dirpath), "%s/config-examples", srcdir ? srcdir : ".");
+	if (!(dir = opendir(dirpath)))
+		skip();
+	while ((d = readdir(dir))) {
+		struct jwtcred_config *cfg = NULL;
+		jwtcred_error err = { "" };
+		size_t n = strlen(d->d_name);
+
+		if (n < 6 || strcmp(d->d_name + n - 5, ".conf") != 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dirpath, d->d_name);
+		if (jc_conf_load(path, &cfg, &err) != JWTCRED_OK) {
+			print_error("%s\n", err.text);
+			bad++;
+		}
+		jc_conf_free(cfg);
+		loaded++;
+	}
+	closedir(dir);
+	assert_int_equal(bad, 0);
+	assert_true(loaded > 0);
+}
+
+#define TWO_PROFILES                                                                  \
+	"profiles = {\n"                                                              \
+	"  prod = { client_id = \"c\"; username = \"u\"; private_key = \"/k\"; };\n"  \
+	"  sandbox = { client_id = \"c\"; username = \"u\"; private_key = \"/k\"; };\n" \
+	"};\n"
+
+static void test_profile_lookup(void **state)
+{
+	struct jwtcred_config *cfg = load_ok(TWO_PROFILES), *one = load_ok(HEAD TAIL);
+	const struct jc_profile *p = (const struct jc_profile *)"unset";
+	jwtcred_error err = { "" };
+
+	(void)state;
+	assert_int_equal(jc_conf_profile(cfg, "sandbox", &p, &err), JWTCRED_OK);
+	assert_ptr_equal(p, &cfg->profiles[1]);
+
+	assert_int_equal(jc_conf_profile(cfg, "staging", &p, &err), JWTCRED_E_NOPROFILE);
+	assert_null(p);
+	assert_string_equal(err.text, "no profile 'staging' in '" NAME "' (known: prod, sandbox)");
+
+	assert_int_equal(jc_conf_profile(cfg, NULL, &p, &err), JWTCRED_E_NOPROFILE);
+	assert_null(p);
+	assert_true(tu_contains(err.text, "2 profiles"));
+	assert_true(tu_contains(err.text, "--profile"));
+	assert_true(tu_contains(err.text, "prod, sandbox"));
+
+	assert_int_equal(jc_conf_profile(one, NULL, &p, &err), JWTCRED_OK);
+	assert_ptr_equal(p, &one->profiles[0]);
+	jc_conf_free(cfg);
+	jc_conf_free(one);
+}
+
+static void test_match(void **state)
+{
+	static const char *text =
+		"profiles = {\n"
+		"  wide = { client_id = \"c\"; username = \"u\"; private_key = \"/k\";\n"
+		"           urls = [ \"https://git.example.com\", \"https://*.example.org\" ]; };\n"
+		"  team = { client_id = \"c\"; username = \"u\"; private_key = \"/k\";\n"
+		"           urls = [ \"https://git.example.com/team\" ]; };\n"
+		"  exact = { client_id = \"c\"; username = \"u\"; private_key = \"/k\";\n"
+		"            urls = [ \"https://api.example.org\" ]; };\n"
+		"  twin = { client_id = \"c\"; username = \"u\"; private_key = \"/k\";\n"
+		"           urls = [ \"https://git.example.com\" ]; };\n"
+		"};\n";
+	static const struct {
+		const char *host;
+		const char *path;
+		const char *only;
+		const char *want; /* profile name, or NULL */
+	} rows[] = {
+		{ "git.example.com", "team/repo.git", NULL, "team" },   /* longer path wins */
+		{ "git.example.com", "other/repo.git", NULL, "wide" },  /* tie with twin: first */
+		{ "git.example.com", NULL, NULL, "wide" },
+		{ "api.example.org", NULL, NULL, "exact" },             /* exact host beats *. */
+		{ "www.example.org", NULL, NULL, "wide" },
+		{ "example.org", NULL, NULL, NULL },
+		{ "evil.example.net", NULL, NULL, NULL },
+		{ "git.example.com", "team/repo.git", "twin", "twin" }, /* only restricts */
+		{ "git.example.com", "team/repo.git", "wide", "wide" },
+		{ "api.example.org", NULL, "team", NULL },
+		{ "git.example.com", NULL, "nosuch", NULL },
+	};
+	struct jwtcred_config *cfg = load_ok(text);
+	size_t i;
+	int bad = 0;
+
+	(void)state;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct jc_request req;
+		const struct jc_profile *p;
+
+		assert_int_equal(jc_request_from_parts("https", rows[i].host, rows[i].path, &req), 0);
+		p = jc_conf_match(cfg, rows[i].only, &req);
+		if (rows[i].want ? !p || strcmp(p->name, rows[i].want) != 0 : p != NULL) {
+			print_error("%s/%s only=%s: want %s, got %s\n", rows[i].host,
+			            rows[i].path ? rows[i].path : "", rows[i].only ? rows[i].only : "-",
+			            rows[i].want ? rows[i].want : "none", p ? p->name : "none");
+			bad++;
+		}
+		jc_request_clear(&req);
+	}
+	jc_conf_free(cfg);
+	assert_int_equal(bad, 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_minimal_profile_defaults),
+		cmocka_unit_test(test_login_url_derivations),
+		cmocka_unit_test(test_every_error_names_its_line),
+		cmocka_unit_test(test_messages_are_one_line),
+		cmocka_unit_test(test_unknown_setting_without_suggestion),
+		cmocka_unit_test(test_long_string),
+		cmocka_unit_test(test_include_word_in_comment_is_fine),
+		cmocka_unit_test(test_two_profiles_kept_apart),
+		cmocka_unit_test_setup_teardown(test_load_resolves_paths, tu_tmpdir_setup,
+		                                tu_tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_load_relative_config_path, tu_tmpdir_setup,
+		                                tu_tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_load_file_errors, tu_tmpdir_setup,
+		                                tu_tmpdir_teardown),
+		cmocka_unit_test(test_examples_load),
+		cmocka_unit_test(test_profile_lookup),
+		cmocka_unit_test(test_match),
+	};
+
+	return cmocka_run_group_tests_name("conf", tests, NULL, NULL);
+}

@@ -1,0 +1,438 @@
+/*
+ * test_urlmatch.c: which requests an allow-listed URL covers.  Scheme and
+ * host exact (one "*." label at most), default ports normalised, paths a
+ * prefix on "/" boundaries; every hostile or malformed form never matches.
+ */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "urlmatch.h"
+#include "testutil.h"
+
+enum expect {
+	M, /* matches */
+	N, /* never matches: the request is refused, or it does not match */
+	E, /* the request itself must be refused */
+};
+
+static const char *expect_name(enum expect e)
+{
+	return e == M ? "match" : e == N ? "no match" : "refused request";
+}
+
+/* What happened: M, N (built but no match) or E (request refused). */
+static enum expect outcome(const char *pattern, int req_rc, const struct jc_request *req)
+{
+	struct jc_url u;
+	jwtcred_error err = { "" };
+	long score;
+
+	if (jc_url_parse_pattern(pattern, &u, &err) != JWTCRED_OK) {
+		print_error("pattern '%s' did not parse: %s\n", pattern, err.text);
+		fail();
+	}
+	if (req_rc != JWTCRED_OK) {
+		jc_url_clear(&u);
+		return E;
+	}
+	score = jc_url_match(&u, req);
+	jc_url_clear(&u);
+	return score >= 0 ? M : N;
+}
+
+static bool as_expected(enum expect want, enum expect got)
+{
+	return want == N ? got != M : want == got;
+}
+
+static const struct parts_row {
+	const char *pattern;
+	const char *scheme;
+	const char *host;   /* as git sends it: "name[:port]" */
+	const char *path;   /* NULL: git sent none */
+	enum expect want;
+} parts_rows[] = {
+	/* exact host */
+	{ "https://example.com", "https", "example.com", NULL, M },
+	{ "https://example.com", "https", "example.com", "any/repo.git", M },
+	{ "https://example.com", "https", "www.example.com", NULL, N },
+	{ "https://example.com", "https", "example.co", NULL, N },
+	{ "https://example.com", "https", "xexample.com", NULL, N },
+	{ "https://example.com", "https", "example.com.evil.net", NULL, N },
+	{ "https://example.com", "https", "evil.net", "example.com/", N },
+	{ "https://example.com", "https", "evil.net", "example.com", N },
+	/* one wildcard label, no more, no less */
+	{ "https://*.example.com", "https", "a.example.com", NULL, M },
+	{ "https://*.example.com", "https", "A.Example.COM", NULL, M },
+	{ "https://*.example.com", "https", "example.com", NULL, N },
+	{ "https://*.example.com", "https", "a.b.example.com", NULL, N },
+	{ "https://*.example.com", "https", "aexample.com", NULL, N },
+	{ "https://*.example.com", "https", "a.example.com.evil.net", NULL, N },
+	{ "https://*.example.com", "https", "evil.net", "a.example.com", N },
+	{ "https://*.example.com:8443", "https", "a.example.com:8443", NULL, M },
+	{ "https://*.example.com:8443", "https", "a.example.com", NULL, N },
+	/* userinfo is not part of a host git sends */
+	{ "https://example.com", "https", "example.com@evil.net", NULL, E },
+	{ "https://example.com", "https", "user@evil.net", NULL, E },
+	{ "https://example.com", "https", "user@example.com", NULL, E },
+	/* case, trailing dot, ports */
+	{ "https://example.com", "https", "EXAMPLE.COM", NULL, M },
+	{ "https://example.com", "HTTPS", "Example.Com:443", NULL, M },
+	{ "https://example.com", "https", "example.com.", NULL, N },
+	{ "https://example.com", "https", "example.com.:443", NULL, N },
+	{ "https://example.com", "https", "example.com:443", NULL, M },
+	{ "https://example.com:443", "https", "example.com", NULL, M },
+	{ "https://example.com", "https", "example.com:8443", NULL, N },
+	{ "https://example.com:8443", "https", "example.com", NULL, N },
+	{ "https://example.com:8443", "https", "example.com:8443", NULL, M },
+	{ "https://example.com", "https", "example.com:", NULL, E },
+	{ "https://example.com", "https", "example.com:0", NULL, E },
+	{ "https://example.com", "https", "example.com:65536", NULL, E },
+	{ "https://example.com", "https", "example.com:44x", NULL, E },
+	{ "https://example.com", "https", "example.com:-443", NULL, E },
+	{ "https://example.com", "https", "", NULL, E },
+	{ "https://example.com", "https", ":443", NULL, E },
+	/* scheme */
+	{ "https://example.com", "http", "example.com", NULL, N },
+	{ "https://example.com", "http", "example.com:443", NULL, N },
+	{ "https://example.com", "ftp", "example.com", NULL, N },
+	{ "https://example.com", "", "example.com", NULL, N },
+	/* path prefix on "/" boundaries */
+	{ "https://example.com/team", "https", "example.com", "team/repo.git", M },
+	{ "https://example.com/team", "https", "example.com", "team", M },
+	{ "https://example.com/team", "https", "example.com", "team/", M },
+	{ "https://example.com/team", "https", "example.com", "/team/repo.git", M },
+	{ "https://example.com/team/", "https", "example.com", "team/repo.git", M },
+	{ "https://example.com/team", "https", "example.com", "teamx/repo", N },
+	{ "https://example.com/team", "https", "example.com", "teamx", N },
+	{ "https://example.com/team", "https", "example.com", "tea", N },
+	{ "https://example.com/team", "https", "example.com", "other/team", N },
+	{ "https://example.com/team", "https", "example.com", "Team/repo", N },
+	{ "https://example.com/team/sub", "https", "example.com", "team/sub/x", M },
+	{ "https://example.com/team/sub", "https", "example.com", "team/subx", N },
+	{ "https://example.com/team/sub", "https", "example.com", "team", N },
+	/* a path-limited entry needs the path (credential.useHttpPath) */
+	{ "https://example.com/team", "https", "example.com", NULL, N },
+	{ "https://example.com/team", "https", "example.com", "", N },
+	/* dot segments and encoded separators */
+	{ "https://example.com/team", "https", "example.com", "team/../other", N },
+	{ "https://example.com/team", "https", "example.com", "team/..", N },
+	{ "https://example.com/team", "https", "example.com", "team/%2e%2e/other", N },
+	{ "https://example.com/team", "https", "example.com", "team/%2E%2E/other", N },
+	{ "https://example.com/team", "https", "example.com", "team/.%2e/other", N },
+	{ "https://example.com/team", "https", "example.com", "team/x%2f..%2f..%2fother", N },
+	{ "https://example.com/team", "https", "example.com", "team/x%2F..%2F..%2Fother", N },
+	{ "https://example.com/team", "https", "example.com", "team/..%5cother", N },
+	{ "https://example.com/team", "https", "example.com", "team/..\\other", N },
+	{ "https://example.com/team", "https", "example.com", "team%2f..%2fother", N },
+	/* CR, LF, space and control characters */
+	{ "https://example.com", "https", "example.com\r", NULL, E },
+	{ "https://example.com", "https", "example.com\n", NULL, E },
+	{ "https://example.com", "https", "example.com\nhost=evil.net", NULL, E },
+	{ "https://example.com", "https", "exa mple.com", NULL, E },
+	{ "https://example.com", "https", " example.com", NULL, E },
+	{ "https://example.com", "https", "example.com\t", NULL, E },
+	{ "https://example.com", "https", "\x7f" "example.com", NULL, E },
+	{ "https://example.com", "https", "example.com\x1b[0m", NULL, E },
+	{ "https://example.com", "https\r", "example.com", NULL, E },
+	{ "https://example.com", "https", "example.com", "repo\n", E },
+	{ "https://example.com", "https", "example.com", "repo\r", E },
+	{ "https://example.com", "https", "example.com", "repo\x01", E },
+	{ "https://example.com", "https", "example.com", "repo\x1b", E },
+	{ "https://example.com", "https", "example.com", "repo\x7f", E },
+	{ "https://example.com/team", "https", "example.com", "team\nrepo", E },
+	/* IPv6 literals */
+	{ "https://[::1]:8443", "https", "[::1]:8443", NULL, M },
+	{ "https://[::1]:8443", "https", "[::1]:8443", "x/y", M },
+	{ "https://[::1]:8443", "https", "[::1]", NULL, N },
+	{ "https://[::1]:8443", "https", "[::1]:443", NULL, N },
+	{ "https://[::1]:8443", "https", "[::2]:8443", NULL, N },
+	{ "https://[::1]:8443", "https", "::1:8443", NULL, E },
+	{ "https://[::1]:8443", "https", "[::1", NULL, E },
+	{ "https://[::1]:8443", "https", "[::1]8443", NULL, E },
+	{ "https://[::1]", "https", "[::1]", NULL, M },
+	{ "https://[::1]", "https", "[::1]:443", NULL, M },
+};
+
+static void test_match_parts(void **state)
+{
+	size_t i;
+	int bad = 0;
+
+	(void)state;
+	for (i = 0; i < sizeof(parts_rows) / sizeof(parts_rows[0]); i++) {
+		const struct parts_row *r = &parts_rows[i];
+		struct jc_request req;
+		int rc = jc_request_from_parts(r->scheme, r->host, r->path, &req);
+		enum expect got = outcome(r->pattern, rc, &req);
+
+		if (!as_expected(r->want, got)) {
+			char h[128], p[128];
+
+			print_error("row %zu: '%s' vs %s '%s' path '%s': want %s, got %s\n", i, r->pattern,
+			            r->scheme, tu_visible(r->host, h, sizeof(h)),
+			            r->path ? tu_visible(r->path, p, sizeof(p)) : "(none)",
+			            expect_name(r->want), expect_name(got));
+			bad++;
+		}
+		/* a refused request leaves nothing behind */
+		if (rc != JWTCRED_OK && (req.scheme || req.host || req.path)) {
+			print_error("row %zu: refused request still holds fields\n", i);
+			bad++;
+		}
+		jc_request_clear(&req);
+	}
+	assert_int_equal(bad, 0);
+}
+
+static const struct url_row {
+	const char *pattern;
+	const char *url;
+	enum expect want;
+} url_rows[] = {
+	{ "https://example.com", "https://example.com", M },
+	{ "https://example.com", "https://example.com/", M },
+	{ "https://example.com", "https://example.com:443/", M },
+	{ "https://example.com", "https://EXAMPLE.com/x", M },
+	{ "https://example.com", "https://user:pw@example.com/x", M },  /* userinfo ignored */
+	{ "https://example.com", "https://example.com@evil.net/", N },
+	{ "https://example.com", "https://example.com:443@evil.net/", N },
+	{ "https://example.com", "https://a@example.com@evil.net/", N },
+	{ "https://example.com", "https://example.com\\@evil.net/", N },
+	{ "https://example.com", "https://evil.net/https://example.com/", N },
+	{ "https://example.com", "https://evil.net?https://example.com", N },
+	{ "https://example.com", "https://evil.net#@example.com", N },
+	{ "https://example.com", "https://example.com.evil.net/", N },
+	{ "https://example.com", "https://example.com./", N },
+	{ "https://example.com", "http://example.com/", N },
+	{ "https://example.com", "https://example.com:8443/", N },
+	{ "https://example.com", "https://example.com\r\n/", E },
+	{ "https://example.com", "https://example.com/\nx", E },
+	{ "https://example.com", "https://exa mple.com/", E },
+	{ "https://example.com", "example.com", E },
+	{ "https://example.com", "//example.com/", E },
+	{ "https://example.com/team", "https://example.com/team/repo.git", M },
+	{ "https://example.com/team", "https://example.com/team", M },
+	{ "https://example.com/team", "https://example.com/team?x=1", M },
+	{ "https://example.com/team", "https://example.com/teamx", N },
+	{ "https://example.com/team", "https://example.com/team/../admin", N },
+	{ "https://example.com/team", "https://example.com/team/%2e%2e/admin", N },
+	{ "https://example.com/team", "https://example.com", N },
+	{ "https://example.com/team", "https://example.com/?team", N },
+	{ "https://example.com/team", "https://example.com#/team", N },
+	{ "https://[::1]:8443", "https://[::1]:8443/x", M },
+	{ "https://[::1]:8443", "https://[::1]/x", N },
+};
+
+static void test_match_urls(void **state)
+{
+	size_t i;
+	int bad = 0;
+
+	(void)state;
+	for (i = 0; i < sizeof(url_rows) / sizeof(url_rows[0]); i++) {
+		const struct url_row *r = &url_rows[i];
+		struct jc_request req;
+		int rc = jc_request_from_url(r->url, &req);
+		enum expect got = outcome(r->pattern, rc, &req);
+
+		if (!as_expected(r->want, got)) {
+			char u[256];
+
+			print_error("row %zu: '%s' vs url '%s': want %s, got %s\n", i, r->pattern,
+			            tu_visible(r->url, u, sizeof(u)), expect_name(r->want), expect_name(got));
+			bad++;
+		}
+		jc_request_clear(&req);
+	}
+	assert_int_equal(bad, 0);
+}
+
+/* What a request holds once parsed. */
+static void test_request_fields(void **state)
+{
+	struct jc_request r;
+
+	(void)state;
+	assert_int_equal(jc_request_from_parts("HTTPS", "Git.Example.COM:8443", "/team/repo.git/", &r), 0);
+	assert_string_equal(r.scheme, "https");
+	assert_string_equal(r.host, "git.example.com");
+	assert_int_equal(r.port, 8443);
+	assert_string_equal(r.path, "team/repo.git");
+	jc_request_clear(&r);
+
+	assert_int_equal(jc_request_from_parts("https", "git.example.com", NULL, &r), 0);
+	assert_int_equal(r.port, 443);
+	assert_null(r.path);
+	jc_request_clear(&r);
+
+	assert_int_equal(jc_request_from_url("https://me:secret@git.example.com/team/x?y#z", &r), 0);
+	assert_string_equal(r.host, "git.example.com");
+	assert_string_equal(r.path, "team/x");
+	jc_request_clear(&r);
+
+	assert_int_equal(jc_request_from_url("https://[::1]:8443/x", &r), 0);
+	assert_string_equal(r.host, "[::1]");
+	assert_int_equal(r.port, 8443);
+	jc_request_clear(&r);
+
+	/* paths have a length limit */
+	{
+		char path[4098];
+
+		memset(path, 'p', sizeof(path) - 1);
+		path[4096] = '\0';
+		assert_int_equal(jc_request_from_parts("https", "example.com", path, &r), 0);
+		jc_request_clear(&r);
+		path[4096] = 'p';
+		path[4097] = '\0';
+		assert_int_equal(jc_request_from_parts("https", "example.com", path, &r), JWTCRED_E_INPUT);
+		assert_null(r.host);
+	}
+}
+
+static void test_parse_pattern(void **state)
+{
+	static const struct {
+		const char *in;
+		const char *host;
+		int port;
+		const char *path;
+	} good[] = {
+		{ "https://example.com", "example.com", 443, "" },
+		{ "https://Example.COM/Team/", "example.com", 443, "Team" },
+		{ "HTTPS://example.com:443", "example.com", 443, "" },
+		{ "https://*.example.com:8443/a/b", "*.example.com", 8443, "a/b" },
+		{ "https://[::1]:8443", "[::1]", 8443, "" },
+		{ "https://git.example.com//team//", "git.example.com", 443, "team" },
+	};
+	static const char *bad_patterns[] = {
+		"http://example.com",
+		"ftp://example.com",
+		"example.com",
+		"https://",
+		"https:///team",
+		"https://user@example.com",
+		"https://user:pw@example.com/team",
+		"https://example.com?x=1",
+		"https://example.com/team?x=1",
+		"https://example.com#frag",
+		"https://exa mple.com",
+		"https://example.com/a\tb",
+		"https://example.com/a\nb",
+		"https://example.com:0",
+		"https://example.com:65536",
+		"https://example.com:abc",
+		"https://example.com:",
+		"https://*",
+		"https://*.",
+		"https://*example.com",
+		"https://a.*.example.com",
+		"https://*.*.example.com",
+		"https://example.com.",
+		"https://.example.com",
+		"https://ex%61mple.com",
+		"https://[::1",
+		"https://[zz::1]",
+	};
+	size_t i;
+	int bad = 0;
+
+	(void)state;
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		struct jc_url u;
+		jwtcred_error err = { "" };
+
+		if (jc_url_parse_pattern(good[i].in, &u, &err) != JWTCRED_OK) {
+			print_error("'%s' refused: %s\n", good[i].in, err.text);
+			bad++;
+			continue;
+		}
+		if (strcmp(u.scheme, "https") || strcmp(u.host, good[i].host) || u.port != good[i].port ||
+		    strcmp(u.path, good[i].path)) {
+			print_error("'%s' parsed as %s %s %d '%s'\n", good[i].in, u.scheme, u.host, u.port,
+			            u.path);
+			bad++;
+		}
+		jc_url_clear(&u);
+	}
+	for (i = 0; i < sizeof(bad_patterns) / sizeof(bad_patterns[0]); i++) {
+		struct jc_url u;
+		jwtcred_error err = { "" };
+
+		char shown[2 * JWTCRED_ERROR_TEXT_LENGTH];
+
+		if (jc_url_parse_pattern(bad_patterns[i], &u, &err) == JWTCRED_OK) {
+			print_error("'%s' accepted as a pattern\n", tu_visible(bad_patterns[i], shown, sizeof(shown)));
+			jc_url_clear(&u);
+			bad++;
+		} else if (err.text[0] == '\0' || tu_has_control(err.text) || u.host || u.scheme) {
+			print_error("no message, or a raw control character in it: %s\n",
+			            tu_visible(err.text, shown, sizeof(shown)));
+			bad++;
+		}
+	}
+	assert_int_equal(bad, 0);
+}
+
+static long score(const char *pattern, const char *host, const char *path)
+{
+	struct jc_url u;
+	struct jc_request r;
+	long s;
+
+	assert_int_equal(jc_url_parse_pattern(pattern, &u, NULL), 0);
+	assert_int_equal(jc_request_from_parts("https", host, path, &r), 0);
+	s = jc_url_match(&u, &r);
+	jc_url_clear(&u);
+	jc_request_clear(&r);
+	return s;
+}
+
+/* Exact host beats a wildcard, then a longer path beats a shorter one. */
+static void test_specificity(void **state)
+{
+	(void)state;
+	assert_true(score("https://git.example.com", "git.example.com", "team/x") >
+	            score("https://*.example.com", "git.example.com", "team/x"));
+	assert_true(score("https://git.example.com/team", "git.example.com", "team/x") >
+	            score("https://git.example.com", "git.example.com", "team/x"));
+	assert_true(score("https://git.example.com/team/x", "git.example.com", "team/x") >
+	            score("https://git.example.com/team", "git.example.com", "team/x"));
+	assert_true(score("https://*.example.com/team", "git.example.com", "team/x") >
+	            score("https://*.example.com", "git.example.com", "team/x"));
+	assert_true(score("https://git.example.com", "git.example.com", "team/x") >
+	            score("https://*.example.com/team", "git.example.com", "team/x"));
+	assert_true(score("https://*.example.com", "git.example.com", NULL) >= 0);
+}
+
+static void test_default_port(void **state)
+{
+	(void)state;
+	assert_int_equal(jc_default_port("https"), 443);
+	assert_int_equal(jc_default_port("http"), 80);
+	assert_int_equal(jc_default_port("ftp"), -1);
+	assert_int_equal(jc_default_port(""), -1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_match_parts),
+		cmocka_unit_test(test_match_urls),
+		cmocka_unit_test(test_request_fields),
+		cmocka_unit_test(test_parse_pattern),
+		cmocka_unit_test(test_specificity),
+		cmocka_unit_test(test_default_port),
+	};
+
+	return cmocka_run_group_tests_name("urlmatch", tests, NULL, NULL);
+}

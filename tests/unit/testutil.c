@@ -1,0 +1,290 @@
+/*
+ * testutil.c: temporary directories, files and keys for the unit tests.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <openssl/pem.h>
+
+#include "testutil.h"
+
+char *tu_tmpdir(void)
+{
+	const char *base = getenv("TMPDIR");
+	char *tmpl;
+
+	if (!base || base[0] != '/')
+		base = "/tmp";
+	tmpl = tu_join(base, "jwtcred-unit.XXXXXX");
+	if (!mkdtemp(tmpl)) {
+		fprintf(stderr, "mkdtemp '%s': %s\n", tmpl, strerror(errno));
+		abort();
+	}
+	return tmpl;
+}
+
+int tu_tmpdir_setup(void **state)
+{
+	*state = tu_tmpdir();
+	return 0;
+}
+
+int tu_tmpdir_teardown(void **state)
+{
+	tu_rmtree(*state);
+	*state = NULL;
+	return 0;
+}
+
+pid_t tu_fork(int *tether)
+{
+	int p[2];
+	pid_t pid;
+
+	*tether = -1;
+	if (pipe(p) != 0)
+		return -1;
+	pid = fork();
+	if (pid < 0) {
+		close(p[0]);
+		close(p[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		close(p[1]);
+		*tether = p[0];
+	} else {
+		close(p[0]);
+		*tether = p[1];
+	}
+	return pid;
+}
+
+void tu_child_wait(int tether)
+{
+	char c;
+
+	/* returns at EOF: the parent closed its end or died */
+	while (read(tether, &c, 1) < 0 && errno == EINTR)
+		;
+	_exit(0);
+}
+
+void tu_reap(pid_t pid, int tether)
+{
+	if (pid > 0) {
+		kill(pid, SIGKILL);
+		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+			;
+	}
+	if (tether >= 0)
+		close(tether);
+}
+
+static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	if (flag == FTW_DP) {
+		/* a test may have left a directory without write permission */
+		chmod(path, 0700);
+		return rmdir(path) != 0 && errno != ENOENT;
+	}
+	return unlink(path) != 0 && errno != ENOENT;
+}
+
+void tu_rmtree(char *path)
+{
+	if (!path)
+		return;
+	chmod(path, 0700);
+	if (nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS) != 0)
+		fprintf(stderr, "warning: could not remove all of '%s'\n", path);
+	free(path);
+}
+
+char *tu_join(const char *dir, const char *name)
+{
+	size_t n = strlen(dir) + strlen(name) + 2;
+	char *s = malloc(n);
+
+	if (!s)
+		abort();
+	snprintf(s, n, "%s/%s", dir, name);
+	return s;
+}
+
+int tu_write_file(const char *path, const void *data, size_t len, mode_t mode)
+{
+	const char *p = data;
+	ssize_t w;
+	int fd;
+
+	unlink(path);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -1;
+	while (len) {
+		w = write(fd, p, len);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			close(fd);
+			return -1;
+		}
+		p += w;
+		len -= (size_t)w;
+	}
+	if (fchmod(fd, mode) != 0) {
+		close(fd);
+		return -1;
+	}
+	return close(fd);
+}
+
+char *tu_read_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	size_t cap = 0, n = 0, r;
+
+	if (!f)
+		return NULL;
+	for (;;) {
+		if (n + 4096 + 1 > cap) {
+			char *nb = realloc(buf, cap = (n + 4096 + 1) * 2);
+			if (!nb) {
+				free(buf);
+				fclose(f);
+				return NULL;
+			}
+			buf = nb;
+		}
+		r = fread(buf + n, 1, 4096, f);
+		n += r;
+		if (r < 4096)
+			break;
+	}
+	fclose(f);
+	buf[n] = '\0';
+	if (len)
+		*len = n;
+	return buf;
+}
+
+EVP_PKEY *tu_rsa_key(size_t bits)
+{
+	EVP_PKEY *k = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", bits);
+
+	if (!k)
+		abort();
+	return k;
+}
+
+EVP_PKEY *tu_ec_p256_key(void)
+{
+	EVP_PKEY *k = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
+
+	if (!k)
+		abort();
+	return k;
+}
+
+int tu_write_key(EVP_PKEY *key, const char *path)
+{
+	FILE *f;
+	int fd, ok;
+
+	unlink(path);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -1;
+	if (!(f = fdopen(fd, "w"))) {
+		close(fd);
+		return -1;
+	}
+	ok = PEM_write_PrivateKey(f, key, NULL, NULL, 0, NULL, NULL);
+	return fclose(f) == 0 && ok == 1 ? 0 : -1;
+}
+
+bool tu_contains(const char *hay, const char *needle)
+{
+	return hay && strstr(hay, needle) != NULL;
+}
+
+bool tu_has_control(const char *s)
+{
+	for (; s && *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return true;
+	return false;
+}
+
+const char *tu_visible(const char *s, char *buf, size_t len)
+{
+	size_t n = 0;
+
+	if (!s)
+		s = "(null)";
+	for (; *s && n + 5 < len; s++) {
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			n += (size_t)snprintf(buf + n, len - n, "\\x%02x", (unsigned char)*s);
+		else
+			buf[n++] = *s;
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
+/* A Salesforce profile built by hand, every field a jc_profile holds. */
+void tu_profile_init(struct jc_profile *p, const char *key_path)
+{
+	memset(p, 0, sizeof(*p));
+	p->name = strdup("prod");
+	p->line = 1;
+	p->provider = JC_PROVIDER_SALESFORCE;
+	p->client_id = strdup("3MVG9example.consumer.key");
+	p->username = strdup("ci@example.com");
+	p->login_url = strdup("https://login.salesforce.com");
+	p->token_url = strdup("https://login.salesforce.com/services/oauth2/token");
+	p->revoke_url = strdup("https://login.salesforce.com/services/oauth2/revoke");
+	p->audience = strdup("https://login.salesforce.com");
+	p->private_key = strdup(key_path);
+	p->algorithm = strdup("RS256");
+	p->git_username = strdup("ci@example.com");
+	p->assertion_lifetime = 180;
+	p->token_lifetime = 900;
+	p->refresh_margin = 60;
+	p->timeout = 30;
+	p->cache = true;
+}
+
+void tu_profile_free(struct jc_profile *p)
+{
+	free(p->name);
+	free(p->client_id);
+	free(p->username);
+	free(p->login_url);
+	free(p->token_url);
+	free(p->revoke_url);
+	free(p->audience);
+	free(p->private_key);
+	free(p->passphrase_file);
+	free(p->passphrase_env);
+	free(p->algorithm);
+	free(p->scope);
+	free(p->ca_file);
+	free(p->certificate);
+	free(p->git_username);
+	memset(p, 0, sizeof(*p));
+}
