@@ -1,9 +1,9 @@
 /*
  * engine_load.c: the program loads the engine module on the first mint.
  *
- * Where: the path configure chose (JC_MINT_MODULE, under pkglibdir), else
- * .libs/jwtcred-mint.so next to the running program, which is where a
- * build tree keeps it, so an uninstalled jwtcred works too.
+ * Where: .libs/jwtcred-mint.so next to the running program when there is
+ * one (a build tree, so an uninstalled jwtcred uses its own build), else
+ * the path configure chose (JC_MINT_MODULE, under pkglibdir).
  */
 #include "config.h"
 
@@ -40,23 +40,25 @@ static const struct jc_engine *load(const char *path, char *why, size_t whylen)
 const struct jc_engine *jc_engine(jwtcred_error *err)
 {
 	static const struct jc_engine *ops;
-	char exe[PATH_MAX], path[PATH_MAX + 32], why[512];
+	char exe[PATH_MAX], path[PATH_MAX + 32], why[512] = "", why2[512] = "";
 	char *slash;
 	ssize_t n;
 
 	if (ops)
 		return ops;
-	if ((ops = load(JC_MINT_MODULE, why, sizeof(why))))
-		return ops;
+	/* a build tree's own module first: an uninstalled jwtcred uses its build */
 	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	if (n > 0) {
 		exe[n] = '\0';
 		if ((slash = strrchr(exe, '/')))
 			*slash = '\0';
 		snprintf(path, sizeof(path), "%s/.libs/jwtcred-mint.so", exe);
-		if ((ops = load(path, why + strlen(why), 0)))
+		if (access(path, F_OK) == 0 && (ops = load(path, why2, sizeof(why2))))
 			return ops;
 	}
-	jc_fail(err, JWTCRED_E_SYSTEM, "cannot load the minting module: %s (reinstall jwtcred)", why);
+	if ((ops = load(JC_MINT_MODULE, why, sizeof(why))))
+		return ops;
+	jc_fail(err, JWTCRED_E_SYSTEM, "cannot load the minting module: %s%s%s (reinstall jwtcred)",
+	        why, *why2 ? "; " : "", why2);
 	return NULL;
 }

@@ -51,14 +51,18 @@ static int read_exec_info(json_t **info, const char **api, const char **server)
 	return 0;
 }
 
-/* With provideClusterInfo, kubectl names the server: the token must be allowed there. */
+/*
+ * With provideClusterInfo, kubectl names the server: the token must be
+ * allowed there.  Without it, the kubeconfig that names this profile is
+ * all there is to go by.
+ */
 static bool server_allowed(const struct jc_profile *p, const char *server)
 {
 	struct jc_request req;
 	bool ok = false;
 	size_t i;
 
-	if (!server || p->nurls == 0)
+	if (!server)
 		return true;
 	if (jc_request_from_url(server, &req) != 0)
 		return false;

@@ -179,7 +179,8 @@ static void usage(FILE *out)
 	      "Options:\n"
 	      "  -c, --config FILE   configuration file (default: $JWTCRED_CONFIG, else\n"
 	      "                      $XDG_CONFIG_HOME/jwtcred/config, else ~/.config/jwtcred/config)\n"
-	      "  -p, --profile NAME  the profile to use (token, assertion, check, purge, git)\n"
+	      "  -p, --profile NAME  the profile to use (every command; git, curl and docker\n"
+	      "                      otherwise choose by URL; status and purge filter by it)\n"
 	      "  -v, --verbose       diagnostics on stderr (never a secret)\n"
 	      "  -h, --help          this help\n"
 	      "  -V, --version       the version\n"
@@ -269,8 +270,12 @@ int main(int argc, char **argv)
 			return JC_EXIT_USAGE;
 		case '?':
 		default:
-			jc_say("option '%s' is unknown or takes no value (see jwtcred --help)",
-			       argv[optind - 1]);
+			/* a long option is named as typed; a short one by its letter */
+			if (strncmp(argv[optind - 1], "--", 2) == 0)
+				jc_say("option '%.*s' is unknown or takes no value (see jwtcred --help)",
+				       (int)strcspn(argv[optind - 1], "="), argv[optind - 1]);
+			else
+				jc_say("option '-%c' is unknown (see jwtcred --help)", optopt);
 			return JC_EXIT_USAGE;
 		}
 	}

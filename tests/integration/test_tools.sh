@@ -59,10 +59,42 @@ expect_eq "curl: a second, unlisted URL is refused" 1 "$RC"
 expect_grep "curl: names the URL the token may not go to" "may not go to 'https://elsewhere.example/'" "$TEST_TMP/curltwo.err"
 run_jwtcred curltrusted curl -- --location-trusted "$DATA"
 expect_eq "curl: --location-trusted refused" 2 "$RC"
+expect_grep "curl: says why" "refusing '--location-trusted' in the curl arguments: it would send the token to whatever host a redirect names" "$TEST_TMP/curltrusted.err"
+# curl takes unambiguous abbreviations and short clusters: so does the check
+for bad in "--location-t" "-sSk" "--insecure" "-K /dev/null" "--conf /dev/null" "--next" "--unix-socket /tmp/s"; do
+	# shellcheck disable=SC2086
+	run_jwtcred curlbad curl -- $bad "$DATA"
+	expect_eq "curl: '$bad' refused before anything runs" 2 "$RC"
+done
 run_jwtcred curlnourl curl -- -sS
-expect_grep "curl: no URL, clear message" "no http\(s\):// URL among the curl arguments" "$TEST_TMP/curlnourl.err"
+expect_grep "curl: no URL, clear message" "no URL among the curl arguments" "$TEST_TMP/curlnourl.err"
+# curl takes a word without a scheme for an http:// URL: the token must not go there
+run_jwtcred curlbare curl -- -sS "$DATA" 127.0.0.1:9/steal
+expect_eq "curl: a URL without scheme is refused" 2 "$RC"
+expect_grep "curl: says to write it in full" "'127.0.0.1:9/steal' is not an https:// URL" "$TEST_TMP/curlbare.err"
+run_jwtcred curlhttp curl -- -sS "http://localhost:$SERVER_PORT/services/data/"
+expect_eq "curl: an http:// URL is refused" 2 "$RC"
+# an option's value is not a URL, a URL after a flag is
+run_jwtcred curlval curl -- -sS -A https://elsewhere.example/ --cacert "$PKI/ca.crt" "$DATA"
+expect_eq "curl: an option value that looks like a URL is not taken for one" 0 "$RC"
+run_jwtcred curlflag curl -- -sS --socks5-gssapi https://elsewhere.example/ --cacert "$PKI/ca.crt" "$DATA"
+expect_eq "curl: a URL after a flag that prefixes a value option is still checked" 1 "$RC"
 rm "$TEST_TMP/curl.cmdline"
-check "curl: nothing ran for the refused calls" test ! -e "$TEST_TMP/curl.cmdline"
+run_jwtcred curltrusted2 curl -- --location-trusted "$DATA"
+check "curl: nothing ran for a refused call" test ! -e "$TEST_TMP/curl.cmdline"
+# a 401 drops the cached token, so the next call mints a fresh one
+server_revoke_all
+server_reset
+run_jwtcred curl401 curl -- -s -o /dev/null -w '%{http_code}' --cacert "$PKI/ca.crt" "$DATA"
+expect_eq "curl after revocation: the server said 401" 401 "$(cat "$TEST_TMP/curl401.out")"
+run_jwtcred curlafter curl -- -sS --cacert "$PKI/ca.crt" "$DATA"
+cp "$TEST_TMP/curl.cmdline" "$TEST_TMP/curlafter.cmdline" # before server_stats runs curl
+expect_eq "curl after a 401: the next call works" 0 "$RC"
+expect_eq "curl after a 401: with one newly minted token" 1 "$(server_stats token_requests)"
+# (the recorded command line starts with bash and the wrapper's path)
+expect_eq "curl: -q comes first, so ~/.curlrc cannot add URLs" "-q" \
+	"$(awk -v me="$TEST_TMP/bin/curl" 'prev == me { print; exit } { prev = $0 }' "$TEST_TMP/curlafter.cmdline")"
+TOKEN=$("$JWTCRED" token)
 # a profile without urls may still send its token to its own instance_url
 write_config 'docker_username = "robot";'
 run_jwtcred curlinst curl --profile prod -- -sS --cacert "$PKI/ca.crt" "$DATA"
@@ -103,6 +135,12 @@ expect_grep "kubectl plugin: names the versions it speaks" "speaks client.authen
 KUBERNETES_EXEC_INFO='{"apiVersion":"client.authentication.k8s.io/v1","spec":{"cluster":{"server":"https://evil.example:6443"}}}' \
 	run_jwtcred kubeevil kubectl
 expect_grep "kubectl plugin: an unlisted cluster server is refused" "may not go to cluster 'https://evil.example:6443'" "$TEST_TMP/kubeevil.err"
+write_config 'docker_username = "robot";'
+KUBERNETES_EXEC_INFO='{"apiVersion":"client.authentication.k8s.io/v1","spec":{"cluster":{"server":"https://evil.example:6443"}}}' \
+	run_jwtcred kubenourls kubectl
+expect_eq "kubectl plugin: a profile without urls refuses a named cluster too" 1 "$RC"
+write_config "urls = [ \"$SERVER_URL/services\", \"https://registry.example.com\" ];" \
+	'docker_username = "robot";'
 
 if command -v kubectl >/dev/null; then
 	write_config "urls = [ \"$SERVER_URL\" ];"
