@@ -15,6 +15,7 @@
 
 static time_t fixed_now;
 static jc_trace_fn trace_sink;
+static jc_trace_fn warn_sink;
 
 int jc_fail(jwtcred_error *err, int status, const char *fmt, ...)
 {
@@ -93,6 +94,25 @@ void jc_trace(const char *fmt, ...)
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
 	trace_sink(buf);
+}
+
+void jc_warn_set(jc_trace_fn fn)
+{
+	warn_sink = fn;
+}
+
+void jc_warn(const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (warn_sink)
+		warn_sink(buf);
+	else
+		jc_trace("%s", buf);
 }
 
 int jc_read_fd(int fd, size_t max, char **out, size_t *len)

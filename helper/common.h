@@ -38,6 +38,14 @@ void jc_trace(const char *fmt, ...) JC_PRINTF(1, 2);
 bool jc_tracing(void);
 
 /*
+ * Warnings: something went wrong that the caller should hear of although
+ * the operation succeeded (a token minted but not cached).  The program
+ * prints them; libjwtcred drops them.
+ */
+void jc_warn_set(jc_trace_fn fn);
+void jc_warn(const char *fmt, ...) JC_PRINTF(1, 2);
+
+/*
  * Read all of fd into a NUL-terminated heap buffer of at most max bytes.
  * Returns JWTCRED_OK, JWTCRED_E_INPUT when the data is longer than max, or
  * JWTCRED_E_SYSTEM (errno set).  *out is NULL on failure.

@@ -9,6 +9,7 @@
 
 #include <getopt.h>
 #include <libgen.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -118,6 +119,11 @@ static void trace_to_stderr(const char *msg)
 	fprintf(stderr, "jwtcred: %s\n", msg);
 }
 
+static void warn_to_stderr(const char *msg)
+{
+	fprintf(stderr, "jwtcred: warning: %s\n", msg);
+}
+
 int jc_cli_config(const struct jc_cli *cli, struct jwtcred_config **cfg)
 {
 	jwtcred_error err;
@@ -196,6 +202,8 @@ static void harden(void)
 
 	umask(077);
 	setrlimit(RLIMIT_CORE, &no_core);
+	/* past RLIMIT_FSIZE, a failed write is an error to report, not a death */
+	signal(SIGXFSZ, SIG_IGN);
 #if defined(HAVE_PRCTL) && defined(PR_SET_DUMPABLE)
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 #endif
@@ -306,5 +314,6 @@ int main(int argc, char **argv)
 	}
 	if (cli.verbose)
 		jc_trace_set(trace_to_stderr);
+	jc_warn_set(warn_to_stderr);
 	return cmd->run(&cli);
 }

@@ -66,6 +66,7 @@ int jc_token_fetch(const struct jc_profile *p, unsigned flags, struct jc_entry *
 	char *params = NULL, *dirpath = NULL, name[JC_ENTRY_NAME];
 	struct jc_entry seen = { 0 }, fresh = { 0 };
 	struct jc_grant g = { 0 };
+	jwtcred_error werr;
 	int dirfd = -1, lockfd = -1, rc;
 	long long now = jc_now();
 
@@ -106,9 +107,9 @@ int jc_token_fetch(const struct jc_profile *p, unsigned flags, struct jc_entry *
 		goto out;
 	}
 	params = NULL; /* transferred */
-	/* a token we cannot cache is still a token: warn through trace, serve it */
-	if (jc_cache_write(dirfd, dirpath, name, out, err) != 0)
-		jc_trace("cache write failed: %s", err ? err->text : "");
+	/* a token we cannot cache is still a token: serve it, and say why it was not kept */
+	if (jc_cache_write(dirfd, dirpath, name, out, &werr) != 0)
+		jc_warn("%s", werr.text);
 out:
 	jc_cache_unlock(lockfd);
 	if (dirfd >= 0)
