@@ -346,7 +346,8 @@ int jc_cache_lock(int dirfd, const char *name, long timeout_ms, int *lockfd, jwt
 
 	*lockfd = -1;
 	snprintf(lockname, sizeof(lockname), "%s.lock", name);
-	fd = openat(dirfd, lockname, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0600);
+	/* read-only is enough for flock, and still works on a read-only file system */
+	fd = openat(dirfd, lockname, O_RDONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0600);
 	if (fd < 0)
 		return jc_fail(err, JWTCRED_E_CACHE, "cannot open lock file '%s': %s", lockname,
 		               strerror(errno));
