@@ -31,7 +31,19 @@ command -v curl >/dev/null || skip "curl is not installed"
 TEST_TMP=$(mktemp -d "${TMPDIR:-/tmp}/jwtcred-$TEST_NAME.XXXXXX")
 _cleanup() {
 	server_stop >/dev/null 2>&1
+	collect_secrets
 	rm -rf "$TEST_TMP"
+}
+
+# Every token this test saw (outputs, cache entries) goes to a list that
+# test_hygiene.sh checks all test logs against, once the other tests ran.
+SECRETS_LIST=$TOP_BUILDDIR/tests/secrets.list
+collect_secrets() {
+	[ -d "${TEST_TMP:-}" ] || return 0
+	(
+		flock 9
+		grep -rhoaE '00D[A-Za-z0-9]+![A-Za-z0-9._-]{16,}' "$TEST_TMP" 2>/dev/null | sort -u >>"$SECRETS_LIST"
+	) 9>"$SECRETS_LIST.lock"
 }
 trap _cleanup EXIT
 trap 'exit 1' INT TERM
