@@ -34,6 +34,7 @@ void jc_entry_clear(struct jc_entry *e)
 	free(e->params);
 	jc_free_secret(e->token);
 	free(e->instance_url);
+	free(e->audience_used);
 	memset(e, 0, sizeof(*e));
 }
 
@@ -62,26 +63,69 @@ static unsigned long long fnv1a(const char *s)
 	return h;
 }
 
-int jc_cache_key(const struct jc_profile *p, char **params, char name[JC_ENTRY_NAME])
+/* A file's identity without reading it: a new key file is a new entry. */
+static void file_identity(const char *path, char *buf, size_t len)
 {
 	struct stat st;
-	char keyid[128];
-	json_t *a;
+
+	if (path && stat(path, &st) == 0)
+		snprintf(buf, len, "%llu:%llu:%lld:%lld", (unsigned long long)st.st_dev,
+		         (unsigned long long)st.st_ino, (long long)st.st_size, (long long)st.st_mtime);
+	else
+		snprintf(buf, len, "%s", path ? "missing" : "");
+}
+
+static int append_string(json_t *a, const char *s)
+{
+	return json_array_append_new(a, json_string(s ? s : ""));
+}
+
+/*
+ * Everything that changes what a token is, or who it is for: the provider,
+ * the endpoint, iss/sub/aud, scope and where it goes, the algorithm and key
+ * id, extra claims and form parameters, and the key file (path and
+ * identity; a service account file also holds the issuer and token_uri).
+ */
+int jc_cache_key(const struct jc_profile *p, char **params, char name[JC_ENTRY_NAME])
+{
+	char keyid[128], said[128];
+	json_t *a, *auds = NULL, *form = NULL;
+	int bad = 0;
+	size_t i;
 
 	*params = NULL;
-	/* the key's identity without reading it: a new key file is a new entry */
-	if (stat(p->private_key, &st) == 0)
-		snprintf(keyid, sizeof(keyid), "%llu:%llu:%lld:%lld", (unsigned long long)st.st_dev,
-		         (unsigned long long)st.st_ino, (long long)st.st_size,
-		         (long long)st.st_mtime);
-	else
-		snprintf(keyid, sizeof(keyid), "missing");
+	file_identity(p->private_key, keyid, sizeof(keyid));
+	file_identity(p->service_account_file, said, sizeof(said));
 	/* a JSON array: no value can be mistaken for a separator */
-	a = json_pack("[s s s s s s s s s]", "v1", p->name, p->token_url, p->client_id, p->username,
-	              p->audience, p->scope ? p->scope : "", p->private_key, keyid);
-	if (a)
+	if (!(a = json_array()) || !(auds = json_array()) || !(form = json_array()))
+		goto out;
+	for (i = 0; i < p->naudiences; i++)
+		bad |= append_string(auds, p->audiences[i]);
+	for (i = 0; i < p->nform; i++)
+		bad |= json_array_append_new(form, json_pack("[ss]", p->form[i].name, p->form[i].value));
+	bad |= append_string(a, "v2");
+	bad |= append_string(a, p->name);
+	bad |= append_string(a, jc_provider_name(p->provider));
+	bad |= append_string(a, p->token_url);
+	bad |= append_string(a, p->issuer);
+	bad |= append_string(a, p->subject);
+	bad |= json_array_append(a, auds);
+	bad |= append_string(a, p->scope);
+	bad |= json_array_append_new(a, json_integer(p->scope_in));
+	bad |= append_string(a, p->algorithm);
+	bad |= append_string(a, p->key_id);
+	bad |= append_string(a, p->claims);
+	bad |= json_array_append(a, form);
+	bad |= append_string(a, p->private_key);
+	bad |= append_string(a, keyid);
+	bad |= append_string(a, p->service_account_file);
+	bad |= append_string(a, said);
+	if (!bad)
 		*params = json_dumps(a, JSON_COMPACT);
+out:
 	json_decref(a);
+	json_decref(auds);
+	json_decref(form);
 	if (!*params)
 		return JWTCRED_E_NOMEM;
 	snprintf(name, JC_ENTRY_NAME, "%016llx", fnv1a(*params));
@@ -221,6 +265,7 @@ int jc_cache_read(int dirfd, const char *name, const char *params, struct jc_ent
 	    take_string(o, "params", true, &out->params) ||
 	    take_string(o, "token", true, &out->token) ||
 	    take_string(o, "instance_url", false, &out->instance_url) ||
+	    take_string(o, "audience_used", false, &out->audience_used) ||
 	    !json_is_integer(json_object_get(o, "issued")) ||
 	    !json_is_integer(json_object_get(o, "expires"))) {
 		jc_trace("cache entry %s ignored: damaged", name);
@@ -285,6 +330,8 @@ int jc_cache_write(int dirfd, const char *dirpath, const char *name, const struc
 	              "server_expiry", e->server_expiry);
 	if (o && e->instance_url)
 		json_object_set_new(o, "instance_url", json_string(e->instance_url));
+	if (o && e->audience_used)
+		json_object_set_new(o, "audience_used", json_string(e->audience_used));
 	if (o)
 		text = json_dumps(o, JSON_COMPACT);
 	if (o && json_object_get(o, "token"))

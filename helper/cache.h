@@ -18,6 +18,7 @@ struct jc_entry {
 	char *params;        /* the fingerprinted parameters, compared in full */
 	char *token;         /* secret */
 	char *instance_url;  /* or NULL */
+	char *audience_used; /* the aud the endpoint accepted, tried first next time; or NULL */
 	long long issued;    /* seconds since the epoch */
 	long long expires;
 	bool server_expiry;  /* expires came from the server's expires_in */

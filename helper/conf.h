@@ -12,23 +12,54 @@
 
 enum jc_provider {
 	JC_PROVIDER_SALESFORCE,
+	JC_PROVIDER_GOOGLE,
+	JC_PROVIDER_GENERIC,
 };
 
+/* Where a scope travels: in the assertion, in the token request, or both. */
+enum jc_scope_in {
+	JC_SCOPE_CLAIM,
+	JC_SCOPE_FORM,
+	JC_SCOPE_BOTH,
+};
+
+/* An extra form parameter of the token request. */
+struct jc_param {
+	char *name;
+	char *value;
+};
+
+/*
+ * A profile as loaded: every setting with its provider's default filled
+ * in.  Nothing here is secret; key files are read only when minting.
+ */
 struct jc_profile {
 	char *name;
 	int line;                  /* where the profile starts in the file */
 	enum jc_provider provider;
-	char *client_id;           /* iss */
-	char *username;            /* sub */
-	char *login_url;
+	char *issuer;              /* iss: client_id (salesforce), issuer (generic);
+	                              NULL for google (the service account's client_email) */
+	char *subject;             /* sub: username (salesforce), subject (generic,
+	                              google); NULL: no sub claim (google) */
+	char *login_url;           /* salesforce; NULL otherwise */
 	char *token_url;
-	char *revoke_url;
-	char *audience;
-	char *private_key;         /* absolute path */
+	bool token_url_set;        /* set in the file; google: else the key file's token_uri wins */
+	char *revoke_url;          /* or NULL: the provider has none and none is set */
+	char **audiences;          /* aud values in the order tried; google may have */
+	size_t naudiences;         /* none: then aud is the token URL */
+	char *private_key;         /* absolute path; NULL for google */
+	char *service_account_file;/* google: absolute path; NULL otherwise */
 	char *passphrase_file;     /* absolute path, or NULL */
 	char *passphrase_env;      /* variable name, or NULL */
-	char *algorithm;
-	char *scope;               /* or NULL */
+	char *algorithm;           /* a JWS alg name, checked against the provider */
+	char *key_id;              /* generic: the header's kid, or NULL */
+	char *scope;               /* space-separated, or NULL */
+	enum jc_scope_in scope_in;
+	char *claims;              /* generic: extra claims, a compact JSON object, or NULL */
+	struct jc_param *form;     /* generic: extra form parameters */
+	size_t nform;
+	bool jti;                  /* send a random jti claim */
+	char *callback_url;        /* salesforce: for the one-time approval URL, or NULL */
 	char *ca_file;             /* absolute path, or NULL */
 	char *certificate;         /* absolute path, or NULL: checked by jwtcred check */
 	char *git_username;
@@ -41,6 +72,15 @@ struct jc_profile {
 	struct jc_url *urls;       /* allow-list */
 	size_t nurls;
 };
+
+/* "salesforce", "google" or "generic". */
+const char *jc_provider_name(enum jc_provider provider);
+
+/*
+ * Is `alg` a JWS algorithm jwtcred signs with (RS256/384/512, PS256/384/512,
+ * ES256/384/512, EdDSA)?  Exact, case-sensitive names.
+ */
+bool jc_alg_known(const char *alg);
 
 struct jwtcred_config {
 	char *path;

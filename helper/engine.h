@@ -13,13 +13,15 @@
 #include "conf.h"
 #include "grant.h"
 
-#define JC_ENGINE_ABI 1
+#define JC_ENGINE_ABI 2
 
 struct jc_cli;
 
 struct jc_engine {
 	int abi; /* JC_ENGINE_ABI: a module from another build is refused */
-	int (*mint)(const struct jc_profile *p, struct jc_grant *out, jwtcred_error *err);
+	/* audience_first: the aud that worked last time (tried first), or NULL */
+	int (*mint)(const struct jc_profile *p, const char *audience_first, struct jc_grant *out,
+	            jwtcred_error *err);
 	int (*revoke)(const struct jc_profile *p, const char *token, jwtcred_error *err);
 	/* the program's commands that need the engine; NULL in libjwtcred */
 	int (*front_assertion)(const struct jc_cli *cli);

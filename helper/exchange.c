@@ -44,16 +44,27 @@ static size_t on_data(char *ptr, size_t size, size_t nmemb, void *userdata)
 	return n;
 }
 
+/* What the headers of an answer tell us. */
+struct headers {
+	long retry_after;     /* seconds, or -1 */
+	long long date;       /* the Date header, or -1 */
+};
+
 static size_t on_header(char *ptr, size_t size, size_t nmemb, void *userdata)
 {
-	long *retry_after = userdata;
+	struct headers *h = userdata;
 	size_t n = size * nmemb;
-	char buf[32];
+	char buf[64];
 
 	if (n > 12 && n < 12 + sizeof(buf) && strncasecmp(ptr, "retry-after:", 12) == 0) {
 		memcpy(buf, ptr + 12, n - 12);
 		buf[n - 12] = '\0';
-		*retry_after = strtol(buf, NULL, 10);
+		h->retry_after = strtol(buf, NULL, 10);
+	} else if (n > 5 && n < 5 + sizeof(buf) && strncasecmp(ptr, "date:", 5) == 0) {
+		memcpy(buf, ptr + 5, n - 5);
+		buf[n - 5] = '\0';
+		buf[strcspn(buf, "\r\n")] = '\0';
+		h->date = (long long)curl_getdate(buf, NULL);
 	}
 	return n;
 }
@@ -68,42 +79,151 @@ static bool token_valid(const char *t)
 	return n > 0 && n <= JC_MAX_TOKEN;
 }
 
-/* The hint for a server error we recognise, or NULL. */
-static const char *hint_for(const char *error, const char *desc, const char *audience,
-                            char *buf, size_t buflen)
+static bool has(const char *text, const char *needle)
 {
-	char when[64];
-	time_t now = time(NULL);
-	struct tm tm;
+	return text && strcasestr(text, needle);
+}
 
-	if (desc && strcasestr(desc, "hasn't approved"))
-		return "the user has not approved the connected app: in Setup, set the app's "
-		       "Permitted Users to 'Admin approved users are pre-authorized' and add the "
-		       "user's profile or permission set, or approve the app once as that user";
-	if (desc && strcasestr(desc, "audience is invalid")) {
+static bool is(const char *text, const char *word)
+{
+	return text && strcmp(text, word) == 0;
+}
+
+/* "(this machine: …Z, the server's Date: …Z, 3600 s ahead)" */
+static void clock_times(const struct jc_answer *ctx, char *buf, size_t len)
+{
+	char mine[32], theirs[32];
+	long long now = (long long)time(NULL), diff;
+
+	jc_rfc3339(now, mine, sizeof(mine));
+	if (!ctx || ctx->server_date < 0) {
+		snprintf(buf, len, "this machine's UTC time is %s; the server sent no Date", mine);
+		return;
+	}
+	jc_rfc3339(ctx->server_date, theirs, sizeof(theirs));
+	diff = ctx->server_date - now;
+	snprintf(buf, len, "this machine's UTC time is %s, the server's Date is %s (%lld s %s)",
+	         mine, theirs, diff < 0 ? -diff : diff, diff < 0 ? "behind" : "ahead");
+}
+
+/* The server says the assertion is outside its time window. */
+static bool clock_error(const char *desc)
+{
+	return has(desc, "expired authorization code") || has(desc, "short-lived token") ||
+	       has(desc, "clock skew") || has(desc, "not yet valid") || has(desc, "jwt expired") ||
+	       has(desc, "token is expired") || has(desc, "issued in the future");
+}
+
+static const char *google_hint(const char *error, const char *desc, const struct jc_answer *ctx,
+                               char *buf, size_t buflen)
+{
+	const struct jc_profile *p = ctx->p;
+
+	if (has(desc, "invalid jwt signature")) {
 		snprintf(buf, buflen,
-		         "the assertion was sent with aud '%s': set 'audience' to https://login.salesforce.com "
+		         "Google did not verify the signature: the key of '%s' was deleted or disabled, or its client_email and key do not belong together; "
+		         "create a new key (IAM, Service accounts, Keys)",
+		         p->service_account_file);
+		return buf;
+	}
+	if (is(error, "unauthorized_client")) {
+		if (p->subject)
+			return "the service account may not act for 'subject' with these scopes: authorize its client ID for exactly "
+			       "these scopes under domain-wide delegation (Admin console, Security, API controls), or remove 'subject'";
+		return "the service account is not allowed this grant or these scopes: check 'scopes' and the account's roles";
+	}
+	if (is(error, "invalid_scope"))
+		return "check 'scopes': each must be a full scope URL such as https://www.googleapis.com/auth/cloud-platform";
+	if (has(desc, "invalid email or user id") || has(desc, "not a valid email"))
+		return "'subject' is not a user of the Workspace domain whose admin delegated to this service account";
+	if (has(desc, "account not found"))
+		return "the service account no longer exists: create a key for an existing one";
+	if (has(desc, "audience"))
+		return "Google wants the token URL as aud: leave 'audience' unset";
+	return NULL;
+}
+
+static const char *salesforce_hint(const char *error, const char *desc, const struct jc_answer *ctx,
+                                   bool brief, char *buf, size_t buflen)
+{
+	const struct jc_profile *p = ctx ? ctx->p : NULL;
+	const char *aud = ctx && ctx->audience ? ctx->audience : "?";
+	char *url;
+
+	if (has(desc, "hasn't approved")) {
+		if (!(url = p ? jc_approval_url(p) : NULL)) {
+			snprintf(buf, buflen,
+			         "the user has not approved the connected app: in Setup, set the app's Permitted Users to "
+			         "'Admin approved users are pre-authorized' and add the user's profile or permission set%s",
+			         p && p->provider == JC_PROVIDER_SALESFORCE
+			             ? ", or set 'callback_url' to get the URL that approves it once" : "");
+			return buf;
+		}
+		snprintf(buf, buflen, "approve the app once as this user at %s%s", url,
+		         brief ? "" : ", or pre-authorize the user (app policies: Admin approved users are pre-authorized; add the user's profile)");
+		free(url);
+		return buf;
+	}
+	if (has(desc, "app_not_found") || has(error, "app_not_found")) {
+		snprintf(buf, buflen,
+		         "no app with this consumer key answers for aud %s: an External Client App or a My Domain login may need "
+		         "its My Domain URL or the other login host in 'audience' (a list is tried in order)",
+		         aud);
+		return buf;
+	}
+	if (has(desc, "audience is invalid")) {
+		snprintf(buf, buflen,
+		         "the assertion was sent with aud %s: set 'audience' to https://login.salesforce.com "
 		         "(production), https://test.salesforce.com (sandbox) or the Experience Cloud site URL",
-		         audience ? audience : "?");
+		         aud);
 		return buf;
 	}
-	if (desc && strcasestr(desc, "expired authorization code")) {
-		gmtime_r(&now, &tm);
-		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
-		snprintf(buf, buflen,
-		         "the assertion looked expired to the server: check this machine's clock (local UTC time is %s)",
-		         when);
-		return buf;
-	}
-	if (desc && strcasestr(desc, "invalid assertion"))
+	if (has(desc, "invalid assertion"))
 		return "the signature did not verify: the certificate uploaded to the connected app does "
 		       "not match 'private_key' (compare with jwtcred check)";
-	if (error && strcmp(error, "invalid_client_id") == 0)
+	if (is(error, "invalid_client_id"))
 		return "the consumer key is unknown: set 'client_id' to the connected app's Consumer Key";
-	if (desc && strcasestr(desc, "ip restricted"))
+	if (has(desc, "ip restricted"))
 		return "the login was refused by IP restrictions or login hours: relax the connected app's "
 		       "IP Relaxation policy or the profile's login IP ranges and hours";
 	return NULL;
+}
+
+static const char *generic_hint(const char *error, const char *desc, const struct jc_answer *ctx,
+                                char *buf, size_t buflen)
+{
+	if (is(error, "invalid_client") || is(error, "unauthorized_client"))
+		return "the server does not accept this issuer or key: check 'issuer', and that the server "
+		       "holds this key's public key or certificate (and 'key_id' if it has several)";
+	if (has(desc, "audience") || has(desc, "\"aud\"")) {
+		snprintf(buf, buflen, "the assertion was sent with aud %s: set 'audience' to what the server expects (often its token URL)",
+		         ctx && ctx->audience ? ctx->audience : "?");
+		return buf;
+	}
+	if (is(error, "invalid_scope"))
+		return "the server refused the scope: check 'scope' and 'scope_in'";
+	return NULL;
+}
+
+/* The hint for a server error we recognise, or NULL. */
+static const char *hint_for(const char *error, const char *desc, const struct jc_answer *ctx,
+                            bool brief, char *buf, size_t buflen)
+{
+	enum jc_provider provider = ctx && ctx->p ? ctx->p->provider : JC_PROVIDER_SALESFORCE;
+	char times[160];
+
+	if (clock_error(desc)) {
+		clock_times(ctx, times, sizeof(times));
+		snprintf(buf, buflen,
+		         "the assertion looked expired or not yet valid to the server: check this machine's clock (%s)",
+		         times);
+		return buf;
+	}
+	if (provider == JC_PROVIDER_GOOGLE && ctx && ctx->p)
+		return google_hint(error, desc, ctx, buf, buflen);
+	if (provider == JC_PROVIDER_GENERIC)
+		return generic_hint(error, desc, ctx, buf, buflen);
+	return salesforce_hint(error, desc, ctx, brief, buf, buflen);
 }
 
 /* Keep a server-provided text printable and short for our one-line message. */
@@ -116,12 +236,15 @@ static void printable(const char *in, char *out, size_t outlen)
 	out[i] = '\0';
 }
 
-static int server_error(long status, json_t *root, const char *audience, jwtcred_error *err)
+#define REFUSED "the token endpoint refused the assertion (HTTP %ld): %s%s%s%s%s"
+
+static int server_error(long status, json_t *root, struct jc_answer *ctx, jwtcred_error *err)
 {
 	const char *error = json_string_value(json_object_get(root, "error"));
 	const char *desc = json_string_value(json_object_get(root, "error_description"));
-	char e[96], d[256], hbuf[320];
+	char e[96], d[256], hbuf[JWTCRED_ERROR_TEXT_LENGTH];
 	const char *hint;
+	int n;
 
 	if (!error && json_is_array(root)) { /* Salesforce REST style [{"errorCode","message"}] */
 		json_t *first = json_array_get(root, 0);
@@ -130,9 +253,17 @@ static int server_error(long status, json_t *root, const char *audience, jwtcred
 	}
 	printable(error ? error : "unknown_error", e, sizeof(e));
 	printable(desc, d, sizeof(d));
-	hint = hint_for(error, desc, audience, hbuf, sizeof(hbuf));
-	return jc_fail(err, JWTCRED_E_DENIED, "the token endpoint refused the assertion (HTTP %ld): %s%s%s%s%s",
-	               status, e, desc ? ": " : "", d, hint ? "; " : "", hint ? hint : "");
+	if (ctx)
+		ctx->audience_refused = !is(error, "invalid_scope") &&
+		                        (has(desc, "audience") || has(desc, "\"aud\"") ||
+		                         has(desc, "app_not_found") || has(error, "app_not_found"));
+	hint = hint_for(error, desc, ctx, false, hbuf, sizeof(hbuf));
+	/* a hint that would be cut short has a brief form (the approval URL must stay whole) */
+	n = snprintf(NULL, 0, REFUSED, status, e, desc ? ": " : "", d, hint ? "; " : "", hint ? hint : "");
+	if (hint && n >= JWTCRED_ERROR_TEXT_LENGTH)
+		hint = hint_for(error, desc, ctx, true, hbuf, sizeof(hbuf));
+	return jc_fail(err, JWTCRED_E_DENIED, REFUSED, status, e, desc ? ": " : "", d, hint ? "; " : "",
+	               hint ? hint : "");
 }
 
 /* "3600" -> 3600; anything but plain digits -> -1. */
@@ -161,6 +292,20 @@ static int dup_string(json_t *root, const char *key, char **out)
 int jc_parse_token_response(long status, const char *body, size_t len, const char *audience,
                             struct jc_grant *out, jwtcred_error *err)
 {
+	struct jc_answer ctx = { NULL, NULL, -1, false };
+	char quoted[512];
+	int n;
+
+	if (audience) {
+		n = snprintf(quoted, sizeof(quoted), "'%s'", audience);
+		ctx.audience = n > 0 && (size_t)n < sizeof(quoted) ? quoted : "?";
+	}
+	return jc_parse_token_answer(status, body, len, &ctx, out, err);
+}
+
+int jc_parse_token_answer(long status, const char *body, size_t len, struct jc_answer *ctx,
+                          struct jc_grant *out, jwtcred_error *err)
+{
 	json_t *root = NULL, *v;
 	const char *type, *tok;
 	int rc;
@@ -178,7 +323,7 @@ int jc_parse_token_response(long status, const char *body, size_t len, const cha
 		goto out;
 	}
 	if (status < 200 || status > 299) {
-		rc = server_error(status, root, audience, err);
+		rc = server_error(status, root, ctx, err);
 		goto out;
 	}
 	tok = json_string_value(json_object_get(root, "access_token"));
@@ -239,8 +384,8 @@ static bool transient(CURLcode cc)
 	       cc == CURLE_PARTIAL_FILE;
 }
 
-static int network_error(const struct jc_profile *p, CURLcode cc, const char *detail,
-                         jwtcred_error *err)
+static int network_error(const struct jc_profile *p, const char *url, CURLcode cc,
+                         const char *detail, jwtcred_error *err)
 {
 	const char *d = *detail ? detail : curl_easy_strerror(cc);
 
@@ -248,17 +393,17 @@ static int network_error(const struct jc_profile *p, CURLcode cc, const char *de
 	case CURLE_OPERATION_TIMEDOUT:
 		return jc_fail(err, JWTCRED_E_NETWORK,
 		               "no answer from '%s' within %lds (timeout): is the endpoint reachable?",
-		               p->token_url, p->timeout);
+		               url, p->timeout);
 	case CURLE_PEER_FAILED_VERIFICATION:
 	case CURLE_SSL_CACERT_BADFILE:
 	case CURLE_SSL_CONNECT_ERROR:
 		return jc_fail(err, JWTCRED_E_NETWORK,
 		               "TLS with '%s' failed: %s (set ca_file if the server uses a private CA)",
-		               p->token_url, d);
+		               url, d);
 	case CURLE_UNSUPPORTED_PROTOCOL:
-		return jc_fail(err, JWTCRED_E_NETWORK, "'%s': only https is allowed", p->token_url);
+		return jc_fail(err, JWTCRED_E_NETWORK, "'%s': only https is allowed", url);
 	default:
-		return jc_fail(err, JWTCRED_E_NETWORK, "cannot reach '%s': %s", p->token_url, d);
+		return jc_fail(err, JWTCRED_E_NETWORK, "cannot reach '%s': %s", url, d);
 	}
 }
 
@@ -267,18 +412,20 @@ static int network_error(const struct jc_profile *p, CURLcode cc, const char *de
  * answers *status and *body are set; the caller wipes and frees body->data.
  */
 static int post(const struct jc_profile *p, const char *url, const char *fields, long *status,
-                struct body *body, jwtcred_error *err)
+                struct body *body, long long *date, jwtcred_error *err)
 {
 	char detail[CURL_ERROR_SIZE];
 	struct curl_slist *headers = NULL;
 	long long deadline = now_ms() + p->timeout * 1000L, left;
-	long retry_after;
+	struct headers hdr = { -1, -1 };
 	CURLcode cc = CURLE_OK;
 	CURL *c = NULL;
 	int attempt, rc;
 	long long t0;
 
 	*status = 0;
+	if (date)
+		*date = -1;
 	memset(body, 0, sizeof(*body));
 	if (!(body->data = malloc(JC_MAX_RESPONSE)) || !(c = curl_easy_init()) ||
 	    !(headers = curl_slist_append(NULL, "Accept: application/json"))) {
@@ -295,7 +442,8 @@ static int post(const struct jc_profile *p, const char *url, const char *fields,
 		detail[0] = '\0';
 		body->len = 0;
 		body->overflow = false;
-		retry_after = -1;
+		hdr.retry_after = -1;
+		hdr.date = -1;
 		curl_easy_setopt(c, CURLOPT_URL, url);
 #if LIBCURL_VERSION_NUM >= 0x075500
 		curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "https");
@@ -319,7 +467,7 @@ static int post(const struct jc_profile *p, const char *url, const char *fields,
 		curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
 		curl_easy_setopt(c, CURLOPT_WRITEDATA, body);
 		curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-		curl_easy_setopt(c, CURLOPT_HEADERDATA, &retry_after);
+		curl_easy_setopt(c, CURLOPT_HEADERDATA, &hdr);
 		curl_easy_setopt(c, CURLOPT_ERRORBUFFER, detail);
 		t0 = now_ms();
 		cc = curl_easy_perform(c);
@@ -343,8 +491,8 @@ static int post(const struct jc_profile *p, const char *url, const char *fields,
 			/* backoff: 250 ms, then 1 s, or the server's Retry-After */
 			long long wait = attempt == 1 ? 250 : 1000;
 			struct timespec ts;
-			if (retry_after >= 0 && retry_after <= 30)
-				wait = retry_after * 1000LL;
+			if (hdr.retry_after >= 0 && hdr.retry_after <= 30)
+				wait = hdr.retry_after * 1000LL;
 			if (now_ms() + wait >= deadline)
 				break;
 			ts.tv_sec = wait / 1000;
@@ -353,9 +501,11 @@ static int post(const struct jc_profile *p, const char *url, const char *fields,
 		}
 	}
 	if (cc != CURLE_OK) {
-		rc = network_error(p, cc, detail, err);
+		rc = network_error(p, url, cc, detail, err);
 		goto out;
 	}
+	if (date)
+		*date = hdr.date;
 	rc = JWTCRED_OK;
 out:
 	curl_slist_free_all(headers);
@@ -385,13 +535,14 @@ static char *form_append(CURL *c, char *form, const char *name, const char *valu
 	return next;
 }
 
-int jc_exchange(const struct jc_profile *p, const char *assertion, struct jc_grant *out,
-                jwtcred_error *err)
+int jc_exchange(const struct jc_profile *p, const char *token_url, const char *assertion,
+                struct jc_answer *ctx, struct jc_grant *out, jwtcred_error *err)
 {
 	struct body body = { 0 };
 	char *form = NULL;
 	long status;
 	CURL *c;
+	size_t i;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
@@ -401,14 +552,18 @@ int jc_exchange(const struct jc_profile *p, const char *assertion, struct jc_gra
 	form = form_append(c, NULL, "grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer");
 	if (form)
 		form = form_append(c, form, "assertion", assertion);
+	if (form && p->scope && p->scope_in != JC_SCOPE_CLAIM)
+		form = form_append(c, form, "scope", p->scope);
+	for (i = 0; form && i < p->nform; i++)
+		form = form_append(c, form, p->form[i].name, p->form[i].value);
 	curl_easy_cleanup(c);
 	if (!form)
 		return jc_fail(err, JWTCRED_E_NOMEM, "out of memory building the request");
-	rc = post(p, p->token_url, form, &status, &body, err);
+	rc = post(p, token_url, form, &status, &body, ctx ? &ctx->server_date : NULL, err);
 	jc_free_secret(form);
 	if (rc)
 		return rc;
-	rc = jc_parse_token_response(status, body.data, body.len, p->audience, out, err);
+	rc = jc_parse_token_answer(status, body.data, body.len, ctx, out, err);
 	OPENSSL_cleanse(body.data, body.len);
 	free(body.data);
 	return rc;
@@ -422,13 +577,17 @@ int jc_revoke(const struct jc_profile *p, const char *token, jwtcred_error *err)
 	CURL *c;
 	int rc;
 
+	if (!p->revoke_url)
+		return jc_fail(err, JWTCRED_E_USAGE,
+		               "profile '%s' has no revocation endpoint: set 'revoke_url' to revoke its tokens",
+		               p->name);
 	if (!(c = curl_easy_init()))
 		return jc_fail(err, JWTCRED_E_NOMEM, "cannot initialise libcurl");
 	form = form_append(c, NULL, "token", token);
 	curl_easy_cleanup(c);
 	if (!form)
 		return jc_fail(err, JWTCRED_E_NOMEM, "out of memory building the request");
-	rc = post(p, p->revoke_url, form, &status, &body, err);
+	rc = post(p, p->revoke_url, form, &status, &body, NULL, err);
 	jc_free_secret(form);
 	if (rc)
 		return rc;
@@ -441,4 +600,29 @@ int jc_revoke(const struct jc_profile *p, const char *token, jwtcred_error *err)
 		return JWTCRED_OK;
 	return jc_fail(err, JWTCRED_E_DENIED, "revoking at '%s' failed with HTTP %ld", p->revoke_url,
 	               status);
+}
+
+char *jc_approval_url(const struct jc_profile *p)
+{
+	char *id = NULL, *cb = NULL, *url = NULL;
+	size_t n, base;
+	CURL *c;
+
+	if (p->provider != JC_PROVIDER_SALESFORCE || !p->callback_url || !p->login_url || !p->issuer)
+		return NULL;
+	if (!(c = curl_easy_init()))
+		return NULL;
+	if ((id = curl_easy_escape(c, p->issuer, 0)) && (cb = curl_easy_escape(c, p->callback_url, 0))) {
+		base = strlen(p->login_url);
+		while (base > 8 && p->login_url[base - 1] == '/')
+			base--;
+		n = base + strlen(id) + strlen(cb) + 96;
+		if ((url = malloc(n)))
+			snprintf(url, n, "%.*s/services/oauth2/authorize?response_type=code&client_id=%s&redirect_uri=%s",
+			         (int)base, p->login_url, id, cb);
+	}
+	curl_free(id);
+	curl_free(cb);
+	curl_easy_cleanup(c);
+	return url;
 }

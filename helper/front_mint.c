@@ -10,9 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
+#include "assertion.h"
 #include "front.h"
 #include "jwt.h"
 #include "key.h"
@@ -45,77 +47,125 @@ out:
 	return status;
 }
 
-/* Does the profile's certificate match its key, and is it still valid? */
-static int check_certificate(const struct jc_profile *p, EVP_PKEY *key)
+/* A certificate file: PEM, else DER.  NULL (after saying why) when it is neither. */
+static X509 *read_certificate(const char *path)
 {
+	const unsigned char *der;
+	unsigned char buf[64 * 1024];
+	X509 *cert = NULL;
+	size_t n;
 	FILE *f;
-	X509 *cert;
-	int days = 0, secs = 0, rc = JC_EXIT_FAIL;
-	EVP_PKEY *pub;
 
-	if (!(f = fopen(p->certificate, "r"))) {
-		jc_say("cannot open certificate '%s': %s", p->certificate, strerror(errno));
-		return JC_EXIT_FAIL;
+	if (!(f = fopen(path, "rb"))) {
+		jc_say("cannot open certificate '%s': %s", path, strerror(errno));
+		return NULL;
 	}
-	cert = PEM_read_X509(f, NULL, NULL, NULL);
+	n = fread(buf, 1, sizeof(buf), f);
 	fclose(f);
-	if (!cert) {
-		jc_say("'%s' is not a PEM certificate", p->certificate);
-		return JC_EXIT_FAIL;
+	if (n == sizeof(buf)) {
+		jc_say("certificate '%s' is larger than %zu bytes: is it the right file?", path, sizeof(buf) - 1);
+		return NULL;
 	}
-	pub = X509_get0_pubkey(cert);
+	if (n > 0) {
+		BIO *bio = BIO_new_mem_buf(buf, (int)n);
+		if (bio) {
+			cert = PEM_read_bio_X509(bio, NULL, NULL, NULL);
+			BIO_free(bio);
+		}
+		der = buf;
+		if (!cert)
+			cert = d2i_X509(NULL, &der, (long)n);
+	}
+	ERR_clear_error();
+	if (!cert)
+		jc_say("'%s' is not a certificate (PEM or DER)", path);
+	return cert;
+}
+
+/*
+ * Does `cert` (named `what`) match the key, and is it still valid?  The
+ * connected app (or the server) stops accepting the key the day it expires.
+ */
+static int check_certificate(const struct jc_profile *p, const char *what, X509 *cert,
+                             EVP_PKEY *key, const char *key_file)
+{
+	int days = 0, secs = 0;
+	EVP_PKEY *pub = X509_get0_pubkey(cert);
+
 	if (!pub || EVP_PKEY_eq(pub, key) != 1) {
-		jc_say("certificate '%s' does not match private key '%s': upload the certificate made from this key to the connected app",
-		       p->certificate, p->private_key);
-		goto out;
+		ERR_clear_error();
+		jc_say("%s does not match private key '%s': upload the certificate made from this key to the connected app",
+		       what, key_file);
+		return JC_EXIT_FAIL;
 	}
 	if (!ASN1_TIME_diff(&days, &secs, NULL, X509_get0_notAfter(cert))) {
-		jc_say("certificate '%s' has an unreadable expiry date", p->certificate);
-		goto out;
+		jc_say("%s has an unreadable expiry date", what);
+		return JC_EXIT_FAIL;
 	}
 	if (days < 0 || (days == 0 && secs <= 0)) {
-		jc_say("certificate '%s' has expired: make a new one from the key and upload it to the connected app",
-		       p->certificate);
-		goto out;
+		jc_say("%s has expired: make a new one from the key and upload it to the connected app", what);
+		return JC_EXIT_FAIL;
 	}
 	if (days < CERT_WARN_DAYS)
-		jc_say("warning: certificate '%s' expires in %d days: the connected app stops accepting the key that day",
-		       p->certificate, days);
-	printf("profile '%s': certificate '%s' matches the key, valid for %d more days\n", p->name,
-	       p->certificate, days);
-	rc = JC_EXIT_OK;
-out:
-	X509_free(cert);
-	return rc;
+		jc_say("warning: %s expires in %d days: the connected app stops accepting the key that day",
+		       what, days);
+	printf("profile '%s': %s matches the key, valid for %d more days\n", p->name, what, days);
+	return JC_EXIT_OK;
+}
+
+static int check_certificates(const struct jc_profile *p, const struct jc_signer *s)
+{
+	char what[4200];
+	X509 *cert;
+	int status = JC_EXIT_OK;
+
+	if (p->certificate) {
+		if (!(cert = read_certificate(p->certificate)))
+			return JC_EXIT_FAIL;
+		snprintf(what, sizeof(what), "certificate '%s'", p->certificate);
+		status = check_certificate(p, what, cert, s->key, s->key_file);
+		X509_free(cert);
+	}
+	/* the certificate a PKCS#12 file (or a PEM bundle) carries with the key */
+	if (s->cert && status == JC_EXIT_OK) {
+		snprintf(what, sizeof(what), "the certificate in '%s'", s->key_file);
+		status = check_certificate(p, what, s->cert, s->key, s->key_file);
+	}
+	return status;
 }
 
 static int check_profile(const struct jc_cli *cli, const struct jc_profile *p)
 {
-	EVP_PKEY *key = NULL;
+	struct jc_signer s;
 	struct jc_grant g;
 	jwtcred_error err;
+	char desc[64];
 	int status = JC_EXIT_FAIL;
 
-	if (jc_key_load(p, &key, &err) != 0) {
+	if (jc_signer_load(p, &s, &err) != 0) {
 		jc_say("profile '%s': %s", p->name, err.text);
-		return JC_EXIT_FAIL;
+		goto out;
 	}
-	printf("profile '%s': key '%s' (%s, %d bits) fits %s\n", p->name, p->private_key,
-	       EVP_PKEY_get0_type_name(key), EVP_PKEY_get_bits(key), p->algorithm);
-	if (p->certificate && check_certificate(p, key) != JC_EXIT_OK)
+	jc_key_describe(s.key, desc, sizeof(desc));
+	printf("profile '%s': key '%s' (%s) fits %s\n", p->name, s.key_file, desc, p->algorithm);
+	if (p->provider == JC_PROVIDER_GOOGLE)
+		printf("profile '%s': service account %s, key id %s, token endpoint %s\n", p->name, s.iss,
+		       s.kid ? s.kid : "(none)", s.token_url);
+	if (check_certificates(p, &s) != JC_EXIT_OK)
 		goto out;
 	if (cli->online) {
-		if (jc_mint(p, &g, &err) != 0) {
+		if (jc_mint(p, NULL, &g, &err) != 0) {
 			jc_say("profile '%s': %s", p->name, err.text);
 			goto out;
 		}
-		printf("profile '%s': minted a token at %s%s%s\n", p->name, p->token_url,
-		       g.instance_url ? " for instance " : "", g.instance_url ? g.instance_url : "");
+		printf("profile '%s': minted a token at %s%s%s%s%s\n", p->name, s.token_url,
+		       g.instance_url ? " for instance " : "", g.instance_url ? g.instance_url : "",
+		       p->naudiences > 1 ? " with aud " : "", p->naudiences > 1 ? g.audience : "");
 		jc_grant_clear(&g);
 	}
 	status = JC_EXIT_OK;
 out:
-	EVP_PKEY_free(key);
+	jc_signer_clear(&s);
 	return status;
 }
 

@@ -15,6 +15,8 @@ void jc_grant_clear(struct jc_grant *g)
 	free(g->instance_url);
 	free(g->id);
 	free(g->scope);
+	free(g->audience);
+	free(g->subject);
 	memset(g, 0, sizeof(*g));
 	g->expires_in = -1;
 }

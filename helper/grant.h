@@ -10,6 +10,8 @@ struct jc_grant {
 	char *id;
 	char *scope;
 	long long expires_in; /* -1 when the server sent none */
+	char *audience;       /* the aud the endpoint accepted */
+	char *subject;        /* whom the token acts for (sub, else iss) */
 };
 
 /* Wipe and free the fields; the grant can be reused. */

@@ -1,5 +1,7 @@
 /*
- * jwt.c: build and sign the JWT bearer assertion (RFC 7523 section 3).
+ * jwt.c: JWS for the JWT bearer assertion (RFC 7523 section 3): header and
+ * claims, base64url, and the signature in every family of RFC 7518 and
+ * RFC 8037 that jwtcred supports.
  *
  * JSON comes from jansson, base64 from OpenSSL's EVP encoder (turned into
  * base64url here), signatures from EVP_DigestSign.
@@ -11,9 +13,11 @@
 #include <string.h>
 
 #include <jansson.h>
+#include <openssl/bn.h>
 #include <openssl/crypto.h>
+#include <openssl/ec.h>
 #include <openssl/err.h>
-#include <openssl/rand.h>
+#include <openssl/rsa.h>
 
 #include "jwt.h"
 #include "key.h"
@@ -93,34 +97,148 @@ out:
 	return rc;
 }
 
-int jc_claims_json(const struct jc_profile *p, time_t now, const char *jti, char **out)
+static const struct jc_alg algs[] = {
+	{ "RS256", JC_ALG_RSA_PKCS1, "SHA256", NULL, 0 },
+	{ "RS384", JC_ALG_RSA_PKCS1, "SHA384", NULL, 0 },
+	{ "RS512", JC_ALG_RSA_PKCS1, "SHA512", NULL, 0 },
+	{ "PS256", JC_ALG_RSA_PSS, "SHA256", NULL, 0 },
+	{ "PS384", JC_ALG_RSA_PSS, "SHA384", NULL, 0 },
+	{ "PS512", JC_ALG_RSA_PSS, "SHA512", NULL, 0 },
+	{ "ES256", JC_ALG_ECDSA, "SHA256", "P-256", 32 },
+	{ "ES384", JC_ALG_ECDSA, "SHA384", "P-384", 48 },
+	{ "ES512", JC_ALG_ECDSA, "SHA512", "P-521", 66 },
+	{ "EdDSA", JC_ALG_EDDSA, NULL, NULL, 0 },
+};
+
+const struct jc_alg *jc_alg_find(const char *name)
 {
-	json_t *c;
+	size_t i;
+
+	for (i = 0; name && i < sizeof(algs) / sizeof(algs[0]); i++)
+		if (strcmp(name, algs[i].name) == 0)
+			return &algs[i];
+	return NULL;
+}
+
+int jc_claims_json(const struct jc_claims *in, char **out)
+{
+	json_t *c, *extra = NULL;
 	int bad = 0;
 
 	*out = NULL;
 	if (!(c = json_object()))
 		return JWTCRED_E_NOMEM;
-	bad |= json_object_set_new(c, "iss", json_string(p->client_id));
-	bad |= json_object_set_new(c, "sub", json_string(p->username));
-	bad |= json_object_set_new(c, "aud", json_string(p->audience));
-	bad |= json_object_set_new(c, "exp", json_integer((json_int_t)now + p->assertion_lifetime));
-	bad |= json_object_set_new(c, "iat", json_integer((json_int_t)now));
-	if (jti)
-		bad |= json_object_set_new(c, "jti", json_string(jti));
-	if (p->scope)
-		bad |= json_object_set_new(c, "scope", json_string(p->scope));
+	bad |= json_object_set_new(c, "iss", json_string(in->iss));
+	if (in->sub)
+		bad |= json_object_set_new(c, "sub", json_string(in->sub));
+	bad |= json_object_set_new(c, "aud", json_string(in->aud));
+	bad |= json_object_set_new(c, "exp", json_integer((json_int_t)in->exp));
+	bad |= json_object_set_new(c, "iat", json_integer((json_int_t)in->iat));
+	if (in->jti)
+		bad |= json_object_set_new(c, "jti", json_string(in->jti));
+	if (in->scope)
+		bad |= json_object_set_new(c, "scope", json_string(in->scope));
+	if (in->extra) {
+		extra = json_loads(in->extra, JSON_REJECT_DUPLICATES, NULL);
+		bad |= !json_is_object(extra) || json_object_update_missing(c, extra) != 0;
+	}
 	if (!bad)
 		*out = json_dumps(c, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(extra);
 	json_decref(c);
 	return *out ? JWTCRED_OK : (bad ? JWTCRED_E_INPUT : JWTCRED_E_NOMEM);
 }
 
-static const EVP_MD *alg_digest(const char *alg)
+int jc_header_json(const char *alg, const char *kid, char **out)
 {
-	if (strcmp(alg, "RS256") == 0)
-		return EVP_sha256();
-	return NULL;
+	json_t *h;
+	int bad = 0;
+
+	*out = NULL;
+	if (!(h = json_object()))
+		return JWTCRED_E_NOMEM;
+	bad |= json_object_set_new(h, "alg", json_string(alg));
+	bad |= json_object_set_new(h, "typ", json_string("JWT"));
+	if (kid)
+		bad |= json_object_set_new(h, "kid", json_string(kid));
+	if (!bad)
+		*out = json_dumps(h, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(h);
+	return *out ? JWTCRED_OK : (bad ? JWTCRED_E_INPUT : JWTCRED_E_NOMEM);
+}
+
+/* ECDSA: OpenSSL's DER SEQUENCE { r, s } to JWS's R || S, each `coord` bytes. */
+static int ecdsa_raw(const unsigned char *der, size_t derlen, size_t coord, unsigned char **out,
+                     size_t *outlen)
+{
+	const unsigned char *p = der;
+	const BIGNUM *r, *s;
+	ECDSA_SIG *sig;
+	unsigned char *raw = NULL;
+	int rc = JWTCRED_E_SIGN;
+
+	*out = NULL;
+	if (derlen > LONG_MAX || !(sig = d2i_ECDSA_SIG(NULL, &p, (long)derlen)))
+		return JWTCRED_E_SIGN;
+	ECDSA_SIG_get0(sig, &r, &s);
+	if (!(raw = malloc(2 * coord))) {
+		rc = JWTCRED_E_NOMEM;
+		goto out;
+	}
+	if (BN_bn2binpad(r, raw, (int)coord) != (int)coord ||
+	    BN_bn2binpad(s, raw + coord, (int)coord) != (int)coord)
+		goto out;
+	*out = raw;
+	*outlen = 2 * coord;
+	raw = NULL; /* transferred */
+	rc = JWTCRED_OK;
+out:
+	free(raw);
+	ECDSA_SIG_free(sig);
+	return rc;
+}
+
+/* Sign `input` for alg; *sig is new (JWS form: raw R || S for ECDSA). */
+static int sign_input(EVP_PKEY *key, const struct jc_alg *a, const char *input, size_t ilen,
+                      unsigned char **sig, size_t *siglen)
+{
+	EVP_MD_CTX *ctx = NULL;
+	EVP_PKEY_CTX *pctx = NULL;
+	EVP_MD *md = NULL;
+	unsigned char *buf = NULL;
+	size_t n = 0;
+	int rc = JWTCRED_E_SIGN;
+
+	*sig = NULL;
+	if (a->digest && !(md = EVP_MD_fetch(NULL, a->digest, NULL)))
+		goto out;
+	/* EdDSA signs the message itself: no digest, one shot */
+	if (!(ctx = EVP_MD_CTX_new()) || EVP_DigestSignInit(ctx, &pctx, md, NULL, key) != 1)
+		goto out;
+	if (a->kind == JC_ALG_RSA_PKCS1 && EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PADDING) != 1)
+		goto out;
+	if (a->kind == JC_ALG_RSA_PSS &&
+	    (EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) != 1 ||
+	     EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST) != 1 ||
+	     EVP_PKEY_CTX_set_rsa_mgf1_md(pctx, md) != 1))
+		goto out;
+	if (EVP_DigestSign(ctx, NULL, &n, (const unsigned char *)input, ilen) != 1 ||
+	    !(buf = malloc(n)) ||
+	    EVP_DigestSign(ctx, buf, &n, (const unsigned char *)input, ilen) != 1)
+		goto out;
+	if (a->kind == JC_ALG_ECDSA) {
+		rc = ecdsa_raw(buf, n, a->coord, sig, siglen);
+		goto out;
+	}
+	*sig = buf;
+	*siglen = n;
+	buf = NULL; /* transferred */
+	rc = JWTCRED_OK;
+out:
+	EVP_MD_CTX_free(ctx);
+	EVP_MD_free(md);
+	free(buf);
+	return rc;
 }
 
 int jc_jws_sign(EVP_PKEY *key, const char *alg, const char *header_json, const char *claims_json,
@@ -129,12 +247,11 @@ int jc_jws_sign(EVP_PKEY *key, const char *alg, const char *header_json, const c
 	char *h64 = NULL, *c64 = NULL, *s64 = NULL, *input = NULL, *jws = NULL;
 	unsigned char *sig = NULL;
 	size_t siglen = 0, ilen, n;
-	const EVP_MD *md = alg_digest(alg);
-	EVP_MD_CTX *ctx = NULL;
+	const struct jc_alg *a = jc_alg_find(alg);
 	int rc;
 
 	*out = NULL;
-	if (!md)
+	if (!a)
 		return jc_fail(err, JWTCRED_E_SIGN, "unsupported algorithm '%s'", alg);
 	if ((rc = jc_key_check_alg(key, alg, "key", err)))
 		return rc;
@@ -146,13 +263,11 @@ int jc_jws_sign(EVP_PKEY *key, const char *alg, const char *header_json, const c
 	if (!(input = malloc(ilen + 1)))
 		goto out;
 	snprintf(input, ilen + 1, "%s.%s", h64, c64);
-	rc = jc_fail(err, JWTCRED_E_SIGN, "signing the assertion failed");
-	if (!(ctx = EVP_MD_CTX_new()) ||
-	    EVP_DigestSignInit(ctx, NULL, md, NULL, key) != 1 ||
-	    EVP_DigestSign(ctx, NULL, &siglen, (const unsigned char *)input, ilen) != 1 ||
-	    !(sig = malloc(siglen)) ||
-	    EVP_DigestSign(ctx, sig, &siglen, (const unsigned char *)input, ilen) != 1)
+	if ((rc = sign_input(key, a, input, ilen, &sig, &siglen))) {
+		rc = jc_fail(err, rc, rc == JWTCRED_E_NOMEM ? "out of memory signing the assertion"
+		                                             : "signing the assertion with %s failed", alg);
 		goto out;
+	}
 	if ((rc = jc_b64url_encode(sig, siglen, &s64)))
 		goto out;
 	n = ilen + 1 + strlen(s64) + 1;
@@ -164,41 +279,11 @@ int jc_jws_sign(EVP_PKEY *key, const char *alg, const char *header_json, const c
 	rc = JWTCRED_OK;
 out:
 	ERR_clear_error();
-	EVP_MD_CTX_free(ctx);
 	free(h64);
 	free(c64);
 	free(s64);
 	free(sig);
 	jc_free_secret(input);
-	return rc;
-}
-
-int jc_assertion_make(const struct jc_profile *p, time_t now, char **out, jwtcred_error *err)
-{
-	unsigned char raw[16];
-	char *jti = NULL, *claims = NULL;
-	const char *header;
-	EVP_PKEY *key = NULL;
-	int rc;
-
-	*out = NULL;
-	if (RAND_bytes(raw, sizeof(raw)) != 1)
-		return jc_fail(err, JWTCRED_E_SIGN, "the random number generator failed");
-	if ((rc = jc_b64url_encode(raw, sizeof(raw), &jti)) ||
-	    (rc = jc_claims_json(p, now, jti, &claims)))
-		goto out;
-	if ((rc = jc_key_load(p, &key, err)))
-		goto out;
-	header = "{\"alg\":\"RS256\",\"typ\":\"JWT\"}";
-	rc = jc_jws_sign(key, p->algorithm, header, claims, out, err);
-	jc_trace("signed a %s assertion for iss=%s sub=%s aud=%s, valid %lds", p->algorithm,
-	         p->client_id, p->username, p->audience, p->assertion_lifetime);
-out:
-	if (rc == JWTCRED_E_NOMEM)
-		jc_fail(err, rc, "out of memory building the assertion");
-	EVP_PKEY_free(key);
-	free(jti);
-	free(claims);
 	return rc;
 }
 

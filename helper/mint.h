@@ -8,7 +8,13 @@
 #include "conf.h"
 #include "grant.h"
 
-/* Mint a fresh token for p; *out is the caller's (jc_grant_clear). */
-int jc_mint(const struct jc_profile *p, struct jc_grant *out, jwtcred_error *err);
+/*
+ * Mint a fresh token for p; *out is the caller's (jc_grant_clear).  With
+ * several audiences, they are tried in order (audience_first, when it is
+ * one of them, ahead) while the server refuses the audience; out->audience
+ * is the one that worked.
+ */
+int jc_mint(const struct jc_profile *p, const char *audience_first, struct jc_grant *out,
+            jwtcred_error *err);
 
 #endif

@@ -16,13 +16,14 @@
 
 #define LOCK_SLACK_MS 5000L
 
-static int mint(const struct jc_profile *p, struct jc_grant *g, jwtcred_error *err)
+static int mint(const struct jc_profile *p, const char *audience_first, struct jc_grant *g,
+                jwtcred_error *err)
 {
 	const struct jc_engine *engine = jc_engine(err);
 
 	memset(g, 0, sizeof(*g));
 	g->expires_in = -1;
-	return engine ? engine->mint(p, g, err) : JWTCRED_E_SYSTEM;
+	return engine ? engine->mint(p, audience_first, g, err) : JWTCRED_E_SYSTEM;
 }
 
 static int entry_from_grant(const struct jc_profile *p, char *params, struct jc_grant *g,
@@ -34,10 +35,13 @@ static int entry_from_grant(const struct jc_profile *p, char *params, struct jc_
 	g->access_token = NULL; /* transferred */
 	e->instance_url = g->instance_url;
 	g->instance_url = NULL; /* transferred */
+	e->audience_used = g->audience;
+	g->audience = NULL; /* transferred */
 	e->issued = now;
 	e->server_expiry = g->expires_in > 0;
 	e->expires = now + (e->server_expiry ? g->expires_in : p->token_lifetime);
-	if (!(e->profile = strdup(p->name)) || !(e->subject = strdup(p->username)))
+	if (!(e->profile = strdup(p->name)) ||
+	    !(e->subject = strdup(g->subject ? g->subject : p->subject ? p->subject : "")))
 		return JWTCRED_E_NOMEM;
 	return JWTCRED_OK;
 }
@@ -48,7 +52,7 @@ static int mint_uncached(const struct jc_profile *p, struct jc_entry *out, jwtcr
 	char *params = NULL, name[JC_ENTRY_NAME];
 	int rc;
 
-	if ((rc = mint(p, &g, err)))
+	if ((rc = mint(p, NULL, &g, err)))
 		return rc;
 	if ((rc = jc_cache_key(p, &params, name)) == 0)
 		rc = entry_from_grant(p, params, &g, jc_now(), out);
@@ -98,7 +102,8 @@ int jc_token_fetch(const struct jc_profile *p, unsigned flags, struct jc_entry *
 		memset(&fresh, 0, sizeof(fresh)); /* transferred */
 		goto out;
 	}
-	if ((rc = mint(p, &g, err)))
+	/* the audience that worked last time goes first (the entry may have expired) */
+	if ((rc = mint(p, fresh.audience_used ? fresh.audience_used : seen.audience_used, &g, err)))
 		goto out;
 	if ((rc = entry_from_grant(p, params, &g, jc_now(), out))) {
 		params = NULL; /* transferred even on failure */

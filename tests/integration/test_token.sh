@@ -48,8 +48,8 @@ expect_grep "assertion --decode: typ" '"typ": "JWT"' "$TEST_TMP/decoded.out"
 expect_grep "assertion --decode: iss" "\"iss\": \"$SERVER_CLIENT_ID\"" "$TEST_TMP/decoded.out"
 expect_grep "assertion --decode: sub" '"sub": "alice@example.com"' "$TEST_TMP/decoded.out"
 expect_grep "assertion --decode: aud" '"aud": "https://login.salesforce.com"' "$TEST_TMP/decoded.out"
-expect_grep "assertion --decode: exp = now + 180" '"exp": 1700000180' "$TEST_TMP/decoded.out"
-expect_grep "assertion --decode: iat" '"iat": 1700000000' "$TEST_TMP/decoded.out"
+expect_grep "assertion --decode: iat 30 s in the past (clock skew)" '"iat": 1699999970' "$TEST_TMP/decoded.out"
+expect_grep "assertion --decode: exp = iat + 180" '"exp": 1700000150' "$TEST_TMP/decoded.out"
 expect_grep "assertion --decode: jti" '"jti": "[A-Za-z0-9_-]{22}"' "$TEST_TMP/decoded.out"
 
 # --- check ------------------------------------------------------------------

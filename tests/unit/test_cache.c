@@ -163,15 +163,24 @@ static void test_key(void **state)
 	} fields[] = {
 		{ "name", offsetof(struct jc_profile, name) },
 		{ "scope", offsetof(struct jc_profile, scope) },
-		{ "username", offsetof(struct jc_profile, username) },
+		{ "subject", offsetof(struct jc_profile, subject) },
 		{ "token_url", offsetof(struct jc_profile, token_url) },
-		{ "audience", offsetof(struct jc_profile, audience) },
-		{ "client_id", offsetof(struct jc_profile, client_id) },
+		{ "issuer", offsetof(struct jc_profile, issuer) },
+		{ "algorithm", offsetof(struct jc_profile, algorithm) },
+		{ "key_id", offsetof(struct jc_profile, key_id) },
+		{ "claims", offsetof(struct jc_profile, claims) },
 		{ "private_key", offsetof(struct jc_profile, private_key) },
+		{ "service_account_file", offsetof(struct jc_profile, service_account_file) },
 	};
 	struct fixture *f = *state;
 	char *params0, *params1, name0[JC_ENTRY_NAME], name1[JC_ENTRY_NAME];
 	char *other = tu_join(f->dir, "other.key");
+	char *one[] = { (char *)"https://test.salesforce.com" };
+	char *two[] = { (char *)"https://login.salesforce.com", (char *)"https://test.salesforce.com" };
+	char *swapped[] = { (char *)"https://test.salesforce.com", (char *)"https://login.salesforce.com" };
+	struct jc_param form[] = { { (char *)"resource", (char *)"https://api.example.com" } };
+	struct jc_param form2[] = { { (char *)"resource", (char *)"https://other.example.com" } };
+	struct jc_profile q;
 	size_t i;
 	int bad = 0;
 
@@ -184,18 +193,72 @@ static void test_key(void **state)
 	/* no secret in the parameters */
 	assert_false(tu_contains(params0, "not read by the cache"));
 
-	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
-		struct jc_profile q = f->p;
-		char **field = (char **)((char *)&q + fields[i].offset);
+#define CHANGED(what)                                                              \
+	do {                                                                       \
+		key_of(&q, &params1, name1);                                       \
+		if (strcmp(name0, name1) == 0 || strcmp(params0, params1) == 0) { \
+			print_error("changing %s does not change the entry\n", what); \
+			bad++;                                                     \
+		}                                                                  \
+		free(params1);                                                     \
+	} while (0)
 
+	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+		char **field;
+
+		q = f->p;
+		field = (char **)((char *)&q + fields[i].offset);
 		*field = strcmp(fields[i].name, "private_key") == 0 ? other : (char *)"changed";
-		key_of(&q, &params1, name1);
-		if (strcmp(name0, name1) == 0 || strcmp(params0, params1) == 0) {
-			print_error("changing %s does not change the entry\n", fields[i].name);
+		CHANGED(fields[i].name);
+	}
+	q = f->p;
+	q.provider = JC_PROVIDER_GENERIC;
+	CHANGED("provider");
+	q = f->p;
+	q.scope_in = JC_SCOPE_BOTH;
+	CHANGED("scope_in");
+	q = f->p;
+	q.audiences = one;
+	CHANGED("the audience");
+	q = f->p;
+	q.audiences = two;
+	q.naudiences = 2;
+	CHANGED("a second audience");
+	{
+		char *pa, *pb, na[JC_ENTRY_NAME], nb[JC_ENTRY_NAME];
+
+		key_of(&q, &pa, na);
+		q.audiences = swapped;
+		key_of(&q, &pb, nb);
+		if (strcmp(na, nb) == 0 || strcmp(pa, pb) == 0) {
+			print_error("the order of the audiences does not change the entry\n");
 			bad++;
 		}
-		free(params1);
+		free(pa);
+		free(pb);
 	}
+	q = f->p;
+	q.audiences = NULL;
+	q.naudiences = 0;
+	CHANGED("no audience");
+	q = f->p;
+	q.form = form;
+	q.nform = 1;
+	CHANGED("a form parameter");
+	{
+		char *pa, *pb, na[JC_ENTRY_NAME], nb[JC_ENTRY_NAME];
+
+		key_of(&q, &pa, na);
+		q.form = form2;
+		key_of(&q, &pb, nb);
+		if (strcmp(na, nb) == 0 || strcmp(pa, pb) == 0) {
+			print_error("changing a form value does not change the entry\n");
+			bad++;
+		}
+		free(pa);
+		free(pb);
+	}
+#undef CHANGED
 	assert_int_equal(bad, 0);
 	free(params0);
 	free(other);
@@ -227,12 +290,14 @@ static void test_key_unambiguous(void **state)
 	struct fixture *f = *state;
 	char *params0, *params1, name0[JC_ENTRY_NAME], name1[JC_ENTRY_NAME];
 	struct jc_profile a = f->p, b = f->p;
-
-	a.username = (char *)"ci@example.com\naud=https://x.example.com";
-	a.audience = (char *)"https://login.salesforce.com";
-	b.username = (char *)"ci@example.com";
-	b.audience = (char *)"https://x.example.com\naud=https://login.salesforce.com";
+	char *aud_a[] = { (char *)"https://login.salesforce.com" };
+	char *aud_b[] = { (char *)"https://x.example.com\naud=https://login.salesforce.com" };
 	bool distinct;
+
+	a.subject = (char *)"ci@example.com\naud=https://x.example.com";
+	a.audiences = aud_a;
+	b.subject = (char *)"ci@example.com";
+	b.audiences = aud_b;
 
 	key_of(&a, &params0, name0);
 	key_of(&b, &params1, name1);
@@ -255,6 +320,7 @@ static void entry_init(struct jc_entry *e, const char *params)
 	e->params = strdup(params);
 	e->token = strdup("00D5g000004XXXX!AQ0AQH.token");
 	e->instance_url = strdup("https://acme.my.salesforce.com");
+	e->audience_used = strdup("https://test.salesforce.com");
 	e->issued = 1700000000;
 	e->expires = 1700000900;
 	e->server_expiry = true;
@@ -296,6 +362,8 @@ static void test_write_read_round_trip(void **state)
 	assert_string_equal(e.params, params);
 	assert_string_equal(e.token, "00D5g000004XXXX!AQ0AQH.token");
 	assert_string_equal(e.instance_url, "https://acme.my.salesforce.com");
+	/* the audience that worked is remembered with the token */
+	assert_string_equal(e.audience_used, "https://test.salesforce.com");
 	assert_int_equal(e.issued, 1700000000);
 	assert_int_equal(e.expires, 1700000900);
 	assert_true(e.server_expiry);
@@ -325,12 +393,15 @@ static void test_write_read_round_trip(void **state)
 		n.token = strdup("second");
 		free(n.instance_url);
 		n.instance_url = NULL;
+		free(n.audience_used);
+		n.audience_used = NULL;
 		n.server_expiry = false;
 		assert_int_equal(jc_cache_write(fd, dirpath, name, &n, &err), JWTCRED_OK);
 		jc_entry_clear(&n);
 		assert_int_equal(jc_cache_read(fd, name, params, &e), JWTCRED_OK);
 		assert_string_equal(e.token, "second");
 		assert_null(e.instance_url);
+		assert_null(e.audience_used);
 		assert_false(e.server_expiry);
 		jc_entry_clear(&e);
 	}
@@ -426,6 +497,7 @@ static void test_damaged_not_found(void **state)
 		"{\"version\":1,\"profile\":\"prod\",\"subject\":\"ci\",\"params\":\"%s\",\"token\":\"t\",\"issued\":2,\"expires\":2}",
 		"{\"version\":1,\"profile\":\"prod\",\"subject\":\"ci\",\"params\":\"%s\",\"token\":\"t\",\"token\":\"u\",\"issued\":1,\"expires\":2}",
 		"{\"version\":1,\"profile\":\"prod\",\"subject\":\"ci\",\"params\":\"%s\",\"token\":\"t\",\"instance_url\":5,\"issued\":1,\"expires\":2}",
+		"{\"version\":1,\"profile\":\"prod\",\"subject\":\"ci\",\"params\":\"%s\",\"token\":\"t\",\"audience_used\":[],\"issued\":1,\"expires\":2}",
 	};
 	struct fixture *f = *state;
 	char *dirpath, *params, name[JC_ENTRY_NAME], *file, *esc, *body, *p;

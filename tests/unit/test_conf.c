@@ -33,6 +33,23 @@
 	"    private_key = \"/keys/prod.key\";\n"
 #define TAIL "  };\n};\n"
 
+/* A Google profile: the next setting is on line 6. */
+#define GHEAD                                                                  \
+	"profiles = {\n"                                                       \
+	"  g = {\n"                                                            \
+	"    provider = \"google\";\n"                                         \
+	"    service_account_file = \"/keys/sa.json\";\n"                      \
+	"    scopes = [ \"https://www.googleapis.com/auth/cloud-platform\" ];\n"
+
+/* A generic profile: the next setting is on line 7. */
+#define XHEAD                                              \
+	"profiles = {\n"                                   \
+	"  x = {\n"                                        \
+	"    provider = \"generic\";\n"                    \
+	"    token_url = \"https://idp.example.com/token\";\n" \
+	"    issuer = \"svc-deployer\";\n"                 \
+	"    private_key = \"/keys/x.pem\";\n"
+
 static struct jwtcred_config *load_ok(const char *text)
 {
 	struct jwtcred_config *cfg = NULL;
@@ -57,15 +74,25 @@ static void test_minimal_profile_defaults(void **state)
 	assert_string_equal(p->name, "prod");
 	assert_int_equal(p->line, 2);
 	assert_int_equal(p->provider, JC_PROVIDER_SALESFORCE);
-	assert_string_equal(p->client_id, "3MVG9example");
-	assert_string_equal(p->username, "ci@example.com");
+	assert_string_equal(p->issuer, "3MVG9example");
+	assert_string_equal(p->subject, "ci@example.com");
 	assert_string_equal(p->private_key, "/keys/prod.key");
 	assert_string_equal(p->login_url, "https://login.salesforce.com");
 	assert_string_equal(p->token_url, "https://login.salesforce.com/services/oauth2/token");
 	assert_string_equal(p->revoke_url, "https://login.salesforce.com/services/oauth2/revoke");
-	assert_string_equal(p->audience, "https://login.salesforce.com");
+	assert_string_equal(p->audiences[0], "https://login.salesforce.com");
 	assert_string_equal(p->algorithm, "RS256");
 	assert_string_equal(p->git_username, "ci@example.com");
+	assert_string_equal(p->docker_username, "ci@example.com");
+	assert_int_equal(p->naudiences, 1);
+	assert_false(p->token_url_set);
+	assert_true(p->jti);
+	assert_int_equal(p->scope_in, JC_SCOPE_CLAIM);
+	assert_null(p->service_account_file);
+	assert_null(p->key_id);
+	assert_null(p->claims);
+	assert_int_equal(p->nform, 0);
+	assert_null(p->callback_url);
 	assert_int_equal(p->assertion_lifetime, 180);
 	assert_int_equal(p->token_lifetime, 900);
 	assert_int_equal(p->refresh_margin, 60);
@@ -91,7 +118,7 @@ static void test_login_url_derivations(void **state)
 	p = &cfg->profiles[0];
 	assert_string_equal(p->token_url, "https://test.salesforce.com/services/oauth2/token");
 	assert_string_equal(p->revoke_url, "https://test.salesforce.com/services/oauth2/revoke");
-	assert_string_equal(p->audience, "https://test.salesforce.com");
+	assert_string_equal(p->audiences[0], "https://test.salesforce.com");
 	jc_conf_free(cfg);
 
 	cfg = load_ok(HEAD
@@ -110,7 +137,7 @@ static void test_login_url_derivations(void **state)
 	p = &cfg->profiles[0];
 	assert_string_equal(p->token_url, "https://token.example.com/oauth/token");
 	assert_string_equal(p->revoke_url, "https://example.my.salesforce.com/services/oauth2/revoke");
-	assert_string_equal(p->audience, "https://login.salesforce.com");
+	assert_string_equal(p->audiences[0], "https://login.salesforce.com");
 	assert_string_equal(p->git_username, "git-user");
 	assert_string_equal(p->scope, "api");
 	assert_false(p->cache);
@@ -128,7 +155,7 @@ static void test_login_url_derivations(void **state)
 	/* an Experience Cloud site: its path is part of the endpoints and the audience */
 	cfg = load_ok(HEAD "    login_url = \"https://Acme.my.site.com:443/partners/\";\n" TAIL);
 	p = &cfg->profiles[0];
-	assert_string_equal(p->audience, "https://acme.my.site.com/partners");
+	assert_string_equal(p->audiences[0], "https://acme.my.site.com/partners");
 	assert_true(tu_contains(p->token_url, "/partners/services/oauth2/token"));
 	jc_conf_free(cfg);
 }
@@ -236,8 +263,8 @@ static const struct bad_row bad_rows[] = {
 	{ "both passphrase_file and passphrase_env",
 	  HEAD "    passphrase_file = \"/keys/pw\";\n    passphrase_env = \"PW\";\n" TAIL, 2, 7,
 	  "both 'passphrase_file' and 'passphrase_env'", NULL },
-	{ "unknown provider", HEAD "    provider = \"google\";\n" TAIL, 6, 0,
-	  "unknown provider 'google' in profile 'prod'", NULL },
+	{ "unknown provider", HEAD "    provider = \"okta\";\n" TAIL, 6, 0,
+	  "unknown provider 'okta' in profile 'prod' (known: salesforce, google, generic)", NULL },
 	{ "non-RS256 algorithm", HEAD "    algorithm = \"ES256\";\n" TAIL, 6, 0,
 	  "algorithm 'ES256' in profile 'prod' is not supported", NULL },
 	{ "none algorithm", HEAD "    algorithm = \"none\";\n" TAIL, 6, 0, "'none'", NULL },
@@ -258,6 +285,241 @@ static const struct bad_row bad_rows[] = {
 	{ "@include", "profiles = {\n  prod = {\n@include \"/etc/passwd\"\n  };\n};\n", 3, 0,
 	  "@include", NULL },
 };
+
+/* Provider-specific settings, and the settings of the other providers. */
+static const struct bad_row provider_rows[] = {
+	{ "salesforce: service_account_file", HEAD "    service_account_file = \"/keys/sa.json\";\n" TAIL, 6, 0,
+	  NULL, "'" NAME "':6: 'service_account_file' in profile 'prod' applies to provider \"google\" only, not \"salesforce\": use 'private_key'" },
+	{ "salesforce: issuer", HEAD "    issuer = \"x\";\n" TAIL, 6, 0,
+	  "'issuer' in profile 'prod' applies to provider \"generic\" only, not \"salesforce\": use 'client_id'", NULL },
+	{ "salesforce: subject", HEAD "    subject = \"x\";\n" TAIL, 6, 0,
+	  "applies to providers \"google\" and \"generic\" only, not \"salesforce\": use 'username'", NULL },
+	{ "salesforce: claims", HEAD "    claims = { a = 1; };\n" TAIL, 6, 0,
+	  "'claims' in profile 'prod' applies to provider \"generic\" only", NULL },
+	{ "salesforce: key_id", HEAD "    key_id = \"k\";\n" TAIL, 6, 0, "applies to provider \"generic\" only", NULL },
+	{ "salesforce: form", HEAD "    form = { a = \"b\"; };\n" TAIL, 6, 0, "applies to provider \"generic\" only", NULL },
+	{ "salesforce: scope_in", HEAD "    scope_in = \"form\";\n" TAIL, 6, 0, "applies to provider \"generic\" only", NULL },
+	{ "google: client_id", GHEAD "    client_id = \"x\";\n" TAIL, 6, 0,
+	  "'client_id' in profile 'g' applies to provider \"salesforce\" only, not \"google\"", NULL },
+	{ "google: username", GHEAD "    username = \"x\";\n" TAIL, 6, 0, "use 'subject'", NULL },
+	{ "google: private_key", GHEAD "    private_key = \"/k\";\n" TAIL, 6, 0,
+	  "applies to providers \"salesforce\" and \"generic\" only, not \"google\": use 'service_account_file'", NULL },
+	{ "google: passphrase_file", GHEAD "    passphrase_file = \"/p\";\n" TAIL, 6, 0,
+	  "'passphrase_file' in profile 'g' applies to providers \"salesforce\" and \"generic\" only", NULL },
+	{ "google: certificate", GHEAD "    certificate = \"/c\";\n" TAIL, 6, 0, "'certificate' in profile 'g' applies to", NULL },
+	{ "google: login_url", GHEAD "    login_url = \"https://login.salesforce.com\";\n" TAIL, 6, 0,
+	  "'login_url' in profile 'g' applies to provider \"salesforce\" only", NULL },
+	{ "google: callback_url", GHEAD "    callback_url = \"https://x\";\n" TAIL, 6, 0, "applies to provider \"salesforce\" only", NULL },
+	{ "google: issuer", GHEAD "    issuer = \"x\";\n" TAIL, 6, 0, "applies to provider \"generic\" only", NULL },
+	{ "google: ES256", GHEAD "    algorithm = \"ES256\";\n" TAIL, 6, 0,
+	  "algorithm 'ES256' in profile 'g' is not supported: the Google provider signs with RS256", NULL },
+	{ "google: no scopes",
+	  "profiles = {\n  g = {\n    provider = \"google\";\n    service_account_file = \"/k.json\";\n  };\n};\n", 2, 0,
+	  "profile 'g' has no 'scopes' (required for provider \"google\"): scopes = [ \"https://www.googleapis.com/auth/cloud-platform\" ]", NULL },
+	{ "google: no service_account_file",
+	  "profiles = {\n  g = {\n    provider = \"google\";\n    scope = \"a\";\n  };\n};\n", 2, 0,
+	  "profile 'g' has no 'service_account_file' (required for provider \"google\")", NULL },
+	{ "generic: client_id", XHEAD "    client_id = \"x\";\n" TAIL, 7, 0,
+	  "'client_id' in profile 'x' applies to provider \"salesforce\" only, not \"generic\": use 'issuer'", NULL },
+	{ "generic: username", XHEAD "    username = \"x\";\n" TAIL, 7, 0, "use 'subject'", NULL },
+	{ "generic: login_url", XHEAD "    login_url = \"https://a\";\n" TAIL, 7, 0, "use 'token_url'", NULL },
+	{ "generic: service_account_file", XHEAD "    service_account_file = \"/a\";\n" TAIL, 7, 0, "use 'private_key'", NULL },
+	{ "generic: no token_url",
+	  "profiles = {\n  x = {\n    provider = \"generic\";\n    issuer = \"i\";\n    private_key = \"/k\";\n  };\n};\n",
+	  2, 0, NULL, "'" NAME "':2: profile 'x' has no 'token_url' (required for provider \"generic\")" },
+	{ "generic: no issuer",
+	  "profiles = {\n  x = {\n    provider = \"generic\";\n    token_url = \"https://a\";\n    private_key = \"/k\";\n  };\n};\n",
+	  2, 0, "has no 'issuer' (required for provider \"generic\")", NULL },
+	{ "generic: no private_key",
+	  "profiles = {\n  x = {\n    provider = \"generic\";\n    token_url = \"https://a\";\n    issuer = \"i\";\n  };\n};\n",
+	  2, 0, "has no 'private_key' (required for provider \"generic\")", NULL },
+	{ "generic: http token_url", XHEAD "    revoke_url = \"http://a/revoke\";\n" TAIL, 7, 0,
+	  "'revoke_url' in profile 'x' must be an https URL", NULL },
+	{ "generic: HS256", XHEAD "    algorithm = \"HS256\";\n" TAIL, 7, 0,
+	  "algorithm 'HS256' in profile 'x' is not supported: use RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384, ES512 or EdDSA", NULL },
+	{ "generic: none", XHEAD "    algorithm = \"none\";\n" TAIL, 7, 0, "algorithm 'none'", NULL },
+	{ "generic: lower-case es256", XHEAD "    algorithm = \"es256\";\n" TAIL, 7, 0, "algorithm 'es256'", NULL },
+	{ "generic: scope_in", XHEAD "    scope_in = \"header\";\n" TAIL, 7, 0,
+	  "'scope_in' in profile 'x' is 'header': it must be \"claim\", \"form\" or \"both\"", NULL },
+	/* scope and scopes */
+	{ "scope and scopes", GHEAD "    scope = \"a\";\n" TAIL, 6, 0,
+	  "profile 'g' sets both 'scope' and 'scopes': keep one", NULL },
+	{ "scopes not a list", HEAD "    scopes = \"a b\";\n" TAIL, 6, 0, "'scopes' in profile 'prod' must be a list of strings", NULL },
+	{ "scopes empty", HEAD "    scopes = [ ];\n" TAIL, 6, 0, "'scopes' in profile 'prod' is an empty list", NULL },
+	{ "scopes with a space", HEAD "    scopes = [ \"a\",\n      \"b c\" ];\n" TAIL, 7, 0,
+	  "an entry of 'scopes' in profile 'prod' contains a space", NULL },
+	{ "scopes with an integer", HEAD "    scopes = ( \"a\", 5 );\n" TAIL, 6, 0, "'scopes' in profile 'prod' must be a string", NULL },
+	{ "scopes with an empty one", HEAD "    scopes = [ \"\" ];\n" TAIL, 6, 0, "'scopes' in profile 'prod' is empty", NULL },
+	/* audience lists */
+	{ "audience empty list", HEAD "    audience = [ ];\n" TAIL, 6, 0, "'audience' in profile 'prod' is an empty list", NULL },
+	{ "audience integer", HEAD "    audience = 5;\n" TAIL, 6, 0, "'audience' in profile 'prod' must be a string or a list of strings", NULL },
+	{ "audience list with an integer", HEAD "    audience = ( \"https://a\",\n      5 );\n" TAIL, 7, 0,
+	  "'audience' in profile 'prod' must be a string, not an integer", NULL },
+	{ "audience twice", HEAD "    audience = [ \"https://a\", \"https://a\" ];\n" TAIL, 6, 0,
+	  "'audience' in profile 'prod' lists 'https://a' twice", NULL },
+	{ "audience too many", HEAD "    audience = [ \"1\",\"2\",\"3\",\"4\",\"5\",\"6\",\"7\",\"8\",\"9\",\"10\",\"11\",\"12\",\"13\",\"14\",\"15\",\"16\",\"17\" ];\n" TAIL,
+	  6, 0, "lists 17 values: at most 16", NULL },
+	{ "audience group", HEAD "    audience = { a = \"x\"; };\n" TAIL, 6, 0, "must be a string or a list of strings, not a group", NULL },
+	/* claims */
+	{ "claims not a group", XHEAD "    claims = [ \"a\" ];\n" TAIL, 7, 0, "'claims' in profile 'x' must be a group", NULL },
+	{ "claims: iss", XHEAD "    claims = {\n      iss = \"evil\";\n    };\n" TAIL, 8, 0,
+	  "claim 'iss' in 'claims' of profile 'x' is one jwtcred sets itself", NULL },
+	{ "claims: exp", XHEAD "    claims = { exp = 99999999999; };\n" TAIL, 7, 0, "claim 'exp'", NULL },
+	{ "claims: scope", XHEAD "    claims = { scope = \"a\"; };\n" TAIL, 7, 0, "claim 'scope'", NULL },
+	{ "claims: a float", XHEAD "    claims = {\n      ratio = 0.5;\n    };\n" TAIL, 8, 0,
+	  "'claims.ratio' in profile 'x' must be a string, an integer, a boolean or a list of those, not a number", NULL },
+	{ "claims: a group", XHEAD "    claims = { org = { id = 1; }; };\n" TAIL, 7, 0,
+	  "'claims.org' in profile 'x' must be a string, an integer, a boolean or a list of those, not a group", NULL },
+	{ "claims: a list in a list", XHEAD "    claims = { g = ( \"a\", ( \"b\" ) ); };\n" TAIL, 7, 0,
+	  "'claims.g' in profile 'x' must be", NULL },
+	{ "claims: empty string", XHEAD "    claims = { t = \"\"; };\n" TAIL, 7, 0, "'claims.t' in profile 'x' is empty", NULL },
+	/* form */
+	{ "form not a group", XHEAD "    form = \"resource=x\";\n" TAIL, 7, 0, "'form' in profile 'x' must be a group", NULL },
+	{ "form: grant_type", XHEAD "    form = { grant_type = \"password\"; };\n" TAIL, 7, 0,
+	  "parameter 'grant_type' in 'form' of profile 'x' is one jwtcred sends itself", NULL },
+	{ "form: assertion", XHEAD "    form = { assertion = \"x\"; };\n" TAIL, 7, 0, "parameter 'assertion'", NULL },
+	{ "form: scope", XHEAD "    form = { scope = \"x\"; };\n" TAIL, 7, 0, "use 'scope' with scope_in = \"form\"", NULL },
+	{ "form: an integer", XHEAD "    form = {\n      n = 5;\n    };\n" TAIL, 8, 0,
+	  "'form.n' in profile 'x' must be a string, not an integer", NULL },
+};
+
+static int check_bad_rows(const struct bad_row *rows, size_t n);
+
+static void test_provider_errors(void **state)
+{
+	(void)state;
+	assert_int_equal(check_bad_rows(provider_rows, sizeof(provider_rows) / sizeof(provider_rows[0])), 0);
+}
+
+static void test_google_defaults(void **state)
+{
+	struct jwtcred_config *cfg = load_ok(GHEAD TAIL);
+	const struct jc_profile *p = &cfg->profiles[0];
+
+	(void)state;
+	assert_int_equal(p->provider, JC_PROVIDER_GOOGLE);
+	assert_string_equal(jc_provider_name(p->provider), "google");
+	assert_string_equal(p->service_account_file, "/keys/sa.json");
+	assert_null(p->private_key);
+	assert_null(p->issuer);  /* the file's client_email */
+	assert_null(p->subject); /* no domain-wide delegation */
+	assert_null(p->login_url);
+	assert_string_equal(p->token_url, "https://oauth2.googleapis.com/token");
+	assert_false(p->token_url_set); /* the file's token_uri wins */
+	assert_string_equal(p->revoke_url, "https://oauth2.googleapis.com/revoke");
+	assert_int_equal(p->naudiences, 0); /* aud is the token URL */
+	assert_string_equal(p->scope, "https://www.googleapis.com/auth/cloud-platform");
+	assert_int_equal(p->scope_in, JC_SCOPE_CLAIM);
+	assert_false(p->jti);
+	assert_string_equal(p->algorithm, "RS256");
+	assert_string_equal(p->git_username, "oauth2accesstoken");
+	assert_string_equal(p->docker_username, "oauth2accesstoken");
+	jc_conf_free(cfg);
+
+	cfg = load_ok("profiles = {\n  g = {\n"
+	              "    subject = \"admin@example.com\";\n" /* before provider: still fine */
+	              "    provider = \"google\";\n"
+	              "    service_account_file = \"sa.json\";\n"
+	              "    scopes = [ \"https://www.googleapis.com/auth/admin.directory.user.readonly\",\n"
+	              "               \"https://www.googleapis.com/auth/gmail.send\" ];\n"
+	              "    token_url = \"https://oauth2.googleapis.com/token\";\n"
+	              "    jti = true;\n"
+	              "    git_username = \"me\";\n"
+	              "  };\n};\n");
+	p = &cfg->profiles[0];
+	assert_string_equal(p->subject, "admin@example.com");
+	assert_true(p->token_url_set);
+	assert_true(p->jti);
+	assert_string_equal(p->scope, "https://www.googleapis.com/auth/admin.directory.user.readonly "
+	                              "https://www.googleapis.com/auth/gmail.send");
+	assert_string_equal(p->git_username, "me");
+	assert_true(tu_contains(p->service_account_file, "/sa.json"));
+	jc_conf_free(cfg);
+}
+
+static void test_generic_settings(void **state)
+{
+	struct jwtcred_config *cfg = load_ok(XHEAD TAIL);
+	const struct jc_profile *p = &cfg->profiles[0];
+
+	(void)state;
+	assert_int_equal(p->provider, JC_PROVIDER_GENERIC);
+	assert_string_equal(p->issuer, "svc-deployer");
+	assert_string_equal(p->subject, "svc-deployer"); /* sub defaults to iss */
+	assert_int_equal(p->naudiences, 1);
+	assert_string_equal(p->audiences[0], "https://idp.example.com/token");
+	assert_null(p->revoke_url);
+	assert_null(p->login_url);
+	assert_string_equal(p->algorithm, "RS256");
+	assert_int_equal(p->scope_in, JC_SCOPE_FORM);
+	assert_true(p->jti);
+	assert_string_equal(p->git_username, "svc-deployer");
+	assert_null(p->claims);
+	jc_conf_free(cfg);
+
+	cfg = load_ok(XHEAD
+	              "    subject = \"deploy@example.com\";\n"
+	              "    audience = [ \"https://idp.example.com\", \"https://idp.example.com/token\" ];\n"
+	              "    algorithm = \"EdDSA\";\n"
+	              "    key_id = \"2026-01\";\n"
+	              "    scopes = [ \"deploy:write\", \"read\" ];\n"
+	              "    scope_in = \"both\";\n"
+	              "    jti = false;\n"
+	              "    claims = {\n"
+	              "      tenant = \"acme\";\n"
+	              "      level = 3;\n"
+	              "      big = 8589934592L;\n"
+	              "      admin = false;\n"
+	              "      groups = [ \"ops\", \"dev\" ];\n"
+	              "      mixed = ( \"a\", 1, true );\n"
+	              "    };\n"
+	              "    form = {\n"
+	              "      resource = \"https://api.example.com\";\n"
+	              "      audience = \"api\";\n"
+	              "    };\n"
+	              "    revoke_url = \"https://idp.example.com/revoke\";\n"
+	              TAIL);
+	p = &cfg->profiles[0];
+	assert_string_equal(p->subject, "deploy@example.com");
+	assert_int_equal(p->naudiences, 2);
+	assert_string_equal(p->audiences[1], "https://idp.example.com/token");
+	assert_string_equal(p->algorithm, "EdDSA");
+	assert_string_equal(p->key_id, "2026-01");
+	assert_string_equal(p->scope, "deploy:write read");
+	assert_int_equal(p->scope_in, JC_SCOPE_BOTH);
+	assert_false(p->jti);
+	assert_string_equal(p->claims, "{\"tenant\":\"acme\",\"level\":3,\"big\":8589934592,\"admin\":false,"
+	                               "\"groups\":[\"ops\",\"dev\"],\"mixed\":[\"a\",1,true]}");
+	assert_int_equal(p->nform, 2);
+	assert_string_equal(p->form[0].name, "resource");
+	assert_string_equal(p->form[0].value, "https://api.example.com");
+	assert_string_equal(p->form[1].name, "audience");
+	assert_string_equal(p->revoke_url, "https://idp.example.com/revoke");
+	jc_conf_free(cfg);
+}
+
+/* Salesforce's rough edges: several audiences in order, and the approval callback. */
+static void test_salesforce_audiences(void **state)
+{
+	struct jwtcred_config *cfg = load_ok(HEAD
+	                                     "    login_url = \"https://acme.my.salesforce.com\";\n"
+	                                     "    audience = [ \"https://acme.my.salesforce.com\",\n"
+	                                     "                 \"https://login.salesforce.com\" ];\n"
+	                                     "    callback_url = \"https://localhost:1717/OauthRedirect\";\n"
+	                                     TAIL);
+	const struct jc_profile *p = &cfg->profiles[0];
+
+	(void)state;
+	assert_int_equal(p->naudiences, 2);
+	assert_string_equal(p->audiences[0], "https://acme.my.salesforce.com");
+	assert_string_equal(p->audiences[1], "https://login.salesforce.com");
+	assert_string_equal(p->callback_url, "https://localhost:1717/OauthRedirect");
+	jc_conf_free(cfg);
+	/* a single audience may be a one-element list */
+	cfg = load_ok(HEAD "    audience = [ \"https://test.salesforce.com\" ];\n" TAIL);
+	assert_int_equal(cfg->profiles[0].naudiences, 1);
+	jc_conf_free(cfg);
+}
 
 /* Values echoed in a message must not bring raw control characters into it:
  * a message is one line (libconfig strings may hold "\n" or "\x1b"). */
@@ -388,12 +650,12 @@ static void test_two_profiles_kept_apart(void **state)
 	assert_int_equal(cfg->nprofiles, 2);
 	assert_string_equal(cfg->profiles[0].name, "a");
 	assert_int_equal(cfg->profiles[0].line, 2);
-	assert_string_equal(cfg->profiles[0].client_id, "ca");
-	assert_string_equal(cfg->profiles[0].audience, "https://login.salesforce.com");
+	assert_string_equal(cfg->profiles[0].issuer, "ca");
+	assert_string_equal(cfg->profiles[0].audiences[0], "https://login.salesforce.com");
 	assert_string_equal(cfg->profiles[1].name, "b");
 	assert_int_equal(cfg->profiles[1].line, 3);
-	assert_string_equal(cfg->profiles[1].username, "ub");
-	assert_string_equal(cfg->profiles[1].audience, "https://test.salesforce.com");
+	assert_string_equal(cfg->profiles[1].subject, "ub");
+	assert_string_equal(cfg->profiles[1].audiences[0], "https://test.salesforce.com");
 	assert_string_equal(cfg->path, NAME);
 	jc_conf_free(cfg);
 }
@@ -627,6 +889,10 @@ int main(void)
 		cmocka_unit_test(test_login_url_derivations),
 		cmocka_unit_test(test_every_error_names_its_line),
 		cmocka_unit_test(test_messages_are_one_line),
+		cmocka_unit_test(test_provider_errors),
+		cmocka_unit_test(test_google_defaults),
+		cmocka_unit_test(test_generic_settings),
+		cmocka_unit_test(test_salesforce_audiences),
 		cmocka_unit_test(test_unknown_setting_without_suggestion),
 		cmocka_unit_test(test_long_string),
 		cmocka_unit_test(test_include_word_in_comment_is_fine),

@@ -250,6 +250,161 @@ static void test_size_limits(void **state)
 	assert_null(g.access_token);
 }
 
+/* A profile of each provider, as jc_conf_load leaves them, for the hints. */
+static void profile_of(struct jc_profile *p, enum jc_provider provider)
+{
+	tu_profile_init(p, "/keys/prod.key");
+	p->provider = provider;
+	if (provider == JC_PROVIDER_GOOGLE) {
+		free(p->private_key);
+		p->private_key = NULL;
+		p->service_account_file = strdup("/keys/sa.json");
+	}
+}
+
+struct hint_row {
+	const char *what;
+	enum jc_provider provider;
+	bool subject;             /* google: domain-wide delegation */
+	bool callback;            /* salesforce: callback_url set */
+	const char *body;
+	bool audience_refused;
+	const char *want[3];
+	const char *not;          /* must not appear */
+};
+
+#define ERR(e, d) "{\"error\":\"" e "\",\"error_description\":\"" d "\"}"
+#define SF JC_PROVIDER_SALESFORCE
+#define GO JC_PROVIDER_GOOGLE
+#define GE JC_PROVIDER_GENERIC
+
+static const struct hint_row hint_rows[] = {
+	/* Google's errors */
+	{ "google: signature", GO, false, false, ERR("invalid_grant", "Invalid JWT Signature."), false,
+	  { "Invalid JWT Signature", "'/keys/sa.json'", "create a new key" }, NULL },
+	{ "google: clock", GO, false, false,
+	  ERR("invalid_grant", "Invalid JWT: Token must be a short-lived token (60 minutes) and in a reasonable timeframe. Check your iat and exp values in the JWT claim."),
+	  false, { "short-lived token", "this machine's UTC time is", "the server's Date is 2023-11-14T22:13:20Z" }, NULL },
+	{ "google: delegation", GO, true, false,
+	  ERR("unauthorized_client", "Client is unauthorized to retrieve access tokens using this method, or client not authorized for any of the scopes requested."),
+	  false, { "unauthorized_client", "domain-wide delegation", "'subject'" }, NULL },
+	{ "google: no delegation", GO, false, false, ERR("unauthorized_client", "Client is unauthorized"), false,
+	  { "unauthorized_client", "check 'scopes'" }, "delegation" },
+	{ "google: scope", GO, false, false, ERR("invalid_scope", "Invalid OAuth scope or ID token audience provided."),
+	  false, { "invalid_scope", "https://www.googleapis.com/auth/cloud-platform" }, NULL },
+	{ "google: subject", GO, true, false, ERR("invalid_grant", "Invalid email or User ID"), false,
+	  { "'subject' is not a user" }, NULL },
+	{ "google: audience", GO, false, false, ERR("invalid_grant", "Invalid JWT: Failed audience check."), true,
+	  { "leave 'audience' unset" }, NULL },
+	/* Salesforce's rough edges */
+	{ "salesforce: approval URL", SF, false, true, ERR("invalid_grant", "user hasn't approved this consumer"), false,
+	  { "approve the app once as this user at https://login.salesforce.com/services/oauth2/authorize?response_type=code&client_id=3MVG9example.consumer.key&redirect_uri=https%3A%2F%2Flocalhost%3A1717%2FOauthRedirect",
+	    "pre-authorize" }, NULL },
+	{ "salesforce: no callback_url", SF, false, false, ERR("invalid_grant", "user hasn't approved this consumer"), false,
+	  { "Permitted Users", "set 'callback_url'" }, "authorize?" },
+	{ "salesforce: app_not_found", SF, false, false, ERR("invalid_client", "app_not_found"), true,
+	  { "app_not_found", "'" AUD "'", "a list is tried in order" }, NULL },
+	{ "salesforce: audience", SF, false, false, ERR("invalid_grant", "audience is invalid"), true,
+	  { "'" AUD "'" }, NULL },
+	{ "salesforce: clock", SF, false, false, ERR("invalid_grant", "expired authorization code"), false,
+	  { "this machine's UTC time is", "the server's Date is 2023-11-14T22:13:20Z" }, NULL },
+	{ "salesforce: not an audience error", SF, false, false, ERR("invalid_grant", "invalid assertion"), false,
+	  { "certificate" }, NULL },
+	/* generic servers */
+	{ "generic: client", GE, false, false, ERR("invalid_client", "unknown client"), false,
+	  { "check 'issuer'", "key_id" }, "Consumer Key" },
+	{ "generic: audience", GE, false, false, ERR("invalid_grant", "JWT \\\"aud\\\" claim mismatch"), true,
+	  { "sent with aud '" AUD "'" }, NULL },
+	{ "generic: clock", GE, false, false, ERR("invalid_grant", "JWT expired"), false,
+	  { "check this machine's clock" }, NULL },
+	{ "generic: unknown", GE, false, false, ERR("invalid_request", "something else"), false,
+	  { "invalid_request: something else" }, ";" },
+};
+
+static void test_hints(void **state)
+{
+	size_t i, k;
+	int bad = 0;
+
+	(void)state;
+	for (i = 0; i < sizeof(hint_rows) / sizeof(hint_rows[0]); i++) {
+		const struct hint_row *r = &hint_rows[i];
+		struct jc_profile p;
+		struct jc_answer ctx = { NULL, "'" AUD "'", 1700000000, false };
+		jwtcred_error err = { "" };
+		struct jc_grant g;
+		int rc;
+		bool ok;
+
+		profile_of(&p, r->provider);
+		if (r->subject)
+			p.subject = p.subject ? p.subject : strdup("admin@example.com");
+		else if (r->provider == GO) {
+			free(p.subject);
+			p.subject = NULL;
+		}
+		if (r->callback)
+			p.callback_url = strdup("https://localhost:1717/OauthRedirect");
+		ctx.p = &p;
+		rc = jc_parse_token_answer(400, r->body, strlen(r->body), &ctx, &g, &err);
+		ok = rc == JWTCRED_E_DENIED && ctx.audience_refused == r->audience_refused &&
+		     !tu_has_control(err.text) && strlen(err.text) < JWTCRED_ERROR_TEXT_LENGTH - 1 &&
+		     (!r->not || !tu_contains(err.text, r->not));
+		for (k = 0; k < 3 && r->want[k]; k++)
+			if (!tu_contains(err.text, r->want[k]))
+				ok = false;
+		if (!ok) {
+			print_error("%s: rc %d, audience_refused %d\n  %s\n", r->what, rc,
+			            ctx.audience_refused, err.text);
+			bad++;
+		}
+		jc_grant_clear(&g);
+		tu_profile_free(&p);
+	}
+	assert_int_equal(bad, 0);
+}
+
+/* The approval URL survives whole even when the message must be short. */
+static void test_approval_url(void **state)
+{
+	struct jc_profile p;
+	struct jc_answer ctx = { NULL, "'" AUD "'", -1, false };
+	jwtcred_error err = { "" };
+	struct jc_grant g;
+	const char *body = ERR("invalid_grant", "user hasn't approved this consumer");
+	char *url, id[90];
+
+	(void)state;
+	profile_of(&p, SF);
+	assert_null(jc_approval_url(&p)); /* no callback_url */
+	p.callback_url = strdup("myapp://oauth/done?x=1&y=2");
+	free(p.login_url);
+	p.login_url = strdup("https://acme--dev.sandbox.my.salesforce.com/");
+	url = jc_approval_url(&p);
+	assert_string_equal(url, "https://acme--dev.sandbox.my.salesforce.com/services/oauth2/authorize"
+	                         "?response_type=code&client_id=3MVG9example.consumer.key"
+	                         "&redirect_uri=myapp%3A%2F%2Foauth%2Fdone%3Fx%3D1%26y%3D2");
+	free(url);
+	/* a real consumer key is 85 characters */
+	memset(id, 'K', 85);
+	id[85] = '\0';
+	free(p.issuer);
+	p.issuer = strdup(id);
+	url = jc_approval_url(&p);
+	ctx.p = &p;
+	assert_int_equal(jc_parse_token_answer(400, body, strlen(body), &ctx, &g, &err), JWTCRED_E_DENIED);
+	assert_true(tu_contains(err.text, url));
+	free(url);
+	/* other providers have none */
+	p.provider = GE;
+	assert_null(jc_approval_url(&p));
+	tu_profile_free(&p);
+}
+
+#undef SF
+#undef GO
+#undef GE
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -257,6 +412,8 @@ int main(void)
 		cmocka_unit_test(test_accepted),
 		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_size_limits),
+		cmocka_unit_test(test_hints),
+		cmocka_unit_test(test_approval_url),
 	};
 
 	return cmocka_run_group_tests_name("response", tests, NULL, NULL);

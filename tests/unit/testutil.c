@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,8 @@
 #include <unistd.h>
 
 #include <openssl/pem.h>
+#include <openssl/pkcs12.h>
+#include <openssl/x509.h>
 
 #include "testutil.h"
 
@@ -193,7 +196,21 @@ EVP_PKEY *tu_rsa_key(size_t bits)
 
 EVP_PKEY *tu_ec_p256_key(void)
 {
-	EVP_PKEY *k = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
+	return tu_ec_key("P-256");
+}
+
+EVP_PKEY *tu_ec_key(const char *curve)
+{
+	EVP_PKEY *k = EVP_PKEY_Q_keygen(NULL, NULL, "EC", curve);
+
+	if (!k)
+		abort();
+	return k;
+}
+
+EVP_PKEY *tu_ed25519_key(void)
+{
+	EVP_PKEY *k = EVP_PKEY_Q_keygen(NULL, NULL, "ED25519");
 
 	if (!k)
 		abort();
@@ -215,6 +232,74 @@ int tu_write_key(EVP_PKEY *key, const char *path)
 	}
 	ok = PEM_write_PrivateKey(f, key, NULL, NULL, 0, NULL, NULL);
 	return fclose(f) == 0 && ok == 1 ? 0 : -1;
+}
+
+X509 *tu_self_signed(EVP_PKEY *key, long days)
+{
+	X509 *c = X509_new();
+	X509_NAME *n;
+	bool raw = EVP_PKEY_is_a(key, "ED25519") || EVP_PKEY_is_a(key, "ED448");
+
+	if (!c || !X509_set_version(c, 2) || !ASN1_INTEGER_set(X509_get_serialNumber(c), 1) ||
+	    !X509_gmtime_adj(X509_getm_notBefore(c), -60) ||
+	    !X509_gmtime_adj(X509_getm_notAfter(c), days * 86400) || !X509_set_pubkey(c, key) ||
+	    !(n = X509_get_subject_name(c)) ||
+	    !X509_NAME_add_entry_by_txt(n, "CN", MBSTRING_ASC, (const unsigned char *)"jwtcred unit test", -1, -1, 0) ||
+	    !X509_set_issuer_name(c, n) || !X509_sign(c, key, raw ? NULL : EVP_sha256()))
+		abort();
+	return c;
+}
+
+char *tu_key_pem(EVP_PKEY *key, enum tu_pem form, const char *pass, X509 *cert)
+{
+	BIO *b = BIO_new(BIO_s_mem());
+	const EVP_CIPHER *aes = EVP_aes_256_cbc();
+	char *data, *out;
+	long n;
+	int ok;
+
+	if (!b)
+		abort();
+	switch (form) {
+	case TU_PKCS8:
+		ok = PEM_write_bio_PrivateKey(b, key, pass ? aes : NULL, (unsigned char *)pass,
+		                              pass ? (int)strlen(pass) : 0, NULL, NULL);
+		break;
+	case TU_TRADITIONAL:
+		ok = PEM_write_bio_PrivateKey_traditional(b, key, pass ? aes : NULL, (unsigned char *)pass,
+		                                          pass ? (int)strlen(pass) : 0, NULL, NULL);
+		break;
+	default:
+		ok = 0;
+	}
+	if (ok && cert)
+		ok = PEM_write_bio_X509(b, cert);
+	if (!ok)
+		abort();
+	n = BIO_get_mem_data(b, &data);
+	if (!(out = malloc((size_t)n + 1)))
+		abort();
+	memcpy(out, data, (size_t)n);
+	out[n] = '\0';
+	BIO_free(b);
+	return out;
+}
+
+unsigned char *tu_pkcs12(EVP_PKEY *key, X509 *cert, const char *pass, size_t *len)
+{
+	PKCS12 *p12 = PKCS12_create(pass, "jwtcred", key, cert, NULL, 0, 0, 0, 0, 0);
+	unsigned char *der = NULL, *out;
+	int n;
+
+	if (!p12 || (n = i2d_PKCS12(p12, &der)) <= 0)
+		abort();
+	if (!(out = malloc((size_t)n)))
+		abort();
+	memcpy(out, der, (size_t)n);
+	*len = (size_t)n;
+	OPENSSL_free(der);
+	PKCS12_free(p12);
+	return out;
 }
 
 bool tu_contains(const char *hay, const char *needle)
@@ -253,15 +338,19 @@ void tu_profile_init(struct jc_profile *p, const char *key_path)
 	p->name = strdup("prod");
 	p->line = 1;
 	p->provider = JC_PROVIDER_SALESFORCE;
-	p->client_id = strdup("3MVG9example.consumer.key");
-	p->username = strdup("ci@example.com");
+	p->issuer = strdup("3MVG9example.consumer.key");
+	p->subject = strdup("ci@example.com");
 	p->login_url = strdup("https://login.salesforce.com");
 	p->token_url = strdup("https://login.salesforce.com/services/oauth2/token");
+	p->token_url_set = false;
 	p->revoke_url = strdup("https://login.salesforce.com/services/oauth2/revoke");
-	p->audience = strdup("https://login.salesforce.com");
-	p->private_key = strdup(key_path);
+	tu_profile_audiences(p, "https://login.salesforce.com", NULL);
+	p->private_key = key_path ? strdup(key_path) : NULL;
 	p->algorithm = strdup("RS256");
+	p->scope_in = JC_SCOPE_CLAIM;
+	p->jti = true;
 	p->git_username = strdup("ci@example.com");
+	p->docker_username = strdup("ci@example.com");
 	p->assertion_lifetime = 180;
 	p->token_lifetime = 900;
 	p->refresh_margin = 60;
@@ -269,22 +358,57 @@ void tu_profile_init(struct jc_profile *p, const char *key_path)
 	p->cache = true;
 }
 
+void tu_profile_audiences(struct jc_profile *p, ...)
+{
+	const char *a;
+	va_list ap;
+	size_t i;
+
+	for (i = 0; i < p->naudiences; i++)
+		free(p->audiences[i]);
+	free(p->audiences);
+	p->audiences = NULL;
+	p->naudiences = 0;
+	va_start(ap, p);
+	while ((a = va_arg(ap, const char *))) {
+		p->audiences = realloc(p->audiences, (p->naudiences + 1) * sizeof(*p->audiences));
+		if (!p->audiences || !(p->audiences[p->naudiences] = strdup(a)))
+			abort();
+		p->naudiences++;
+	}
+	va_end(ap);
+}
+
 void tu_profile_free(struct jc_profile *p)
 {
+	size_t i;
+
+	for (i = 0; i < p->naudiences; i++)
+		free(p->audiences[i]);
+	free(p->audiences);
+	for (i = 0; i < p->nform; i++) {
+		free(p->form[i].name);
+		free(p->form[i].value);
+	}
+	free(p->form);
 	free(p->name);
-	free(p->client_id);
-	free(p->username);
+	free(p->issuer);
+	free(p->subject);
 	free(p->login_url);
 	free(p->token_url);
 	free(p->revoke_url);
-	free(p->audience);
 	free(p->private_key);
+	free(p->service_account_file);
 	free(p->passphrase_file);
 	free(p->passphrase_env);
 	free(p->algorithm);
+	free(p->key_id);
 	free(p->scope);
+	free(p->claims);
+	free(p->callback_url);
 	free(p->ca_file);
 	free(p->certificate);
 	free(p->git_username);
+	free(p->docker_username);
 	memset(p, 0, sizeof(*p));
 }

@@ -11,6 +11,7 @@
 #include <sys/types.h>
 
 #include <openssl/evp.h>
+#include <openssl/x509.h>
 
 #include "conf.h"
 
@@ -49,6 +50,20 @@ char *tu_read_file(const char *path, size_t *len);
 /* Keys made here and now. */
 EVP_PKEY *tu_rsa_key(size_t bits);
 EVP_PKEY *tu_ec_p256_key(void);
+EVP_PKEY *tu_ec_key(const char *curve); /* "P-256", "P-384", "P-521" */
+EVP_PKEY *tu_ed25519_key(void);
+
+/* A self-signed certificate for key, valid from a minute ago for `days` days. */
+X509 *tu_self_signed(EVP_PKEY *key, long days);
+
+/* key as PEM text (new string): PKCS#8 or the traditional form (PKCS#1,
+ * SEC1), encrypted with AES-256-CBC when pass is set, followed by cert
+ * when it is set. */
+enum tu_pem { TU_PKCS8, TU_TRADITIONAL };
+char *tu_key_pem(EVP_PKEY *key, enum tu_pem form, const char *pass, X509 *cert);
+
+/* A PKCS#12 file (DER, new buffer) with key (may be NULL) and cert (may be NULL). */
+unsigned char *tu_pkcs12(EVP_PKEY *key, X509 *cert, const char *pass, size_t *len);
 
 /* Write key as PEM PKCS#8 into path with mode 0600. */
 int tu_write_key(EVP_PKEY *key, const char *path);
@@ -58,6 +73,8 @@ int tu_write_key(EVP_PKEY *key, const char *path);
  * jc_conf_load would leave it), signing with the key at key_path.
  */
 void tu_profile_init(struct jc_profile *p, const char *key_path);
+/* Replace p's audiences with the NULL-terminated list of arguments. */
+void tu_profile_audiences(struct jc_profile *p, ...);
 void tu_profile_free(struct jc_profile *p);
 
 /* Does hay contain needle? (NULL hay: no) */
