@@ -9,7 +9,6 @@
  */
 #include "config.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,37 +18,33 @@
 
 #include "front.h"
 #include "token.h"
+#include "toolinput.h"
 
-#define MAX_INPUT (64 * 1024)
 #define NOT_FOUND "credentials not found in native keychain"
 
 /* Read stdin (bounded) and trim surrounding white space; *out is the caller's. */
 static int read_input(char **out)
 {
-	size_t len, start = 0;
+	jwtcred_error err;
+	size_t len;
 	char *buf;
 	int rc;
 
 	*out = NULL;
-	rc = jc_read_fd(STDIN_FILENO, MAX_INPUT, &buf, &len);
+	rc = jc_read_fd(STDIN_FILENO, JC_DOCKER_MAX_INPUT, &buf, &len);
 	if (rc == JWTCRED_E_INPUT) {
-		jc_say("input is larger than %d bytes", MAX_INPUT);
+		jc_say("input is larger than %d bytes", JC_DOCKER_MAX_INPUT);
 		return -1;
 	}
 	if (rc) {
 		jc_say("cannot read standard input");
 		return -1;
 	}
-	if (strlen(buf) != len) {
-		jc_say("input contains a NUL byte");
+	if (jc_docker_input_trim(buf, len, &err) != 0) {
+		jc_say("%s", err.text);
 		jc_free_secret(buf);
 		return -1;
 	}
-	while (len && isspace((unsigned char)buf[len - 1]))
-		buf[--len] = '\0';
-	while (start < len && isspace((unsigned char)buf[start]))
-		start++;
-	memmove(buf, buf + start, len - start + 1);
 	*out = buf;
 	return 0;
 }
@@ -60,14 +55,11 @@ static const struct jc_profile *match_registry(const struct jwtcred_config *cfg,
 {
 	const struct jc_profile *p = NULL;
 	struct jc_request req;
-	char *url;
 
-	url = strstr(server, "://") ? strdup(server) : jc_concat("https://", server);
-	if (url && jc_request_from_url(url, &req) == 0) {
+	if (jc_docker_server_request(server, &req) == 0) {
 		p = jc_conf_match(cfg, only, &req);
 		jc_request_clear(&req);
 	}
-	free(url);
 	return p;
 }
 
