@@ -19,7 +19,22 @@
 #   passphrase.txt                its passphrase, one line ending in a newline
 #   other.key                     an unrelated RSA 2048 key (key does not match client.crt)
 #   ec.key ec.crt                 EC P-256 key (PKCS#8) and its self-signed certificate
-#   done                          marker written last
+#   ec384.key ec384.crt           EC P-384 key and certificate
+#   ec521.key ec521.crt           EC P-521 key and certificate
+#   ed25519.key ed25519.crt       Ed25519 key and certificate
+#   KEY-enc.key                   encrypted PKCS#8 (AES-256-CBC, passphrase.txt) of
+#                                 ec, ec384, ec521 and ed25519 (client-enc.key for RSA)
+#   ec-sec1.key                   ec.key as SEC1 ("BEGIN EC PRIVATE KEY")
+#   client.p12 ec384.p12 ed25519.p12
+#                                 PKCS#12 of the key and its certificate, AES-256,
+#                                 passphrase.txt (what openssl pkcs12 -export makes)
+#   client-legacy.p12             client.key in a PKCS#12 with RC2-40 and 3DES (-legacy:
+#                                 what Java 8 keytool and OpenSSL 1.x export)
+#   client-nopass.p12             client.key in a PKCS#12 with an empty passphrase
+#   client-soon.crt               client.key's certificate, valid 10 days (check warns)
+#   client-expired.crt            client.key's certificate, expired yesterday
+#   sa.key sa.crt                 a Google service account's RSA key and certificate
+#   done-2                        marker written last
 #
 # Only the openssl command line tool is used. Plain POSIX sh.
 
@@ -85,7 +100,7 @@ pki_make() {
         echo "usage: pki_make DIR" >&2
         return 2
     fi
-    [ -f "$1/done" ] && return 0
+    [ -f "$1/done-2" ] && return 0
     mkdir -p "$1" || return 1
     # Everything runs in a subshell: cd, umask and set -e stay local.
     # OpenSSL's progress output goes to DIR/pki.log, shown only on failure.
@@ -115,10 +130,40 @@ pki_make() {
         openssl req -config openssl.cnf -new -x509 -key ec.key -out ec.crt \
             -days 365 -sha256 -subj "/CN=jwtcred test EC client" -extensions client_ext
 
-        chmod 600 ./*.key passphrase.txt
+        # Every key type and format the providers take.
+        openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-384 -out ec384.key
+        openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-521 -out ec521.key
+        openssl genpkey -algorithm ED25519 -out ed25519.key
+        for k in ec384 ec521; do
+            openssl req -config openssl.cnf -new -x509 -key $k.key -out $k.crt \
+                -days 365 -sha256 -subj "/CN=jwtcred test $k client" -extensions client_ext
+        done
+        openssl req -config openssl.cnf -new -x509 -key ed25519.key -out ed25519.crt \
+            -days 365 -subj "/CN=jwtcred test ed25519 client" -extensions client_ext
+        for k in ec ec384 ec521 ed25519; do
+            openssl pkcs8 -topk8 -v2 aes-256-cbc -in $k.key -out $k-enc.key \
+                -passout file:passphrase.txt
+        done
+        openssl ec -in ec.key -out ec-sec1.key
+        for k in client ec384 ed25519; do
+            openssl pkcs12 -export -inkey $k.key -in $k.crt -name "jwtcred $k" \
+                -out $k.p12 -passout file:passphrase.txt
+        done
+        openssl pkcs12 -export -legacy -inkey client.key -in client.crt -name jwtcred \
+            -out client-legacy.p12 -passout file:passphrase.txt
+        openssl pkcs12 -export -inkey client.key -in client.crt -name jwtcred \
+            -out client-nopass.p12 -passout pass:
+        openssl req -config openssl.cnf -new -x509 -key client.key -out client-soon.crt \
+            -days 10 -sha256 -subj "/CN=jwtcred test client" -extensions client_ext
+        openssl x509 -in client.crt -signkey client.key -days -1 -out client-expired.crt
+        _pki_rsa sa.key
+        openssl req -config openssl.cnf -new -x509 -key sa.key -out sa.crt \
+            -days 365 -sha256 -subj "/CN=jwtcred test service account" -extensions client_ext
+
+        chmod 600 ./*.key ./*.p12 passphrase.txt
         chmod 644 ./*.crt
         rm -f ./*.srl
-        : >"done"
+        : >"done-2"
     ) >"$1/pki.log" 2>&1; then
         echo "pki_make: openssl failed in $1:" >&2
         cat "$1/pki.log" >&2

@@ -13,7 +13,13 @@
 #   server_stats [FIELD]         prints one counter (or the whole JSON)
 #   server_mode JSON             sets the failure-injection mode ('{}' clears)
 #   server_revoke_all            revokes every issued token
-#   server_reset                 sets the counters to zero
+#   server_reset                 sets the counters to zero and forgets the history
+#   server_history [PY_EXPR]     GET /admin/history: the assertions sent, newest last, as
+#                                [{path, header, claims, form}]; with PY_EXPR, prints
+#                                eval(PY_EXPR) over h (the list), e.g. 'h[-1]["claims"]["aud"]'
+#   server_clients_merge JSON    merges JSON's top-level keys into clients.json (atomically;
+#                                the server reloads it): service_accounts, generic_clients,
+#                                app_not_found_audiences, audiences, clients
 #   git_repo_make ROOT NAME      bare repository ROOT/NAME with one commit on main
 #
 # PKIDIR comes from pki_make (tests/lib/pki.sh).
@@ -134,6 +140,34 @@ server_revoke_all() {
 
 server_reset() {
     _server_admin POST /admin/reset >/dev/null
+}
+
+server_history() {
+    local json
+    json=$(_server_admin GET /admin/history) || return 1
+    if [ $# -eq 0 ]; then
+        printf '%s\n' "$json"
+        return 0
+    fi
+    printf '%s' "$json" | "$SERVER_PYTHON" -c '
+import json, sys
+h = json.load(sys.stdin)
+v = eval(sys.argv[1], {"h": h})
+print(v if isinstance(v, str) else json.dumps(v, sort_keys=True))' "$1"
+}
+
+server_clients_merge() {
+    "$SERVER_PYTHON" - "$SERVER_STATEDIR/clients.json" "$1" <<'PY'
+import json, os, sys
+path, extra = sys.argv[1], json.loads(sys.argv[2])
+with open(path) as f:
+    doc = json.load(f)
+doc.update(extra)
+tmp = path + '.tmp'
+with open(tmp, 'w') as f:
+    json.dump(doc, f, indent=2)
+os.replace(tmp, path)
+PY
 }
 
 git_repo_make() {

@@ -3,10 +3,14 @@
 
 A Salesforce-shaped OAuth 2.0 server whose JWT bearer grant (RFC 7523) is
 Authlib's own JWTBearerGrant: Authlib checks the assertion's signature against
-the client's certificate, and its iss, aud and exp claims. Around it: a
-protected resource, a git smart-HTTP endpoint (git http-backend as CGI) that
-accepts the issued tokens, admin endpoints for the tests, and failure
-injection. See README.md beside this file.
+the client's certificate, and its iss, aud and exp claims. Beside it, a
+Google-shaped endpoint (service accounts: kid, scope claim, exp <= iat + 3600,
+expires_in, Google's error bodies) and a generic RFC 7523 endpoint (any RS,
+PS, ES or EdDSA key, extra claims and form parameters), whose signatures
+Authlib's JWT decoder verifies too. Around them: a protected resource, a git
+smart-HTTP endpoint (git http-backend as CGI) that accepts the issued tokens,
+admin endpoints for the tests, and failure injection. See README.md beside
+this file.
 
 Run with /usr/bin/python3 (Debian's python3-authlib and python3-cryptography).
 Tokens are never logged or printed: the log has paths, status codes, counts.
@@ -32,8 +36,9 @@ import time
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from authlib.jose import JsonWebKey
-from authlib.jose.errors import ExpiredTokenError, InvalidClaimError, MissingClaimError
+from authlib.jose import JsonWebKey, JsonWebToken
+from authlib.jose.errors import (ExpiredTokenError, InvalidClaimError, JoseError,
+                                 MissingClaimError)
 from authlib.oauth2 import AuthorizationServer, OAuth2Error, OAuth2Request
 from authlib.oauth2.rfc6749 import (ClientMixin, InvalidClientError, InvalidGrantError,
                                     UnsupportedGrantTypeError)
@@ -43,17 +48,29 @@ log = logging.getLogger('token_server')
 
 TOKEN_PATH = '/services/oauth2/token'
 REVOKE_PATH = '/services/oauth2/revoke'
+GOOGLE_PATH = '/google/token'
+GENERIC_PATH = '/generic/token'
+JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer'
 ORG_ID = '00D5g000004Xyz'          # token prefix, as in real Salesforce tokens
 COUNTERS = ('token_requests', 'revoke_requests', 'issued', 'git_requests',
-            'git_auth_failures', 'git_anonymous', 'data_requests', 'kube_requests')
+            'git_auth_failures', 'git_anonymous', 'data_requests', 'kube_requests',
+            'google_requests', 'generic_requests')
 # Algorithms a client certificate may verify: RSA and EC families only, so
 # neither "none" nor an HMAC keyed with the certificate text gets near Authlib.
-KEY_FAMILY = {'RS': 'RSA', 'PS': 'RSA', 'ES': 'EC'}
+KEY_FAMILY = {'RS': 'RSA', 'PS': 'RSA', 'ES': 'EC', 'Ed': 'OKP'}
+# The asymmetric JWS algorithms; Authlib's default decoder would also take
+# "none" and HMAC.
+ASYMMETRIC = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512',
+              'EdDSA']
+VERIFIER = JsonWebToken(ASYMMETRIC)
+HISTORY = 100                      # assertions kept for GET /admin/history
+GOOGLE_LEEWAY = 60                 # seconds an iat may be in the server's future
 SMALL_BODY = 1 << 20               # token, revoke, admin requests
 GIT_BODY = 256 << 20               # git pushes
 MODE_BOOLS = ('hang', 'drip', 'non_json', 'oversize', 'truncated', 'invalid_utf8',
               'ip_restricted')
 MODE_INTS = ('delay_ms', 'retry_after', 'expires_in')
+MAX_CLOCK_OFFSET = 10 * 86400
 
 
 def sf_error(error, description):
@@ -88,6 +105,38 @@ class Client(ClientMixin):
         return grant_type == JWTBearerGrant.GRANT_TYPE
 
 
+class ServiceAccount:
+    """A Google service account: its key (verifying the assertion), the key's
+    id (the header's kid) and the users it may act for (domain-wide delegation)."""
+    def __init__(self, client_email, key, key_id, delegation):
+        self.client_email, self.key, self.key_id = client_email, key, key_id
+        self.delegation = set(delegation)
+
+
+class GenericClient:
+    """A client of the generic RFC 7523 endpoint, and what it must send."""
+    def __init__(self, doc, key):
+        self.issuer, self.key = doc['issuer'], key
+        self.kid = doc.get('kid')
+        self.subjects = doc.get('subjects')          # None: any sub
+        self.audiences = doc.get('audiences')        # None: the endpoint's URL
+        self.claims = dict(doc.get('claims', {}))
+        self.form = dict(doc.get('form', {}))
+        self.scope = doc.get('scope')
+        self.scope_in = doc.get('scope_in', 'form')
+        self.require_jti = bool(doc.get('require_jti', False))
+        self.expires_in = int(doc.get('expires_in', 1800))
+        if self.scope_in not in ('claim', 'form', 'both'):
+            raise ValueError('scope_in must be claim, form or both')
+
+
+def load_key(base, doc):
+    """Authlib reads the certificate (or public key) named in doc."""
+    name = doc.get('certificate') or doc['public_key']
+    with open(os.path.join(base, name), 'rb') as f:
+        return JsonWebKey.import_key(f.read())
+
+
 class State:
     """Everything shared between the request threads, behind one lock."""
 
@@ -104,6 +153,10 @@ class State:
         self.children = set()              # running git http-backend processes
         self.hmac_key = secrets.token_bytes(32)
         self.clients, self.audiences, self._mtime = {}, [], None
+        self.app_not_found = []            # aud values answered with app_not_found
+        self.service_accounts, self.generic_clients = {}, {}
+        self.history = []                  # what the last assertions said
+        self.seen_jti = set()
         self.reload_clients()
 
     def reload_clients(self):
@@ -124,9 +177,41 @@ class State:
         if not audiences:
             # Authlib would accept ANY aud when given an empty list of values.
             raise ValueError('no accepted audience: set "audiences" or --audience')
+        accounts = {}
+        for a in doc.get('service_accounts', []):
+            accounts[a['client_email']] = ServiceAccount(a['client_email'], load_key(base, a),
+                                                         a['key_id'], a.get('delegation', []))
+        generic = {}
+        for c in doc.get('generic_clients', []):
+            generic[c['issuer']] = GenericClient(c, load_key(base, c))
         with self.lock:
             self.clients, self.audiences, self._mtime = clients, audiences, mtime
-        log.info('loaded %d client(s), %d audience(s)', len(clients), len(audiences))
+            self.app_not_found = list(doc.get('app_not_found_audiences', []))
+            self.service_accounts, self.generic_clients = accounts, generic
+        log.info('loaded %d client(s), %d audience(s), %d service account(s), %d generic client(s)',
+                 len(clients), len(audiences), len(accounts), len(generic))
+
+    def clock_offset(self):
+        with self.lock:
+            return self.mode.get('clock_offset', 0)
+
+    def remember(self, path, assertion, fields):
+        """Keep what an assertion said (unverified: the tests ask what was sent)."""
+        entry = {'path': path, 'form': {k: v for k, v in fields.items() if k != 'assertion'}}
+        try:
+            head, body = assertion.split('.')[:2]
+            entry['header'] = json.loads(base64.urlsafe_b64decode(head + '=' * (-len(head) % 4)))
+            entry['claims'] = json.loads(base64.urlsafe_b64decode(body + '=' * (-len(body) % 4)))
+        except (ValueError, AttributeError):
+            entry['undecodable'] = True
+        with self.lock:
+            self.history.append(entry)
+            del self.history[:-HISTORY]
+
+    def issue(self, token, user):
+        with self.lock:
+            self.tokens[token] = user
+            self.counters['issued'] += 1
 
     def count(self, name, n=1):
         with self.lock:
@@ -173,6 +258,10 @@ class SalesforceJWTBearerGrant(JWTBearerGrant):
         return user in client.approved
 
     def process_assertion_claims(self, assertion):
+        # An External Client App asked for at the wrong login host: Salesforce
+        # finds no app there, before it looks at the signature.
+        if unverified_claims(assertion).get('aud') in self.server.state.app_not_found:
+            raise sf_error('invalid_client', 'app_not_found')
         # Authlib's CLAIMS_OPTIONS only require iss, aud and exp; the accepted
         # audiences come from the configuration.
         self.CLAIMS_OPTIONS = {'iss': {'essential': True}, 'exp': {'essential': True},
@@ -203,6 +292,142 @@ class SalesforceJWTBearerGrant(JWTBearerGrant):
     def generate_token(self, **kwargs):
         kwargs['expires_in'] = self.request.mode.get('expires_in')
         return super().generate_token(**kwargs)
+
+
+def unverified_claims(assertion):
+    """The claims of a JWT, not verified (only to route or to record)."""
+    try:
+        body = assertion.split('.')[1]
+        claims = json.loads(base64.urlsafe_b64decode(body + '=' * (-len(body) % 4)))
+        return claims if isinstance(claims, dict) else {}
+    except (ValueError, IndexError, AttributeError):
+        return {}
+
+
+class TokenError(Exception):
+    """An OAuth error answer (RFC 6749 section 5.2) of the Google or generic endpoint."""
+    def __init__(self, error, description, status=400):
+        super().__init__(description)
+        self.error, self.description, self.status = error, description, status
+
+    def answer(self):
+        return self.status, {'error': self.error, 'error_description': self.description}
+
+
+def family_fits(alg, key):
+    return isinstance(alg, str) and alg in ASYMMETRIC and KEY_FAMILY.get(alg[:2]) == key.kty
+
+
+GOOGLE_BAD_SIGNATURE = ('invalid_grant', 'Invalid JWT Signature.')
+GOOGLE_TIME = ('invalid_grant', 'Invalid JWT: Token must be a short-lived token (60 minutes) and '
+               'in a reasonable timeframe. Check your iat and exp values in the JWT claim.')
+
+
+def google_token(state, fields, url, now):
+    """A Google-shaped token request: (status, answer)."""
+    if fields.get('grant_type') != JWT_BEARER:
+        raise TokenError('unsupported_grant_type', 'Invalid grant_type: %s' % fields.get('grant_type', '')[:60])
+    assertion = fields.get('assertion')
+    if not assertion:
+        raise TokenError('invalid_request', 'Missing required parameter: assertion')
+    found = {}
+
+    def resolve(header, payload):
+        account = state.service_accounts.get(payload.get('iss'))
+        if account is None:
+            raise TokenError('invalid_grant', 'Invalid grant: account not found')
+        # Google looks the key up by its id: another kid is another key.
+        if header.get('alg') != 'RS256' or header.get('kid') != account.key_id:
+            raise TokenError(*GOOGLE_BAD_SIGNATURE)
+        found['account'] = account
+        return account.key
+
+    try:
+        claims = VERIFIER.decode(assertion, resolve)      # Authlib checks the signature
+    except (JoseError, ValueError, KeyError, TypeError):
+        raise TokenError(*GOOGLE_BAD_SIGNATURE) from None
+    account = found['account']
+    if claims.get('aud') != url:
+        raise TokenError('invalid_grant', 'Invalid JWT: Failed audience check. The expected audience is %s.' % url)
+    iat, exp = claims.get('iat'), claims.get('exp')
+    if (not isinstance(iat, int) or not isinstance(exp, int) or exp - iat > 3600 or exp <= iat
+            or exp <= now or iat > now + GOOGLE_LEEWAY):
+        raise TokenError(*GOOGLE_TIME)
+    scope = claims.get('scope')
+    if not isinstance(scope, str) or not scope.strip():
+        raise TokenError('invalid_scope', 'Invalid OAuth scope or ID token audience provided.')
+    sub = claims.get('sub')
+    if sub is not None and sub not in account.delegation:
+        raise TokenError('unauthorized_client', 'Client is unauthorized to retrieve access tokens using this '
+                         'method, or client not authorized for any of the scopes requested.', 401)
+    token = 'ya29.c.' + secrets.token_urlsafe(96)
+    state.issue(token, sub or account.client_email)
+    return 200, {'access_token': token, 'expires_in': 3600, 'token_type': 'Bearer'}
+
+
+def generic_token(state, fields, url, now):
+    """A token request at the generic RFC 7523 endpoint: (status, answer)."""
+    if fields.get('grant_type') != JWT_BEARER:
+        raise TokenError('unsupported_grant_type', 'grant type not supported')
+    assertion = fields.get('assertion')
+    if not assertion:
+        raise TokenError('invalid_request', 'missing parameter "assertion"')
+    found = {}
+
+    def resolve(header, payload):
+        client = state.generic_clients.get(payload.get('iss'))
+        if client is None:
+            raise TokenError('invalid_client', 'unknown issuer', 401)
+        if not family_fits(header.get('alg'), client.key) or (client.kid and header.get('kid') != client.kid):
+            raise TokenError('invalid_grant', 'signature verification failed')
+        found['client'] = client
+        return client.key
+
+    try:
+        claims = VERIFIER.decode(assertion, resolve, claims_options={
+            'iss': {'essential': True}, 'exp': {'essential': True}, 'aud': {'essential': True}})
+    except (JoseError, ValueError, KeyError, TypeError):
+        raise TokenError('invalid_grant', 'signature verification failed') from None
+    client = found['client']
+    claims.options['aud']['values'] = client.audiences or [url]
+    try:
+        claims.validate(now=now)                          # Authlib checks iss, aud, exp, nbf, iat
+    except ExpiredTokenError:
+        raise TokenError('invalid_grant', 'JWT expired') from None
+    except (InvalidClaimError, MissingClaimError) as e:
+        if '"aud"' in (e.description or ''):
+            raise TokenError('invalid_grant', 'JWT "aud" claim mismatch') from None
+        raise TokenError('invalid_grant', 'invalid claims: %s' % e.description) from None
+    except JoseError:
+        raise TokenError('invalid_grant', 'invalid claims') from None
+    sub = claims.get('sub')
+    if client.subjects is not None and sub not in client.subjects:
+        raise TokenError('invalid_grant', 'unknown subject')
+    for name, want in client.claims.items():
+        if claims.get(name) != want:
+            raise TokenError('invalid_grant', 'claim "%s" missing or wrong' % name)
+    for name, want in client.form.items():
+        if fields.get(name) != want:
+            raise TokenError('invalid_request', 'parameter "%s" missing or wrong' % name)
+    if client.scope is not None:
+        where = {'claim': [claims.get('scope')], 'form': [fields.get('scope')],
+                 'both': [claims.get('scope'), fields.get('scope')]}[client.scope_in]
+        if any(v != client.scope for v in where):
+            raise TokenError('invalid_scope', 'scope "%s" required in the %s' % (client.scope, client.scope_in))
+    if client.require_jti:
+        jti = claims.get('jti')
+        with state.lock:
+            fresh = isinstance(jti, str) and jti and jti not in state.seen_jti
+            if fresh:
+                state.seen_jti.add(jti)
+        if not fresh:
+            raise TokenError('invalid_grant', 'jti missing or replayed')
+    token = 'gen.' + secrets.token_urlsafe(48)
+    state.issue(token, sub or client.issuer)
+    answer = {'access_token': token, 'token_type': 'Bearer', 'expires_in': client.expires_in}
+    if client.scope:
+        answer['scope'] = client.scope
+    return 200, answer
 
 
 def claims_error(jose_error):
@@ -321,6 +546,10 @@ class Handler(BaseHTTPRequestHandler):
         try:
             if path == TOKEN_PATH:
                 self.token_endpoint()
+            elif path == GOOGLE_PATH:
+                self.jwt_endpoint('google_requests', google_token)
+            elif path == GENERIC_PATH:
+                self.jwt_endpoint('generic_requests', generic_token)
             elif path == REVOKE_PATH:
                 self.revoke_endpoint()
             elif path == '/services/data' or path.startswith('/services/data/'):
@@ -341,6 +570,12 @@ class Handler(BaseHTTPRequestHandler):
         except (ConnectionError, ssl.SSLError, TimeoutError) as e:
             self.close_connection = True
             log.info('%s %s: client went away (%s)', self.command, path, type(e).__name__)
+
+    def date_time_string(self, timestamp=None):
+        # The Date header, from a clock the mode may set off (clock skew tests).
+        if timestamp is None:
+            timestamp = time.time() + self.state.clock_offset()
+        return super().date_time_string(timestamp)
 
     def send(self, status, body=b'', headers=()):
         self.send_response(status)
@@ -433,6 +668,7 @@ class Handler(BaseHTTPRequestHandler):
         except HTTPFail as e:
             return self.send(400, json_bytes({'error': 'invalid_request',
                                               'error_description': str(e)}), JSON)
+        self.state.remember(TOKEN_PATH, fields.get('assertion'), fields)
         request = OAuth2Request(self.command, 'https://localhost:%d%s' % (self.state.port, self.path),
                                 body=fields, headers=dict(self.headers))
         request.mode = mode
@@ -446,6 +682,34 @@ class Handler(BaseHTTPRequestHandler):
         if status == 200 and mode.get('drip'):
             return self.drip(body, headers)
         self.send(status, body, headers)
+
+    def jwt_endpoint(self, counter, grant):
+        """The Google-shaped and the generic endpoint: failure injection, then grant()."""
+        self.state.count(counter)
+        body = self.read_body(SMALL_BODY)
+        mode = self.state.take_mode()
+        if mode.get('delay_ms'):
+            self.state.stopping.wait(mode['delay_ms'] / 1000)
+        if self.canned_answer(mode):
+            return
+        try:
+            fields = self.form(body)
+        except HTTPFail as e:
+            return self.send(400, json_bytes({'error': 'invalid_request',
+                                              'error_description': str(e)}), JSON)
+        try:
+            self.state.reload_clients()
+        except (OSError, ValueError, KeyError, TypeError) as e:
+            log.error('cannot reload clients: %s', e)
+        path = urllib.parse.urlsplit(self.path).path
+        self.state.remember(path, fields.get('assertion'), fields)
+        url = 'https://localhost:%d%s' % (self.state.port, path)
+        try:
+            status, answer = grant(self.state, fields, url, int(time.time()) + mode.get('clock_offset', 0))
+        except TokenError as e:
+            status, answer = e.answer()
+        log.info('%s: %d %s', path, status, answer.get('error', 'issued'))
+        self.send(status, json_bytes(answer), JSON + [('Cache-Control', 'no-store')])
 
     def canned_answer(self, mode):
         """Failure injection that answers before (without) Authlib. True if sent."""
@@ -615,13 +879,19 @@ class Handler(BaseHTTPRequestHandler):
     def admin_endpoint(self, path):
         body = self.read_body(SMALL_BODY)
         st = self.state
+        # never send under st.lock: the Date header takes it (clock_offset)
+        if path == '/admin/history':
+            with st.lock:
+                history = json_bytes(st.history)
+            return self.send(200, history, JSON)
         if path == '/admin/stats':
             with st.lock:
                 stats = dict(st.counters, valid=len(st.tokens))
             return self.send(200, json_bytes(stats), JSON)
         if self.command == 'GET' and path == '/admin/mode':
             with st.lock:
-                return self.send(200, json_bytes(st.mode), JSON)
+                mode = json_bytes(st.mode)
+            return self.send(200, mode, JSON)
         if self.command != 'POST':
             return self.send(405, json_bytes({'error': 'use POST'}), JSON)
         if path == '/admin/revoke-all':
@@ -633,6 +903,7 @@ class Handler(BaseHTTPRequestHandler):
         if path == '/admin/reset':
             with st.lock:
                 st.counters = dict.fromkeys(COUNTERS, 0)
+                st.history = []
             return self.send(200, json_bytes({'ok': True}), JSON)
         if path == '/admin/mode':
             try:
@@ -653,6 +924,9 @@ def parse_mode(doc):
     for key, value in doc.items():
         if key in MODE_BOOLS:
             ok = isinstance(value, bool)
+        elif key == 'clock_offset':
+            ok = isinstance(value, int) and not isinstance(value, bool) and \
+                abs(value) <= MAX_CLOCK_OFFSET
         elif key in MODE_INTS:
             ok = isinstance(value, int) and not isinstance(value, bool) and value >= 0
         elif key == 'fail_statuses':
