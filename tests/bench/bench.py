@@ -1,0 +1,502 @@
+#!/usr/bin/python3
+"""jwtcred benchmark: medians over many runs, ratios against baselines
+measured side by side in the same run, PASS/MISS per target.
+
+Started by tests/bench/run, which builds what is missing, makes an isolated
+temporary HOME / configuration / cache, starts the local token endpoint and
+exports the BENCH_* variables read below.  Run that script, not this one.
+
+Every timed command is started with posix_spawn and reaped with wait4; its
+time is the wall time from spawn to reap (time.perf_counter_ns).  Commands
+compared with each other run alternately (A B, B A, A B, ...) so that noise
+hits all of them alike.  No output of a timed command is ever printed: stdout
+goes to /dev/null, or to a file in the temporary directory that is checked
+and never shown.
+"""
+
+import hashlib
+import http.client
+import json
+import os
+import platform
+import shutil
+import ssl
+import statistics
+import subprocess
+import sys
+import time
+
+E = os.environ
+TMP = E['BENCH_TMP']
+JWTCRED = E['BENCH_JWTCRED']
+PEAKRSS = E['BENCH_PEAKRSS']
+GIT = E['BENCH_GIT']
+CURL = E['BENCH_CURL']
+TRUE = shutil.which('true') or '/bin/true'
+NODE = E.get('BENCH_NODE', '')            # empty: Node rows skipped
+NODE_SKIP = E.get('BENCH_NODE_SKIP', '')  # why
+PORT = int(E['SERVER_PORT'])
+CACERT = E['SERVER_CACERT']
+TOKEN_URL = 'https://localhost:%d/services/oauth2/token' % PORT
+
+HITS = int(E.get('BENCH_HITS', '200'))
+MINTS = int(E.get('BENCH_MINTS', '30'))
+ROUNDS = int(E.get('BENCH_ROUNDS', '10'))
+CONC = int(E.get('BENCH_CONCURRENCY', '64'))
+DELAY_MS = int(E.get('BENCH_DELAY_MS', '0'))
+SLOW_DELAY_MS = int(E.get('BENCH_SLOW_DELAY_MS', '500'))
+RSS_RUNS = int(E.get('BENCH_RSS_RUNS', '20'))
+
+TARGET_HIT = 1.3
+TARGET_MINT = 1.3
+TARGET_CONC = 1.5
+TARGET_RSS_KIB = 4096
+
+DEVNULL = os.devnull
+REQUEST = os.path.join(TMP, 'git-request')
+STORE = os.path.join(TMP, 'git-credentials')
+FORM = os.path.join(TMP, 'assertion-form')
+ERRLOG = os.path.join(TMP, 'stderr.log')
+
+
+def die(msg):
+    print('bench: ' + msg, file=sys.stderr)
+    sys.exit(2)
+
+
+# --- running commands ------------------------------------------------------
+
+class Cmd:
+    """A command to time: argv, stdin file, untimed commands before each run."""
+
+    def __init__(self, label, argv, stdin=DEVNULL, pre=()):
+        self.label, self.argv, self.stdin, self.pre = label, argv, stdin, list(pre)
+        self.samples = []
+
+
+def spawn(argv, stdin=DEVNULL, stdout=DEVNULL):
+    actions = [
+        (os.POSIX_SPAWN_OPEN, 0, stdin, os.O_RDONLY, 0),
+        (os.POSIX_SPAWN_OPEN, 1, stdout, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600),
+        (os.POSIX_SPAWN_OPEN, 2, ERRLOG, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600),
+    ]
+    try:
+        return os.posix_spawn(argv[0], argv, os.environ, file_actions=actions)
+    except OSError as e:
+        die('cannot run %s: %s' % (argv[0], e.strerror))
+
+
+def reap(pid, argv):
+    _, status, _ = os.wait4(pid, 0)
+    code = os.waitstatus_to_exitcode(status)
+    if code != 0:
+        die('%s exited with %d; its stderr is in %s' % (' '.join(argv[:3]), code, ERRLOG))
+
+
+def run(argv, stdin=DEVNULL, stdout=DEVNULL):
+    """Run once, untimed; fail on a non-zero exit."""
+    reap(spawn(argv, stdin, stdout), argv)
+
+
+def timed(cmd):
+    for argv in cmd.pre:
+        run(argv)
+    t0 = time.perf_counter_ns()
+    pid = spawn(cmd.argv, cmd.stdin)
+    reap(pid, cmd.argv)
+    return time.perf_counter_ns() - t0
+
+
+def alternate(cmds, n, warmup):
+    """n timed runs of each command, interleaved; the first `warmup` dropped."""
+    for i in range(warmup + n):
+        order = cmds if i % 2 == 0 else cmds[::-1]
+        for c in order:
+            t = timed(c)
+            if i >= warmup:
+                c.samples.append(t)
+
+
+def ms(ns):
+    return ns / 1e6
+
+
+def med(c):
+    return statistics.median(c.samples)
+
+
+def spread(c):
+    """p10-p90 of the samples, in ms, for the detail lines."""
+    if len(c.samples) < 2:
+        return '-'
+    q = statistics.quantiles(c.samples, n=10)
+    return '%.2f-%.2f' % (ms(q[0]), ms(q[-1]))
+
+
+# --- the token endpoint's admin interface ------------------------------------
+
+_ctx = ssl.create_default_context(cafile=CACERT)
+
+
+def admin(method, path, body=None):
+    conn = http.client.HTTPSConnection('localhost', PORT, context=_ctx, timeout=10)
+    try:
+        headers = {'Content-Type': 'application/json'} if body is not None else {}
+        conn.request(method, path, body=json.dumps(body) if body is not None else None,
+                     headers=headers)
+        res = conn.getresponse()
+        data = res.read()
+        if res.status != 200:
+            die('admin %s %s: HTTP %d' % (method, path, res.status))
+        return json.loads(data) if data else None
+    finally:
+        conn.close()
+
+
+def token_requests():
+    return admin('GET', '/admin/stats')['token_requests']
+
+
+# --- checks that the commands answer what they should -------------------------
+
+def check_output(argv, stdin, want, what):
+    """Run once with stdout to a private file; `want(text)` must hold.
+    The output may hold a token: it is never printed."""
+    out = os.path.join(TMP, 'check.out')
+    run(argv, stdin, out)
+    with open(out, encoding='utf-8', errors='replace') as f:
+        text = f.read()
+    os.unlink(out)
+    if not want(text):
+        die('%s did not answer as expected (output not shown: it may hold a token)' % what)
+
+
+def has_password(text):
+    return any(line.startswith('password=') and len(line) > len('password=')
+               for line in text.splitlines())
+
+
+def has_token(text):
+    return len(text.strip()) > 20 and '\n' not in text.strip()
+
+
+# --- the measurements ----------------------------------------------------------
+
+RESULTS = []   # one dict per table row
+DETAILS = []   # lines printed under the table
+
+
+def row(what, value, base_what='', base=None, ratio=None, target='', ok=None,
+        count=None, base_count=None):
+    """A table row: times in ns (value, base) or preformatted counts; ok None
+    means informational (no target)."""
+    RESULTS.append(dict(what=what, value=value, base_what=base_what, base=base, ratio=ratio,
+                        target=target, ok=ok, count=count, base_count=base_count))
+
+
+def bench_hit():
+    purge = [JWTCRED, 'purge']
+    run(purge)
+    run([JWTCRED, 'token'])   # fill the cache
+    check_output([JWTCRED, 'get'], REQUEST, has_password, 'jwtcred get')
+    check_output([GIT, 'credential-store', '--file', STORE, 'get'], REQUEST, has_password,
+                 'git credential-store get')
+    jw = Cmd('jwtcred get', [JWTCRED, 'get'], REQUEST)
+    gs = Cmd('git credential-store get', [GIT, 'credential-store', '--file', STORE, 'get'], REQUEST)
+    floor = Cmd('/bin/true (starting a process)', [TRUE])
+    cmds = [jw, gs, floor]
+    nd = None
+    if NODE:
+        run(NODE_ARGV)            # fill its cache file
+        check_output(NODE_ARGV, DEVNULL, has_token, 'node token.js')
+        nd = Cmd('node token.js (cache hit)', NODE_ARGV)
+        cmds.append(nd)
+    before = token_requests()
+    alternate(cmds, HITS, warmup=max(5, HITS // 20))
+    if token_requests() != before:
+        die('a cache hit made a token request')
+    r = med(jw) / med(gs)
+    row('cache hit: jwtcred get', med(jw), 'git credential-store get', med(gs), r,
+        '<= %.1fx' % TARGET_HIT, r <= TARGET_HIT)
+    row('start a process: /bin/true', med(floor), 'git credential-store get', med(gs),
+        med(floor) / med(gs))
+    if nd:
+        row('cache hit: node token.js', med(nd), 'git credential-store get', med(gs),
+            med(nd) / med(gs))
+    else:
+        row('cache hit: node token.js', None, target='skipped: ' + NODE_SKIP)
+    for c in cmds:
+        DETAILS.append('%-34s median %8.2f ms  p10-p90 %s ms  (%d runs)'
+                       % (c.label, ms(med(c)), spread(c), len(c.samples)))
+
+
+def bench_mint():
+    purge = [JWTCRED, 'purge']
+    # The baseline: curl posting an assertion jwtcred signed beforehand
+    # (assertion_lifetime is an hour, so one serves every run).
+    form = os.path.join(TMP, 'assertion')
+    run([JWTCRED, 'assertion'], DEVNULL, form)
+    with open(form, encoding='ascii') as f:
+        assertion = f.read().strip()
+    os.unlink(form)
+    fd = os.open(FORM, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.write(fd, ('grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer'
+                  '&assertion=' + assertion).encode())
+    os.close(fd)
+    curl_argv = [CURL, '-sS', '-f', '-o', DEVNULL, '--noproxy', '*', '--cacert', CACERT,
+                 '--data-binary', '@' + FORM, TOKEN_URL]
+    run(curl_argv)
+    check_output([JWTCRED, 'token', '--no-cache'], DEVNULL, has_token, 'jwtcred token')
+
+    miss = Cmd('jwtcred token (cache miss)', [JWTCRED, 'token'], pre=[purge])
+    nocache = Cmd('jwtcred token --no-cache', [JWTCRED, 'token', '--no-cache'])
+    curl = Cmd('curl POST (pre-signed assertion)', curl_argv)
+    cmds = [miss, curl, nocache]
+    nd = None
+    if NODE:
+        nd = Cmd('node token.js --no-cache', NODE_ARGV + ['--no-cache'])
+        cmds.append(nd)
+    before = token_requests()
+    warm = max(2, MINTS // 10)
+    alternate(cmds, MINTS, warmup=warm)
+    made = token_requests() - before
+    if made != (MINTS + warm) * len(cmds):
+        die('expected %d token requests during the mints, the endpoint counted %d'
+            % ((MINTS + warm) * len(cmds), made))
+    r = med(miss) / med(curl)
+    row('cold mint: jwtcred token', med(miss), 'curl POST, pre-signed', med(curl), r,
+        '<= %.1fx' % TARGET_MINT, r <= TARGET_MINT)
+    row('cold mint: jwtcred token --no-cache', med(nocache), 'curl POST, pre-signed', med(curl),
+        med(nocache) / med(curl))
+    if nd:
+        row('cold mint: node token.js', med(nd), 'curl POST, pre-signed', med(curl),
+            med(nd) / med(curl))
+    else:
+        row('cold mint: node token.js', None, target='skipped: ' + NODE_SKIP)
+    for c in cmds:
+        DETAILS.append('%-34s median %8.2f ms  p10-p90 %s ms  (%d runs)'
+                       % (c.label, ms(med(c)), spread(c), len(c.samples)))
+
+
+def cache_entry_mtime():
+    """mtime (ns, realtime clock) of the one cache entry: when the token was written."""
+    cache = E['JWTCRED_CACHE_DIR']
+    names = [n for n in os.listdir(cache) if len(n) == 16 and '.' not in n]
+    if len(names) != 1:
+        die('expected one cache entry, found %d' % len(names))
+    return os.stat(os.path.join(cache, names[0])).st_mtime_ns
+
+
+def batch(n, argv=None):
+    """n `jwtcred token` (or argv) started together: wall time from the first
+    spawn to the last exit, whether all printed one same output, and each
+    process's (spawn, exit) times on the realtime clock."""
+    outs = [os.path.join(TMP, 'conc.%d' % i) for i in range(n)]
+    argv = argv or [JWTCRED, 'token']
+    started = {}
+    t0 = time.perf_counter_ns()
+    for out in outs:
+        started[spawn(argv, DEVNULL, out)] = time.time_ns()
+    times = []
+    while len(times) < n:
+        pid, status, _ = os.wait4(-1, 0)
+        times.append((started[pid], time.time_ns()))
+        if os.waitstatus_to_exitcode(status) != 0:
+            die('a concurrent jwtcred token failed; its stderr is in ' + ERRLOG)
+    t = time.perf_counter_ns() - t0
+    digests = set()
+    for out in outs:
+        with open(out, 'rb') as f:
+            digests.add(hashlib.sha256(f.read()).hexdigest())
+        os.unlink(out)
+    return t, len(digests) == 1, times
+
+
+def concurrent_rounds(delay_ms, floors):
+    """Rounds of: one cold `jwtcred token`; CONC of them on an empty cache;
+    with floors, also CONC of them on a full cache and CONC /bin/true (what
+    starting CONC processes costs on this machine).  The endpoint waits
+    delay_ms before it answers."""
+    purge = [JWTCRED, 'purge']
+    admin('POST', '/admin/mode', {'delay_ms': delay_ms} if delay_ms else {})
+    r = dict(one=[], cold=[], warm=[], true=[], requests=[], lag=[], tail=[], same=True)
+    kinds = ('one', 'cold', 'warm', 'true') if floors else ('one', 'cold')
+    for i in range(ROUNDS + 1):
+        for kind in (kinds if i % 2 == 0 else kinds[::-1]):
+            if kind == 'true':
+                t, _, _ = batch(CONC, [TRUE])
+                if i:
+                    r['true'].append(t)
+                continue
+            if kind != 'warm':
+                run(purge)
+            before = token_requests()
+            t, one_token, exits = batch(1 if kind == 'one' else CONC)
+            made = token_requests() - before
+            if kind == 'warm' and made:
+                die('%d concurrent cache hits made %d token requests' % (CONC, made))
+            if kind == 'one' and made != 1:
+                die('one cold jwtcred token made %d token requests' % made)
+            if i == 0:
+                continue          # warm-up round
+            r[kind].append(t)
+            if kind == 'cold':
+                r['requests'].append(made)
+                r['same'] = r['same'] and one_token
+                # processes started before the token was written waited for
+                # the lock: how long after the write did they exit?
+                written = cache_entry_mtime()
+                waited = [e - written for s0, e in exits if s0 < written and e > written]
+                if waited:
+                    r['lag'].append(statistics.median(waited))
+                    r['tail'].append(max(waited))
+    admin('POST', '/admin/mode', {})
+    return r
+
+
+def bench_concurrent():
+    med_ = statistics.median
+    a = concurrent_rounds(DELAY_MS, True)
+    b = concurrent_rounds(SLOW_DELAY_MS, False) if SLOW_DELAY_MS else None
+    s, c, w = med_(a['one']), med_(a['cold']), med_(a['warm'])
+    r = c / s
+    delay = ', endpoint +%d ms' % DELAY_MS if DELAY_MS else ''
+    row('%d concurrent cold%s: wall time' % (CONC, delay), c, 'one cold jwtcred token', s, r,
+        '<= %.1fx' % TARGET_CONC, r <= TARGET_CONC)
+    requests = a['requests'] + (b['requests'] if b else [])
+    same = a['same'] and (b['same'] if b else True)
+    row('%d concurrent cold: token requests' % CONC, None, target='= 1 per batch',
+        ok=(set(requests) == {1} and same), count='%d-%d' % (min(requests), max(requests)))
+    row('%d concurrent cache hits: wall time' % CONC, w, 'one cold jwtcred token', s, w / s)
+    row('%d concurrent /bin/true: wall time' % CONC, med_(a['true']), 'one cold jwtcred token', s,
+        med_(a['true']) / s)
+    if b:
+        row('%d concurrent cold, endpoint +%d ms: wall time' % (CONC, SLOW_DELAY_MS),
+            med_(b['cold']), 'one cold jwtcred token, endpoint +%d ms' % SLOW_DELAY_MS,
+            med_(b['one']), med_(b['cold']) / med_(b['one']))
+    if not same:
+        DETAILS.append('%d concurrent: NOT all processes printed the same token' % CONC)
+    DETAILS.append('%d concurrent: %d batches per endpoint delay, token requests per batch %s'
+                   % (CONC, len(a['cold']), sorted(set(requests))))
+    for name, x in (('', a), (', endpoint +%d ms' % SLOW_DELAY_MS, b)):
+        if x and x['lag']:
+            DETAILS.append('%d concurrent cold%s: processes started before the token was written '
+                           'exit a median %.1f ms after it, the last %.1f ms after it'
+                           % (CONC, name, ms(med_(x['lag'])), ms(med_(x['tail']))))
+
+
+def peak_rss(argv, stdin):
+    out = os.path.join(TMP, 'rss.out')
+    vals = []
+    for _ in range(RSS_RUNS):
+        run([PEAKRSS] + argv, stdin, out)
+        with open(out, encoding='ascii') as f:
+            vals.append(int(f.read().strip()))
+    os.unlink(out)
+    return vals
+
+
+def bench_rss():
+    run([JWTCRED, 'token'])   # the cache is full
+    jw = peak_rss([JWTCRED, 'get'], REQUEST)
+    gs = peak_rss([GIT, 'credential-store', '--file', STORE, 'get'], REQUEST)
+    m = max(jw)
+    row('peak RSS, cache hit: jwtcred get', None, 'git credential-store get', None,
+        target='<= %d KiB' % TARGET_RSS_KIB, ok=m <= TARGET_RSS_KIB,
+        count='%d KiB' % m, base_count='%d KiB' % max(gs))
+    if NODE:
+        nd = peak_rss(NODE_ARGV, DEVNULL)
+        row('peak RSS, cache hit: node token.js', None, count='%d KiB' % max(nd))
+    DETAILS.append('peak RSS (max of %d runs, KiB): jwtcred get %d, git credential-store get %d'
+                   % (RSS_RUNS, m, max(gs)))
+
+
+# --- the report ------------------------------------------------------------------
+
+def machine():
+    model = '?'
+    try:
+        with open('/proc/cpuinfo', encoding='utf-8') as f:
+            for line in f:
+                if line.startswith('model name'):
+                    model = line.split(':', 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    osname = platform.system()
+    try:
+        with open('/etc/os-release', encoding='utf-8') as f:
+            for line in f:
+                if line.startswith('PRETTY_NAME='):
+                    osname = line.split('=', 1)[1].strip().strip('"')
+    except OSError:
+        pass
+    ncpu = len(os.sched_getaffinity(0))
+    return '%s, %d CPU%s (%s), kernel %s' % (osname, ncpu, '' if ncpu == 1 else 's', model,
+                                            platform.release())
+
+
+def version(argv):
+    try:
+        out = subprocess.run(argv, capture_output=True, text=True, timeout=10).stdout
+        return out.splitlines()[0].strip() if out else '?'
+    except (OSError, subprocess.TimeoutExpired):
+        return '?'
+
+
+def fmt_ms(v):
+    return '%.2f ms' % ms(v)
+
+
+def report():
+    head = ('measure', 'median', 'baseline', 'baseline median', 'ratio', 'target', 'result')
+    lines = []
+    for r in RESULTS:
+        value = r['count'] if r['count'] is not None else (fmt_ms(r['value'])
+                                                           if r['value'] is not None else '-')
+        base = r['base_count'] if r['base_count'] is not None else (fmt_ms(r['base'])
+                                                                    if r['base'] is not None else '')
+        ratio = '%.2fx' % r['ratio'] if r['ratio'] is not None else ''
+        result = '' if r['ok'] is None else ('PASS' if r['ok'] else 'MISS')
+        target = r['target']
+        if target.startswith('skipped') and r['value'] is None and r['count'] is None:
+            value = '-'
+        lines.append((r['what'], value, r['base_what'], base, ratio, target, result))
+    print('| ' + ' | '.join(head) + ' |')
+    print('|' + '|'.join(['---', '--:', '---', '--:', '--:', '---', '---']) + '|')
+    for line in lines:
+        print('| ' + ' | '.join(line) + ' |')
+    print()
+    print('machine: ' + machine())
+    print('tools: %s; %s; %s%s' % (version([JWTCRED, '--version']), version([GIT, '--version']),
+                                   version([CURL, '--version']).split(' (')[0],
+                                   ('; node ' + version([NODE_ARGV[0], '--version'])) if NODE else ''))
+    print('runs: %d per cache-hit command, %d per mint command, %d batches of %d, '
+          'alternated; cache in %s' % (HITS, MINTS, ROUNDS, CONC, E['JWTCRED_CACHE_DIR']))
+    for d in DETAILS:
+        print('  ' + d)
+    return all(r['ok'] is not False for r in RESULTS)
+
+
+NODE_ARGV = [E.get('BENCH_NODE_BIN', 'node'), NODE] if NODE else []
+
+
+def main():
+    for f in (REQUEST, STORE):
+        if not os.path.exists(f):
+            die('missing ' + f)
+    steps = [('cache hits', bench_hit), ('mints', bench_mint),
+             ('%d concurrent cold requests' % CONC, bench_concurrent), ('peak RSS', bench_rss)]
+    for name, step in steps:
+        print('bench: %s...' % name, file=sys.stderr, flush=True)
+        step()
+    sys.stderr.flush()
+    ok = report()
+    sys.stdout.flush()
+    if not ok:
+        print('\nbench: a target was missed (MISS above)', file=sys.stderr)
+    return 0 if ok else 1
+
+
+if __name__ == '__main__':
+    sys.exit(main())
