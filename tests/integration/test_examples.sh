@@ -1,11 +1,14 @@
 #!/bin/sh
 # tests/integration/test_examples.sh: every config-examples/*.conf loads.
 #
-# For each example, creates the files it names under a private HOME (one
-# RSA 2048 key copied to every private_key path, a self-signed certificate
-# for it at every certificate path, a passphrase file at every
-# passphrase_file path), then runs "jwtcred --config FILE check" and expects
-# exit 0, nothing on stderr, and one "fits" line per profile.  No network.
+# For each example, creates the files it names under a private HOME: for
+# each profile, a key of the type its algorithm needs (RSA 2048, EC P-256,
+# P-384 or P-521, Ed25519) at its private_key path, as PKCS#12 when the path
+# ends in .p12 or .pfx; a Google service account JSON key file at its
+# service_account_file path; a self-signed certificate for the key at its
+# certificate path; a passphrase file at every passphrase_file path.  Then
+# runs "jwtcred --config FILE check" and expects exit 0, nothing on stderr,
+# and one "fits" line per profile.  No network.
 #
 # Environment: JWTCRED (default ./jwtcred, from the top build directory),
 # srcdir (default .).  Exit 0 pass, 1 fail, 77 skip.
@@ -45,45 +48,127 @@ not_ok() {
 	echo "not ok $CHECKS - $*"
 }
 
-# One key and its certificate, copied wherever an example wants one.
-if ! { openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$TMP/key.pem" &&
-	openssl req -new -x509 -key "$TMP/key.pem" -out "$TMP/cert.pem" -days 365 \
-		-subj "/CN=jwtcred example"; } >"$TMP/openssl.log" 2>&1; then
-	echo "FAIL: test_examples: openssl could not make a key and certificate:" >&2
-	cat "$TMP/openssl.log" >&2
-	exit 1
-fi
+PASSPHRASE='jwtcred example passphrase'
+printf '%s\n' "$PASSPHRASE" >"$TMP/passphrase"
+
+# key TYPE: the path of a key (and TYPE.crt, its certificate) of TYPE
+# (RSA, P-256, P-384, P-521, Ed25519), made on first use.
+key() {
+	if [ ! -f "$TMP/$1.pem" ]; then
+		case $1 in
+		RSA) set -- "$1" -algorithm RSA -pkeyopt rsa_keygen_bits:2048 ;;
+		Ed25519) set -- "$1" -algorithm ED25519 ;;
+		*) set -- "$1" -algorithm EC -pkeyopt "ec_paramgen_curve:$1" ;;
+		esac
+		type=$1
+		shift
+		if ! { openssl genpkey "$@" -out "$TMP/$type.pem" &&
+			openssl req -new -x509 -key "$TMP/$type.pem" -out "$TMP/$type.crt" -days 365 \
+				-subj "/CN=jwtcred example"; } >>"$TMP/openssl.log" 2>&1; then
+			echo "openssl could not make a $type key:" >&2
+			cat "$TMP/openssl.log" >&2
+			return 1
+		fi
+		set -- "$type"
+	fi
+	echo "$TMP/$1.pem"
+}
 
 # values FILE SETTING: the string values of SETTING in FILE, one per line.
 values() {
 	sed -n "s/^[[:space:]]*$2[[:space:]]*[=:][[:space:]]*\"\\([^\"]*\\)\".*/\\1/p" "$1"
 }
 
-# place FILE SETTING SOURCE: copy SOURCE to every ~/ path FILE gives SETTING.
-# Absolute paths are used as they are; others cannot be created here.
-place() {
-	values "$1" "$2" | while IFS= read -r path; do
-		case $path in
-		\~/*)
-			dest=$HOME/${path#\~/}
-			mkdir -p "$(dirname "$dest")" && chmod 700 "$(dirname "$dest")" &&
-				cp "$3" "$dest" && chmod 600 "$dest" || exit 1
-			;;
-		/*)
-			[ "$2" = ca_file ] || [ -e "$path" ] || {
-				echo "$2 '$path': use a path under ~/ so the test can create it" >&2
-				exit 1
-			}
-			;;
-		*)
-			echo "$2 '$path': use a path under ~/ so the test can create it" >&2
-			exit 1
-			;;
-		esac
-	done
+# key_type ALG: the key type an algorithm needs.
+key_type() {
+	case $1 in
+	ES256) echo P-256 ;;
+	ES384) echo P-384 ;;
+	ES512) echo P-521 ;;
+	EdDSA) echo Ed25519 ;;
+	*) echo RSA ;;
+	esac
 }
 
-printf '%s\n' 'jwtcred example passphrase' >"$TMP/passphrase"
+# files FILE: one line per file a profile names: "SETTING ALGORITHM PATH",
+# with the profile's algorithm (default RS256).  Comments are dropped; a
+# profile is a group one level inside "profiles".
+files() {
+	awk '
+	function flush(   i) {
+		for (i = 1; i <= n; i++)
+			print set[i], (alg == "" ? "RS256" : alg), val[i]
+		n = 0; alg = ""
+	}
+	{
+		line = ""; q = 0
+		for (i = 1; i <= length($0); i++) {
+			c = substr($0, i, 1)
+			if (c == "\"") q = !q
+			if (!q && (c == "#" || substr($0, i, 2) == "//")) break
+			line = line c
+		}
+		if (match(line, /^[ \t]*(private_key|service_account_file|certificate|passphrase_file|ca_file|algorithm)[ \t]*[=:][ \t]*"[^"]*"/)) {
+			name = line; sub(/^[ \t]*/, "", name); sub(/[ \t=:].*/, "", name)
+			v = line; sub(/^[^"]*"/, "", v); sub(/".*/, "", v)
+			if (name == "algorithm") alg = v
+			else { n++; set[n] = name; val[n] = v }
+		}
+		for (i = 1; i <= length(line); i++) {
+			c = substr(line, i, 1)
+			if (c == "{") depth++
+			if (c == "}") { depth--; if (depth == 1) flush() }
+		}
+	}
+	END { flush() }
+	' "$1"
+}
+
+# place SETTING ALGORITHM PATH: create what SETTING at PATH must hold.
+place() {
+	case $3 in
+	\~/*) dest=$HOME/${3#\~/} ;;
+	/*)
+		[ "$1" = ca_file ] || [ -e "$3" ] || {
+			echo "$1 '$3': use a path under ~/ so the test can create it" >&2
+			return 1
+		}
+		return 0
+		;;
+	*)
+		echo "$1 '$3': use a path under ~/ so the test can create it" >&2
+		return 1
+		;;
+	esac
+	mkdir -p "$(dirname "$dest")" && chmod 700 "$(dirname "$dest")" || return 1
+	k=$(key "$(key_type "$2")") || return 1
+	case $1 in
+	private_key)
+		case $dest in
+		*.p12 | *.pfx)
+			openssl pkcs12 -export -inkey "$k" -in "${k%.pem}.crt" -out "$dest" \
+				-passout "pass:$PASSPHRASE" >>"$TMP/openssl.log" 2>&1 || return 1
+			;;
+		*) cp "$k" "$dest" || return 1 ;;
+		esac
+		;;
+	service_account_file)
+		k=$(key RSA) || return 1
+		{
+			printf '{\n  "type": "service_account",\n  "project_id": "example",\n'
+			printf '  "private_key_id": "0123456789abcdef0123456789abcdef01234567",\n'
+			printf '  "private_key": "'
+			awk '{ printf "%s\\n", $0 }' "$k"
+			printf '",\n  "client_email": "example@example.iam.gserviceaccount.com",\n'
+			printf '  "token_uri": "https://oauth2.googleapis.com/token"\n}\n'
+		} >"$dest" || return 1
+		;;
+	certificate) cp "${k%.pem}.crt" "$dest" || return 1 ;;
+	passphrase_file) cp "$TMP/passphrase" "$dest" || return 1 ;;
+	esac
+	chmod 600 "$dest"
+}
+
 n=0
 for conf in "$EXAMPLES"/*.conf; do
 	[ -f "$conf" ] || continue
@@ -91,15 +176,13 @@ for conf in "$EXAMPLES"/*.conf; do
 	name=${conf##*/}
 	out=$TMP/$name.out
 	err=$TMP/$name.err
-	if ! { place "$conf" private_key "$TMP/key.pem" &&
-		place "$conf" certificate "$TMP/cert.pem" &&
-		place "$conf" passphrase_file "$TMP/passphrase" &&
-		place "$conf" ca_file "$TMP/cert.pem"; } 2>"$err"; then
+	if ! files "$conf" | { ok=0; while read -r setting alg path; do
+		place "$setting" "$alg" "$path" || { ok=1; break; }; done; exit $ok; } 2>"$err"; then
 		not_ok "$name: cannot create the files it names: $(cat "$err")"
 		continue
 	fi
 	for var in $(values "$conf" passphrase_env); do
-		export "$var=jwtcred example passphrase"
+		export "$var=$PASSPHRASE"
 	done
 
 	"$JWTCRED" --config "$conf" check >"$out" 2>"$err"
@@ -117,7 +200,7 @@ for conf in "$EXAMPLES"/*.conf; do
 		ok "$name: jwtcred check writes nothing on stderr"
 	fi
 	profiles=$(sed -n "s/^configuration '.*': \\([0-9][0-9]*\\) profiles*\$/\\1/p" "$out")
-	fits=$(grep -c "^profile '.*': key '.*' (.*) fits RS256\$" "$out")
+	fits=$(grep -cE "^profile '.*': key '.*' \(.*\) fits [A-Za-z0-9]+\$" "$out")
 	if [ -n "$profiles" ] && [ "$profiles" -gt 0 ] && [ "$fits" -eq "$profiles" ]; then
 		ok "$name: all $profiles profile(s) have a usable key"
 	else
