@@ -14,7 +14,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/file.h>
+#include <sys/inotify.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -383,13 +385,52 @@ int jc_cache_remove(int dirfd, const char *name, jwtcred_error *err)
 	return JWTCRED_OK;
 }
 
-int jc_cache_lock(int dirfd, const char *name, long timeout_ms, int *lockfd, jwtcred_error *err)
+static long long monotonic_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* An inotify descriptor that fires when a file is renamed into the directory, or -1. */
+static int watch_renames(int dirfd)
+{
+	char path[64];
+	int in = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", dirfd);
+	if (in >= 0 && inotify_add_watch(in, path, IN_MOVED_TO) < 0) {
+		close(in);
+		in = -1;
+	}
+	return in;
+}
+
+/* Sleep until a rename lands in the directory (when watched) or step_ms pass. */
+static void wait_a_little(int in, long step_ms)
+{
+	char events[4096];
+	struct pollfd pfd = { in, POLLIN, 0 };
+	struct timespec ts = { 0, step_ms * 1000000L };
+
+	if (in < 0) {
+		nanosleep(&ts, NULL);
+		return;
+	}
+	if (poll(&pfd, 1, (int)step_ms) > 0)
+		while (read(in, events, sizeof(events)) > 0)
+			;
+}
+
+int jc_cache_lock_or_wait(int dirfd, const char *name, long timeout_ms, bool (*ready)(void *),
+                          void *arg, int *lockfd, jwtcred_error *err)
 {
 	char lockname[JC_ENTRY_NAME + 8];
-	struct timespec ts = { 0, 0 };
-	long waited = 0, step = 5;
+	long long deadline = monotonic_ms() + timeout_ms;
+	long step = 5;
 	struct stat st;
-	int fd;
+	int fd, in = -1, rc = JWTCRED_OK;
 
 	*lockfd = -1;
 	snprintf(lockname, sizeof(lockname), "%s.lock", name);
@@ -403,25 +444,42 @@ int jc_cache_lock(int dirfd, const char *name, long timeout_ms, int *lockfd, jwt
 		return jc_fail(err, JWTCRED_E_CACHE, "lock file '%s' is not a regular file of ours: remove it",
 		               lockname);
 	}
-	while (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+	/* waiters wake when the minter's entry is renamed into place, not on a timer */
+	if (ready && flock(fd, LOCK_EX | LOCK_NB) != 0)
+		in = watch_renames(dirfd);
+	for (;;) {
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
+			*lockfd = fd;
+			fd = -1; /* transferred */
+			break;
+		}
 		if (errno != EWOULDBLOCK && errno != EINTR) {
-			close(fd);
-			return jc_fail(err, JWTCRED_E_CACHE, "cannot lock '%s': %s", lockname, strerror(errno));
+			rc = jc_fail(err, JWTCRED_E_CACHE, "cannot lock '%s': %s", lockname, strerror(errno));
+			break;
 		}
-		if (waited >= timeout_ms) {
-			close(fd);
-			return jc_fail(err, JWTCRED_E_BUSY,
-			               "another jwtcred has been minting this profile's token for %lds: giving up (try again, or check the token endpoint)",
-			               waited / 1000);
+		if (ready && ready(arg))
+			break; /* another process's result will do */
+		if (monotonic_ms() >= deadline) {
+			rc = jc_fail(err, JWTCRED_E_BUSY,
+			             "another jwtcred has been minting this profile's token for %lds: giving up (try again, or check the token endpoint)",
+			             timeout_ms / 1000);
+			break;
 		}
-		ts.tv_nsec = step * 1000000L;
-		nanosleep(&ts, NULL);
-		waited += step;
+		/* a failed mint renames nothing: look at the lock again within 50 ms */
+		wait_a_little(in, step);
 		if (step < 50)
 			step *= 2;
 	}
-	*lockfd = fd;
-	return JWTCRED_OK;
+	if (fd >= 0)
+		close(fd);
+	if (in >= 0)
+		close(in);
+	return rc;
+}
+
+int jc_cache_lock(int dirfd, const char *name, long timeout_ms, int *lockfd, jwtcred_error *err)
+{
+	return jc_cache_lock_or_wait(dirfd, name, timeout_ms, NULL, NULL, lockfd, err);
 }
 
 void jc_cache_unlock(int lockfd)

@@ -66,6 +66,15 @@ int jc_cache_remove(int dirfd, const char *name, jwtcred_error *err);
  * jc_cache_unlock() or by the process dying (flock), so no stale locks.
  */
 int jc_cache_lock(int dirfd, const char *name, long timeout_ms, int *lockfd, jwtcred_error *err);
+
+/*
+ * The same, for a process that only needs the result of a mint: it also
+ * stops waiting, with *lockfd -1 and JWTCRED_OK, as soon as ready(arg) is
+ * true.  ready is asked again each time an entry is renamed into the
+ * directory (inotify), and at least every 50 ms.
+ */
+int jc_cache_lock_or_wait(int dirfd, const char *name, long timeout_ms, bool (*ready)(void *),
+                          void *arg, int *lockfd, jwtcred_error *err);
 void jc_cache_unlock(int lockfd);
 
 #endif

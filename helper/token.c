@@ -64,12 +64,42 @@ static int mint_uncached(const struct jc_profile *p, struct jc_entry *out, jwtcr
 	return JWTCRED_OK;
 }
 
+/* What a process waiting for another's mint needs to recognise its result. */
+struct waiter {
+	int dirfd;
+	const char *name;
+	const char *params;
+	const struct jc_profile *p;
+	unsigned flags;
+	const struct jc_entry *seen;  /* the entry before we waited, if any */
+	struct jc_entry *fresh;       /* filled when the answer is yes */
+};
+
+/*
+ * Has another process minted a token we can serve?  A fresh entry, and
+ * with --refresh one other than the token we were asked to replace.
+ */
+static bool minted_elsewhere(void *arg)
+{
+	struct waiter *w = arg;
+
+	jc_entry_clear(w->fresh);
+	if (jc_cache_read(w->dirfd, w->name, w->params, w->fresh) == 0 &&
+	    jc_entry_fresh(w->fresh, w->p, jc_now()) &&
+	    (!(w->flags & JWTCRED_REFRESH) || !w->seen->token ||
+	     !jc_secret_equal(w->seen->token, w->fresh->token)))
+		return true;
+	jc_entry_clear(w->fresh);
+	return false;
+}
+
 int jc_token_fetch(const struct jc_profile *p, unsigned flags, struct jc_entry *out,
                    jwtcred_error *err)
 {
 	char *params = NULL, *dirpath = NULL, name[JC_ENTRY_NAME];
 	struct jc_entry seen = { 0 }, fresh = { 0 };
 	struct jc_grant g = { 0 };
+	struct waiter wait;
 	jwtcred_error werr;
 	int dirfd = -1, lockfd = -1, rc;
 	long long now = jc_now();
@@ -91,19 +121,20 @@ int jc_token_fetch(const struct jc_profile *p, unsigned flags, struct jc_entry *
 		memset(&seen, 0, sizeof(seen)); /* transferred */
 		goto out;
 	}
-	if ((rc = jc_cache_lock(dirfd, name, p->timeout * 1000L + LOCK_SLACK_MS, &lockfd, err)))
+	/* one mint for all: take the lock, or find that the holder's token has landed */
+	wait = (struct waiter){ dirfd, name, params, p, flags, &seen, &fresh };
+	if ((rc = jc_cache_lock_or_wait(dirfd, name, p->timeout * 1000L + LOCK_SLACK_MS,
+	                                minted_elsewhere, &wait, &lockfd, err)))
 		goto out;
-	now = jc_now();
-	/* check again: someone may have minted while we waited */
-	if (jc_cache_read(dirfd, name, params, &fresh) == 0 && jc_entry_fresh(&fresh, p, now) &&
-	    (!(flags & JWTCRED_REFRESH) || !seen.token || !jc_secret_equal(seen.token, fresh.token))) {
+	/* check again under the lock too: the holder may have finished just before */
+	if (lockfd < 0 || minted_elsewhere(&wait)) {
 		jc_trace("profile '%s': token minted by another process", p->name);
 		*out = fresh;
 		memset(&fresh, 0, sizeof(fresh)); /* transferred */
 		goto out;
 	}
 	/* the audience that worked last time goes first (the entry may have expired) */
-	if ((rc = mint(p, fresh.audience_used ? fresh.audience_used : seen.audience_used, &g, err)))
+	if ((rc = mint(p, seen.audience_used, &g, err)))
 		goto out;
 	if ((rc = entry_from_grant(p, params, &g, jc_now(), out))) {
 		params = NULL; /* transferred even on failure */
