@@ -167,14 +167,13 @@ static unsigned char *ecdsa_der(const unsigned char *raw, size_t len, size_t *de
 static bool verifies(EVP_PKEY *key, const struct alg_row *r, const char *input,
                      const unsigned char *sig, size_t siglen)
 {
-	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	EVP_MD_CTX *ctx;
 	EVP_PKEY_CTX *pctx = NULL;
 	const EVP_MD *md = r->md ? EVP_get_digestbyname(r->md) : NULL;
 	unsigned char *der = NULL;
 	size_t derlen;
 	bool ok;
 
-	assert_non_null(ctx);
 	if (r->md && strncmp(r->alg, "ES", 2) == 0) {
 		if (siglen != r->siglen)
 			return false;
@@ -182,6 +181,8 @@ static bool verifies(EVP_PKEY *key, const struct alg_row *r, const char *input,
 		sig = der;
 		siglen = derlen;
 	}
+	ctx = EVP_MD_CTX_new();
+	assert_non_null(ctx);
 	ok = EVP_DigestVerifyInit(ctx, &pctx, md, NULL, key) == 1;
 	if (ok && r->padding)
 		ok = EVP_PKEY_CTX_set_rsa_padding(pctx, r->padding) == 1;
