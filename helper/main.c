@@ -156,8 +156,7 @@ int jc_cli_profile(const struct jc_cli *cli, struct jwtcred_config **cfg,
 		jc_say("%s", err.text);
 		return JC_EXIT_FAIL;
 	}
-	jc_trace("profile '%s' from '%s' (line %d), token endpoint %s", (*p)->name, (*cfg)->path,
-	         (*p)->line, (*p)->token_url);
+	jc_trace("profile '%s' from '%s' (line %d)", (*p)->name, (*cfg)->path, (*p)->line);
 	return JC_EXIT_OK;
 }
 

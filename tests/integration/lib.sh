@@ -38,11 +38,13 @@ _cleanup() {
 # Every token this test saw (outputs, cache entries) goes to a list that
 # test_hygiene.sh checks all test logs against, once the other tests ran.
 SECRETS_LIST=$TOP_BUILDDIR/tests/secrets.list
+# the test server's token shapes: Salesforce, Google, generic
+TOKEN_RE='00D[A-Za-z0-9]+![A-Za-z0-9._-]{16,}|ya29\.[A-Za-z0-9._-]{16,}|gen\.[A-Za-z0-9_-]{16,}'
 collect_secrets() {
 	[ -d "${TEST_TMP:-}" ] || return 0
 	(
 		flock 9
-		grep -rhoaE '00D[A-Za-z0-9]+![A-Za-z0-9._-]{16,}' "$TEST_TMP" 2>/dev/null | sort -u >>"$SECRETS_LIST"
+		grep -rhoaE "$TOKEN_RE" "$TEST_TMP" 2>/dev/null | sort -u >>"$SECRETS_LIST"
 	) 9>"$SECRETS_LIST.lock"
 }
 trap _cleanup EXIT

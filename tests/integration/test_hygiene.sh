@@ -85,7 +85,7 @@ cp "$KEYS/client.key" "$TEST_TMP/open.key"; chmod 644 "$TEST_TMP/open.key"
 write_config "private_key = \"$TEST_TMP/open.key\";"
 v token >/dev/null
 collect_secrets
-grep -hoaE '00D[A-Za-z0-9]+![A-Za-z0-9._-]{16,}' "$TEST_TMP"/*.out 2>/dev/null | sort -u >"$TEST_TMP/mine"
+grep -hoaE "$TOKEN_RE" "$TEST_TMP"/*.out 2>/dev/null | sort -u >"$TEST_TMP/mine"
 echo "$TOKEN" >>"$TEST_TMP/mine"
 
 check "verbose output was produced" test "$(wc -l <"$ERR")" -gt 20
