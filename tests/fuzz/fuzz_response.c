@@ -1,0 +1,28 @@
+/*
+ * fuzz_response.c: the token endpoint's answer (jc_parse_token_response),
+ * read as a success, a refusal and a server error.
+ */
+#include "config.h"
+
+#include "fuzz.h"
+#include "exchange.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static const long statuses[] = { 200, 400, 401, 500 };
+	struct jc_grant g;
+	jwtcred_error err;
+	char *body = malloc(size + 1);
+	size_t i;
+
+	if (!body)
+		return 0;
+	memcpy(body, data, size);
+	body[size] = '\0';
+	for (i = 0; i < sizeof(statuses) / sizeof(statuses[0]); i++)
+		if (jc_parse_token_response(statuses[i], body, size, "https://login.salesforce.com",
+		                            &g, &err) == JWTCRED_OK)
+			jc_grant_clear(&g);
+	free(body);
+	return 0;
+}
