@@ -1,18 +1,34 @@
 #!/bin/bash
-# tests/bootstrap.sh: make sure the Debian packages jwtcred needs are there
-# (installing them when run as root), then build.  Used by demo.sh and
-# check.sh; safe to run again.
+# tests/bootstrap.sh [--ci]: make sure the Debian packages jwtcred needs are
+# there (installing them when run as root), then build.  Used by demo.sh and
+# check.sh; safe to run again.  --ci (check.sh) also wants the tools of the
+# sanitizer, valgrind and fuzzing stages; without root, a missing one is
+# only named, and check.sh skips its stage.
 set -eu
 cd "$(dirname "$0")/.."
 
 PACKAGES="autoconf automake libtool pkg-config gcc make libssl-dev libcurl4-openssl-dev
 libconfig-dev libjansson-dev libcmocka-dev python3-authlib openssl curl git ca-certificates"
+CI_PACKAGES="valgrind clang libclang-rt-14-dev"
+
+installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
 
 missing=""
 for p in $PACKAGES; do
-	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
-		missing="$missing $p"
+	installed "$p" || missing="$missing $p"
 done
+if [ "${1:-}" = --ci ]; then
+	ci_missing=""
+	for p in $CI_PACKAGES; do
+		installed "$p" || ci_missing="$ci_missing $p"
+	done
+	if [ -n "$ci_missing" ] && { [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null; }; then
+		echo "bootstrap: not installed:$ci_missing; check.sh skips the stages that need them" >&2
+		echo "bootstrap: install them with: sudo apt-get install$ci_missing" >&2
+	elif [ -n "$ci_missing" ]; then
+		missing="$missing$ci_missing"
+	fi
+fi
 if [ -n "$missing" ]; then
 	if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
 		echo "bootstrap: installing Debian packages:$missing"
