@@ -299,22 +299,6 @@ out:
 	return rc;
 }
 
-static int write_all(int fd, const char *s, size_t n)
-{
-	ssize_t w;
-
-	while (n) {
-		w = write(fd, s, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		s += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 int jc_cache_write(int dirfd, const char *dirpath, const char *name, const struct jc_entry *e,
                    jwtcred_error *err)
 {
@@ -348,7 +332,7 @@ int jc_cache_write(int dirfd, const char *dirpath, const char *name, const struc
 		goto out;
 	}
 	/* mkostemp creates 0600; say it anyway in case of an odd libc */
-	if (fchmod(fd, 0600) != 0 || write_all(fd, text, strlen(text)) != 0 || fsync(fd) != 0) {
+	if (fchmod(fd, 0600) != 0 || jc_write_all(fd, text, strlen(text)) != 0 || fsync(fd) != 0) {
 		rc = jc_fail(err, JWTCRED_E_CACHE, "cannot write the cache entry in '%s': %s", dirpath,
 		             strerror(errno));
 		goto out;

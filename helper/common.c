@@ -171,6 +171,22 @@ int jc_read_fd(int fd, size_t max, char **out, size_t *len)
 	return JWTCRED_OK;
 }
 
+int jc_write_all(int fd, const char *s, size_t n)
+{
+	ssize_t w;
+
+	while (n) {
+		w = write(fd, s, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		s += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
 char *jc_strdup0(const char *s)
 {
 	return s ? strdup(s) : NULL;

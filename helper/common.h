@@ -52,6 +52,9 @@ void jc_warn(const char *fmt, ...) JC_PRINTF(1, 2);
  */
 int jc_read_fd(int fd, size_t max, char **out, size_t *len);
 
+/* Write all n bytes (retrying short writes and EINTR); -1 with errno set. */
+int jc_write_all(int fd, const char *s, size_t n);
+
 /* strdup that returns NULL for NULL. */
 char *jc_strdup0(const char *s);
 

@@ -866,7 +866,7 @@ static int finish_profile(struct loader *ld, struct jc_profile *p, config_settin
 	return JWTCRED_OK;
 }
 
-static void profile_clear(struct jc_profile *p)
+void jc_profile_clear(struct jc_profile *p)
 {
 	size_t i;
 
@@ -1128,7 +1128,7 @@ void jc_conf_free(struct jwtcred_config *cfg)
 	if (!cfg)
 		return;
 	for (i = 0; i < cfg->nprofiles; i++)
-		profile_clear(&cfg->profiles[i]);
+		jc_profile_clear(&cfg->profiles[i]);
 	free(cfg->profiles);
 	free(cfg->path);
 	free(cfg);

@@ -103,6 +103,9 @@ int jc_conf_load_string(const char *text, const char *name, struct jwtcred_confi
 
 void jc_conf_free(struct jwtcred_config *cfg);
 
+/* Free every field of a profile (not the struct itself) and zero it. */
+void jc_profile_clear(struct jc_profile *p);
+
 /*
  * The profile called `name`; NULL name picks the only profile.  Unknown:
  * JWTCRED_E_NOPROFILE with the known names listed.  *out is borrowed.

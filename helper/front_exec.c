@@ -160,22 +160,6 @@ static bool url_allowed(const struct jc_profile *p, const struct jc_entry *e, co
 	return ok;
 }
 
-static int write_all(int fd, const char *s, size_t n)
-{
-	ssize_t w;
-
-	while (n) {
-		w = write(fd, s, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		s += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /* Read curl's dumped headers until EOF; the status of the last response. */
 static int last_status(int fd)
 {
@@ -228,7 +212,7 @@ static int run_curl(const struct jc_profile *p, const struct jc_entry *e, char *
 	}
 	/* the config fits a pipe's buffer: write it all now, curl reads it at start */
 	if (pipe2(cfg, O_CLOEXEC) != 0 || (watch && pipe2(hdr, O_CLOEXEC) != 0) ||
-	    write_all(cfg[1], config, len) != 0) {
+	    jc_write_all(cfg[1], config, len) != 0) {
 		jc_say("cannot pass the token to curl: %s", strerror(errno));
 		goto out;
 	}

@@ -381,34 +381,5 @@ void tu_profile_audiences(struct jc_profile *p, ...)
 
 void tu_profile_free(struct jc_profile *p)
 {
-	size_t i;
-
-	for (i = 0; i < p->naudiences; i++)
-		free(p->audiences[i]);
-	free(p->audiences);
-	for (i = 0; i < p->nform; i++) {
-		free(p->form[i].name);
-		free(p->form[i].value);
-	}
-	free(p->form);
-	free(p->name);
-	free(p->issuer);
-	free(p->subject);
-	free(p->login_url);
-	free(p->token_url);
-	free(p->revoke_url);
-	free(p->private_key);
-	free(p->service_account_file);
-	free(p->passphrase_file);
-	free(p->passphrase_env);
-	free(p->algorithm);
-	free(p->key_id);
-	free(p->scope);
-	free(p->claims);
-	free(p->callback_url);
-	free(p->ca_file);
-	free(p->certificate);
-	free(p->git_username);
-	free(p->docker_username);
-	memset(p, 0, sizeof(*p));
+	jc_profile_clear(p);
 }
