@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -1072,6 +1073,27 @@ static int absolute_dir(char **dir)
 	return 0;
 }
 
+/* The configuration must be a regular file of ours (or root's) that no one else can write. */
+static int check_owner(int fd, const char *path, jwtcred_error *err)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) != 0)
+		return jc_fail(err, JWTCRED_E_CONFIG, "cannot stat configuration '%s': %s", path,
+		               strerror(errno));
+	if (!S_ISREG(st.st_mode))
+		return jc_fail(err, JWTCRED_E_CONFIG, "configuration '%s' is not a regular file", path);
+	if (st.st_uid != geteuid() && st.st_uid != 0)
+		return jc_fail(err, JWTCRED_E_CONFIG,
+		               "configuration '%s' belongs to another user (uid %u): it must be yours",
+		               path, (unsigned)st.st_uid);
+	if (st.st_mode & 022)
+		return jc_fail(err, JWTCRED_E_CONFIG,
+		               "configuration '%s' is writable by group or others (mode %04o): run chmod go-w '%s'",
+		               path, (unsigned)(st.st_mode & 07777), path);
+	return JWTCRED_OK;
+}
+
 int jc_conf_load(const char *path, struct jwtcred_config **out, jwtcred_error *err)
 {
 	char *text = NULL, *dir = NULL, *slash;
@@ -1087,6 +1109,11 @@ int jc_conf_load(const char *path, struct jwtcred_config **out, jwtcred_error *e
 			               path);
 		return jc_fail(err, JWTCRED_E_CONFIG, "cannot open configuration '%s': %s", path,
 		               strerror(errno));
+	}
+	/* whoever can change the file can send tokens and assertions anywhere */
+	if ((rc = check_owner(fd, path, err)) != 0) {
+		close(fd);
+		return rc;
 	}
 	rc = jc_read_fd(fd, MAX_CONFIG_BYTES, &text, &len);
 	close(fd);

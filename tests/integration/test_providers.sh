@@ -103,7 +103,7 @@ expect_eq "google: expires_in 3600 sets the cache expiry" 3600 "$(entry 'e["expi
 expect_eq "google: the expiry is the server's" true "$(entry 'e["server_expiry"]')"
 expect_eq "google: the entry's subject is the service account" "$SA_EMAIL" "$(entry 'e["subject"]')"
 check "google: the token works on the protected resource" \
-	curl -sf --cacert "$PKI/ca.crt" -K - "$SERVER_URL/services/data/" -o /dev/null \
+	curl -sf --max-time 10 --cacert "$PKI/ca.crt" -K - "$SERVER_URL/services/data/" -o /dev/null \
 	< <(printf 'header = "Authorization: Bearer %s"\n' "$(cat "$TEST_TMP/google.out")")
 run_jwtcred google2 token
 expect_eq "google: second call served from the cache" "$(cat "$TEST_TMP/google.out")" "$(cat "$TEST_TMP/google2.out")"

@@ -157,6 +157,12 @@ run_jwtcred unknownca token --no-cache
 expect_eq "unknown CA: exit 1" 1 "$RC"
 expect_grep "unknown CA: TLS failure with the ca_file hint" "TLS with .* failed.*ca_file" "$TEST_TMP/unknownca.err"
 
+chmod 664 "$JWTCRED_CONFIG"
+run_jwtcred groupwritable token
+expect_eq "group-writable configuration: refused" 1 "$RC"
+expect_grep "group-writable configuration: names the fix" "is writable by group or others \(mode 0664\): run chmod go-w" "$TEST_TMP/groupwritable.err"
+chmod 644 "$JWTCRED_CONFIG"
+
 sed -i "s|login_url = \"https://|login_url = \"http://|" "$JWTCRED_CONFIG"
 run_jwtcred http token --no-cache
 expect_eq "http:// login_url: exit 1" 1 "$RC"
