@@ -510,8 +510,8 @@ static int post(const struct jc_profile *p, const char *url, const char *fields,
 out:
 	curl_slist_free_all(headers);
 	curl_easy_cleanup(c);
-	if (rc) {
-		OPENSSL_cleanse(body->data ? body->data : (char *)"", body->data ? body->len : 0);
+	if (rc && body->data) {
+		OPENSSL_cleanse(body->data, body->len);
 		free(body->data);
 		body->data = NULL;
 	}
