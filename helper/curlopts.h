@@ -1,18 +1,59 @@
 /*
- * curlopts.h: the table of curl's options (curlopts.c).
+ * curlopts.h: every option of curl's command line, as curl's own parser
+ * knows it, and what `jwtcred curl` does with each.
  */
 #ifndef JWTCRED_CURLOPTS_H
 #define JWTCRED_CURLOPTS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
-struct jc_curlopt {
-	const char *name;  /* long name without "--" */
-	char letter;       /* short option, or 0 */
-	int value;         /* takes an argument */
+/* How curl reads the option (its ARG_NONE, ARG_BOOL, ARG_STRING). */
+enum jc_curlopt_kind {
+	JC_CURLOPT_FLAG,  /* no value, no --no- form */
+	JC_CURLOPT_BOOL,  /* no value; --no-NAME turns it off */
+	JC_CURLOPT_VALUE, /* takes the next word (or the rest of a short cluster) */
 };
 
+/*
+ * What jwtcred curl does with it.  Only JC_CURL_ALLOW reaches curl: the
+ * options that change what is sent or how the answer is handled, never
+ * where the request goes or how it is protected.
+ */
+enum jc_curl_policy {
+	JC_CURL_ALLOW,
+	JC_CURL_FORCED,    /* jwtcred passes it itself: given again, a no-op; negated, refused */
+	JC_CURL_ROUTE,     /* moves the request: another host, port, path, proxy or socket */
+	JC_CURL_TLS,       /* changes the TLS that protects the token */
+	JC_CURL_LEAK,      /* writes the request, token included, to a trace */
+	JC_CURL_CREDS,     /* other credentials or another authentication scheme */
+	JC_CURL_UNCHECKED, /* brings in options and URLs jwtcred never sees */
+	JC_CURL_NOREQ,     /* makes no request (help, version) */
+	JC_CURL_OTHER,     /* not needed for an https API call: refused by default */
+};
+
+struct jc_curlopt {
+	const char *name;          /* curl's long name, without "--" */
+	char letter;               /* the short option, or 0 */
+	unsigned char kind;        /* enum jc_curlopt_kind */
+	unsigned char policy;      /* enum jc_curl_policy */
+};
+
+/* Sorted by name; jc_ncurlopts entries. */
 extern const struct jc_curlopt jc_curlopts[];
 extern const size_t jc_ncurlopts;
+
+/*
+ * Find a long option as curl does: case-insensitively, an exact name or a
+ * unique prefix of one.  NULL when none matches; *ambiguous is set when
+ * more than one would.  name ends at its NUL or at len bytes.
+ */
+const struct jc_curlopt *jc_curlopt_long(const char *name, size_t len, bool *ambiguous);
+
+/* The option a short letter names, or NULL. */
+const struct jc_curlopt *jc_curlopt_short(char letter);
+
+/* Why an option of this policy is refused: one clause, lower case. */
+const char *jc_curl_policy_why(enum jc_curl_policy policy);
 
 #endif

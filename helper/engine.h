@@ -12,8 +12,9 @@
 
 #include "conf.h"
 #include "grant.h"
+#include "urlmatch.h"
 
-#define JC_ENGINE_ABI 2
+#define JC_ENGINE_ABI 3
 
 struct jc_cli;
 
@@ -23,6 +24,8 @@ struct jc_engine {
 	int (*mint)(const struct jc_profile *p, const char *audience_first, struct jc_grant *out,
 	            jwtcred_error *err);
 	int (*revoke)(const struct jc_profile *p, const char *token, jwtcred_error *err);
+	/* libcurl's reading of a URL (curlurl.h): jwtcred curl checks what curl will fetch */
+	int (*curl_url)(const char *url, char **canonical, struct jc_request *req, jwtcred_error *err);
 	/* the program's commands that need the engine; NULL in libjwtcred */
 	int (*front_assertion)(const struct jc_cli *cli);
 	int (*front_check)(const struct jc_cli *cli);

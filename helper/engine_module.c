@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include "curlurl.h"
 #include "engine.h"
 #include "exchange.h"
 #include "front.h"
@@ -13,5 +14,5 @@
 const struct jc_engine jc_engine_ops;
 
 const struct jc_engine jc_engine_ops = {
-	JC_ENGINE_ABI, jc_mint, jc_revoke, jc_front_assertion, jc_front_check,
+	JC_ENGINE_ABI, jc_mint, jc_revoke, jc_curl_url, jc_front_assertion, jc_front_check,
 };

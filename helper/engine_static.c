@@ -3,12 +3,13 @@
  */
 #include "config.h"
 
+#include "curlurl.h"
 #include "engine.h"
 #include "exchange.h"
 #include "mint.h"
 
 static const struct jc_engine engine = {
-	JC_ENGINE_ABI, jc_mint, jc_revoke, NULL, NULL,
+	JC_ENGINE_ABI, jc_mint, jc_revoke, jc_curl_url, NULL, NULL,
 };
 
 const struct jc_engine *jc_engine(jwtcred_error *err)

@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #include "cache.h"
 #include "conf.h"
@@ -23,6 +24,7 @@ struct jc_cli {
 	const char *format;       /* token --format */
 	char **rest;              /* curl/exec: the arguments after "--" */
 	int nrest;
+	mode_t umask;             /* the caller's, for the commands jwtcred runs */
 };
 
 /* Exit statuses. */

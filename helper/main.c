@@ -195,17 +195,19 @@ static void usage(FILE *out)
 	      out);
 }
 
-static void harden(void)
+/* Returns the caller's umask, for the commands jwtcred runs. */
+static mode_t harden(void)
 {
 	struct rlimit no_core = { 0, 0 };
+	mode_t caller = umask(077);
 
-	umask(077);
 	setrlimit(RLIMIT_CORE, &no_core);
 	/* past RLIMIT_FSIZE, a failed write is an error to report, not a death */
 	signal(SIGXFSZ, SIG_IGN);
 #if defined(HAVE_PRCTL) && defined(PR_SET_DUMPABLE)
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 #endif
+	return caller;
 }
 
 int main(int argc, char **argv)
@@ -233,7 +235,7 @@ int main(int argc, char **argv)
 	size_t i;
 	int c;
 
-	harden();
+	cli.umask = harden();
 	prog = prog ? prog + 1 : (argv[0] ? argv[0] : "jwtcred");
 	as_git = strcmp(prog, "git-credential-jwtcred") == 0;
 	as_docker = strcmp(prog, "docker-credential-jwtcred") == 0;

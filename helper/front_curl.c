@@ -1,0 +1,382 @@
+/*
+ * front_curl.c: jwtcred curl -- CURL-ARGS.
+ *
+ * The token reaches curl through a config file on an inherited pipe
+ * (-K /dev/fd/N), never through its argv or environment, where any local
+ * user could read it.  Where it may go is decided on curl's own reading
+ * of the command line: the arguments are scanned with curl's option table
+ * (curlargs.c) and every option off the allow-list stops the run; every
+ * URL is read with libcurl's URL parser, must be https and allowed by the
+ * profile; and curl is run on a command line rebuilt from that scan, with
+ * the normalised URLs, --globoff and --proto =https, so it fetches exactly
+ * what was checked.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "curlargs.h"
+#include "engine.h"
+#include "front.h"
+#include "token.h"
+
+/* What follows a refusal of an option that the user may want all the same. */
+static const char take_over[] =
+	"; to decide where the token goes yourself, run curl -K <(jwtcred token --format curl-config) ...";
+
+/* s for a message: at most 80 bytes, control characters as '?'. */
+static const char *printable(const char *s, char buf[96])
+{
+	size_t i;
+
+	for (i = 0; s && s[i] && i < 80; i++)
+		buf[i] = (unsigned char)s[i] < ' ' || s[i] == 0x7f ? '?' : s[i];
+	memcpy(buf + i, s && s[i] ? "..." : "", s && s[i] ? 4 : 1);
+	return buf;
+}
+
+static void say_refusal(const struct jc_curl_refusal *r)
+{
+	const char *fix = "";
+	char arg[96];
+
+	if (!r->arg) {
+		jc_say("cannot read the curl arguments: %s", r->why);
+		return;
+	}
+	if (r->opt && (r->opt->policy == JC_CURL_ROUTE || r->opt->policy == JC_CURL_TLS ||
+	               r->opt->policy == JC_CURL_CREDS || r->opt->policy == JC_CURL_UNCHECKED ||
+	               r->opt->policy == JC_CURL_OTHER))
+		fix = take_over;
+	if (r->opt && !(r->arg[0] == '-' && r->arg[1] == '-' && strcmp(r->arg + 2, r->opt->name) == 0))
+		jc_say("refusing curl option '%s' (--%s): %s%s", printable(r->arg, arg), r->opt->name,
+		       r->why, fix);
+	else
+		jc_say("refusing curl option '%s': %s%s", printable(r->arg, arg), r->why, fix);
+}
+
+enum allowed { NOT_ALLOWED, ALLOWED_ORIGIN, ALLOWED_PATH };
+
+/* May the profile's token go to req: its urls, or its own instance_url? */
+static enum allowed url_allowed(const struct jc_profile *p, const struct jc_entry *e,
+                                const struct jc_request *req)
+{
+	enum allowed verdict = NOT_ALLOWED;
+	struct jc_request inst;
+	size_t i;
+
+	for (i = 0; i < p->nurls && verdict != ALLOWED_ORIGIN; i++)
+		if (jc_url_match(&p->urls[i], req) >= 0)
+			verdict = p->urls[i].path[0] ? ALLOWED_PATH : ALLOWED_ORIGIN;
+	if (verdict != ALLOWED_ORIGIN && e && e->instance_url &&
+	    jc_request_from_url(e->instance_url, &inst) == 0) {
+		if (strcmp(inst.scheme, "https") == 0 && strcmp(inst.scheme, req->scheme) == 0 &&
+		    strcmp(inst.host, req->host) == 0 && inst.port == req->port)
+			verdict = ALLOWED_ORIGIN;
+		jc_request_clear(&inst);
+	}
+	return verdict;
+}
+
+/* Read curl's dumped headers until EOF; the status of the last response. */
+static int last_status(int fd)
+{
+	char buf[4096], line[64];
+	size_t used = 0;
+	ssize_t r, i;
+	int status = 0;
+
+	while ((r = read(fd, buf, sizeof(buf))) != 0) {
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		for (i = 0; i < r; i++) {
+			if (buf[i] == '\n') {
+				line[used] = '\0';
+				if (strncmp(line, "HTTP/", 5) == 0 && strchr(line, ' '))
+					status = (int)strtol(strchr(line, ' ') + 1, NULL, 10);
+				used = 0;
+			} else if (used + 1 < sizeof(line)) {
+				line[used++] = buf[i]; /* only the start of a line matters */
+			}
+		}
+	}
+	return status;
+}
+
+/* curl's command line, rebuilt from the scan; words made here are in owned. */
+struct curl_argv {
+	char **argv;
+	size_t n;
+	char **owned;
+	size_t nowned;
+};
+
+static void curl_argv_free(struct curl_argv *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->nowned; i++)
+		free(c->owned[i]);
+	free(c->owned);
+	free(c->argv);
+	memset(c, 0, sizeof(*c));
+}
+
+static int push_owned(struct curl_argv *c, char *word)
+{
+	if (!word)
+		return -1;
+	c->owned[c->nowned++] = word;
+	c->argv[c->n++] = word;
+	return 0;
+}
+
+/*
+ * curl -q -K CONFIG [-D HEADERS] OPTIONS... --globoff --proto =https
+ * --proto-redir =https: each option in one unambiguous spelling, each URL
+ * as --url and libcurl's normalised form.  -q must come first (no
+ * ~/.curlrc); the forced options come last, so nothing can undo them.
+ */
+static int build_argv(const struct jc_curl_args *a, char **urls, const char *cfgpath,
+                      const char *hdrpath, struct curl_argv *c)
+{
+	static const char *const forced[] = { "--globoff", "--proto", "=https", "--proto-redir", "=https" };
+	size_t i, u = 0;
+	char word[4];
+	int rc = -1;
+
+	memset(c, 0, sizeof(*c));
+	if (!(c->argv = calloc(2 * a->nitems + 16, sizeof(*c->argv))) ||
+	    !(c->owned = calloc(a->nitems + 1, sizeof(*c->owned))))
+		goto out;
+	c->argv[c->n++] = "curl";
+	c->argv[c->n++] = "-q";
+	c->argv[c->n++] = "-K";
+	c->argv[c->n++] = (char *)cfgpath;
+	if (hdrpath) {
+		c->argv[c->n++] = "-D";
+		c->argv[c->n++] = (char *)hdrpath;
+	}
+	for (i = 0; i < a->nitems; i++) {
+		const struct jc_curl_item *it = &a->items[i];
+		if (!it->opt) {
+			c->argv[c->n++] = "--url";
+			c->argv[c->n++] = urls[u++];
+			continue;
+		}
+		if (it->opt->policy == JC_CURL_FORCED)
+			continue; /* passed below in any case */
+		if (it->short_form) {
+			snprintf(word, sizeof(word), "-%c", it->opt->letter);
+			if (push_owned(c, strdup(word)) != 0)
+				goto out;
+		} else if (push_owned(c, jc_concat(it->negated ? "--no-" : "--", it->opt->name)) != 0) {
+			goto out;
+		}
+		if (it->value)
+			c->argv[c->n++] = (char *)it->value;
+	}
+	for (i = 0; i < sizeof(forced) / sizeof(forced[0]); i++)
+		c->argv[c->n++] = (char *)forced[i];
+	rc = 0;
+out:
+	if (rc != 0)
+		curl_argv_free(c);
+	return rc;
+}
+
+/*
+ * Run curl with the token on a pipe; watch the response status on another
+ * (-D), and drop the cached token when the server answers 401, so the next
+ * call mints a fresh one.  Returns curl's exit status.
+ */
+static int run_curl(const struct jc_cli *cli, const struct jc_profile *p, const struct jc_entry *e,
+                    const struct jc_curl_args *a, char **urls)
+{
+	struct sigaction ignore = { .sa_handler = SIG_IGN }, old_int, old_quit;
+	int cfg[2] = { -1, -1 }, hdr[2] = { -1, -1 }, status = JC_EXIT_FAIL, wstatus, code;
+	char *config = NULL, cfgpath[32], hdrpath[32];
+	struct curl_argv c = { 0 };
+	bool watch = !a->dump_header, dropped;
+	size_t len = 0;
+	jwtcred_error err;
+	FILE *mem;
+	pid_t pid;
+
+	if (!(mem = open_memstream(&config, &len)) || jc_print_token(mem, "curl-config", p, e) != 0 ||
+	    fclose(mem) != 0 || !config) {
+		jc_say("out of memory");
+		goto out;
+	}
+	/* the config fits a pipe's buffer: write it all now, curl reads it at start */
+	if (pipe2(cfg, O_CLOEXEC) != 0 || (watch && pipe2(hdr, O_CLOEXEC) != 0) ||
+	    jc_write_all(cfg[1], config, len) != 0) {
+		jc_say("cannot pass the token to curl: %s", strerror(errno));
+		goto out;
+	}
+	close(cfg[1]);
+	cfg[1] = -1;
+	snprintf(cfgpath, sizeof(cfgpath), "/dev/fd/%d", cfg[0]);
+	snprintf(hdrpath, sizeof(hdrpath), "/dev/fd/%d", hdr[1]);
+	if (build_argv(a, urls, cfgpath, watch ? hdrpath : NULL, &c) != 0) {
+		jc_say("out of memory");
+		goto out;
+	}
+	jc_trace("running curl with the token of profile '%s' on %s", p->name, cfgpath);
+	fflush(NULL);
+	/* like system(): the terminal's ^C is for curl */
+	sigaction(SIGINT, &ignore, &old_int);
+	sigaction(SIGQUIT, &ignore, &old_quit);
+	if ((pid = fork()) < 0) {
+		jc_say("cannot start curl: %s", strerror(errno));
+		goto restore;
+	}
+	if (pid == 0) {
+		sigaction(SIGINT, &old_int, NULL);
+		sigaction(SIGQUIT, &old_quit, NULL);
+		umask(cli->umask); /* curl's files are the caller's business */
+		fcntl(cfg[0], F_SETFD, 0);
+		if (watch)
+			fcntl(hdr[1], F_SETFD, 0);
+		execvp("curl", c.argv);
+		code = errno;
+		jc_say("cannot run curl: %s", strerror(code));
+		_exit(code == ENOENT ? 127 : 126);
+	}
+	close(cfg[0]);
+	cfg[0] = -1;
+	if (watch) {
+		close(hdr[1]);
+		hdr[1] = -1;
+		code = last_status(hdr[0]);
+	} else {
+		code = 0;
+	}
+	while (waitpid(pid, &wstatus, 0) < 0 && errno == EINTR)
+		;
+	status = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 128 + WTERMSIG(wstatus);
+	if (code == 401) {
+		jc_trace("the server answered 401: dropping the cached token");
+		if (jc_token_drop(p, e->token, &dropped, &err) != 0)
+			jc_say("%s", err.text);
+	}
+restore:
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGQUIT, &old_quit, NULL);
+out:
+	if (cfg[0] >= 0)
+		close(cfg[0]);
+	if (cfg[1] >= 0)
+		close(cfg[1]);
+	if (hdr[0] >= 0)
+		close(hdr[0]);
+	if (hdr[1] >= 0)
+		close(hdr[1]);
+	curl_argv_free(&c);
+	jc_free_secret(config);
+	return status;
+}
+
+/* Every URL of the scan through libcurl: urls[] (normalised) and reqs[]. */
+static int read_urls(const struct jc_curl_args *a, char **urls, struct jc_request *reqs)
+{
+	const struct jc_engine *engine;
+	jwtcred_error err;
+	char shown[96];
+	size_t i, u = 0;
+
+	if (!(engine = jc_engine(&err))) {
+		jc_say("%s", err.text);
+		return -1;
+	}
+	for (i = 0; i < a->nitems; i++) {
+		if (a->items[i].opt)
+			continue;
+		if (engine->curl_url(a->items[i].value, &urls[u], &reqs[u], &err) != 0) {
+			jc_say("refusing the URL '%s' in the curl arguments: %s",
+			       printable(a->items[i].value, shown), err.text);
+			return -1;
+		}
+		u++;
+	}
+	return 0;
+}
+
+int jc_front_curl(const struct jc_cli *cli)
+{
+	struct jc_request reqs[JC_CURL_MAX_URLS] = { { 0 } };
+	char *urls[JC_CURL_MAX_URLS] = { 0 }, shown[96];
+	struct jwtcred_config *cfg = NULL;
+	const struct jc_profile *p = NULL;
+	struct jc_curl_refusal refusal;
+	struct jc_entry e = { 0 };
+	struct jc_curl_args a;
+	enum allowed verdict;
+	jwtcred_error err;
+	int status = JC_EXIT_USAGE;
+	size_t i;
+
+	if (jc_curl_args_scan(cli->rest, cli->nrest, &a, &refusal) != 0) {
+		say_refusal(&refusal);
+		goto out;
+	}
+	if (a.nurls == 0) {
+		jc_say("no URL among the curl arguments: jwtcred needs one to choose the profile");
+		goto out;
+	}
+	if (read_urls(&a, urls, reqs) != 0)
+		goto out;
+	status = JC_EXIT_FAIL;
+	if (jc_cli_config(cli, &cfg) != 0)
+		goto out;
+	if (cli->profile) {
+		if (jc_conf_profile(cfg, cli->profile, &p, &err) != 0) {
+			jc_say("%s", err.text);
+			goto out;
+		}
+	} else if (!(p = jc_conf_match(cfg, NULL, &reqs[0]))) {
+		jc_say("no profile lists '%s' in its urls: add it to one, or pass --profile",
+		       printable(urls[0], shown));
+		goto out;
+	}
+	/* after the fetch: the token's own instance_url is allowed too */
+	if (jc_token_fetch(p, 0, &e, &err) != 0) {
+		jc_say("%s", err.text);
+		goto out;
+	}
+	for (i = 0; i < a.nurls; i++) {
+		if ((verdict = url_allowed(p, &e, &reqs[i])) == NOT_ALLOWED) {
+			jc_say("the token of profile '%s' may not go to '%s': it is not in the profile's urls",
+			       p->name, printable(urls[i], shown));
+			goto out;
+		}
+		if (verdict == ALLOWED_PATH && a.follow) {
+			jc_say("refusing -L for '%s': profile '%s' allows only some paths of that host, and "
+			       "curl would resend the token on a redirect to any path of it; drop -L, or "
+			       "list the whole host in the profile's urls",
+			       printable(urls[i], shown), p->name);
+			goto out;
+		}
+	}
+	status = run_curl(cli, p, &e, &a, urls);
+out:
+	for (i = 0; i < JC_CURL_MAX_URLS; i++) {
+		free(urls[i]);
+		jc_request_clear(&reqs[i]);
+	}
+	jc_curl_args_free(&a);
+	jc_entry_clear(&e);
+	jc_conf_free(cfg);
+	return status;
+}
