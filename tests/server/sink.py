@@ -1,0 +1,127 @@
+#!/usr/bin/python3
+"""sink.py: loopback HTTPS listeners that record every request they receive.
+
+The differential test of `jwtcred curl` runs real curl against these: one
+listener stands for an API the profile allows, the others for places a
+token must never reach.  Every request is appended to the log as one JSON
+line: {"port", "sni", "host", "method", "path", "raw"} where sni is the
+TLS server name the client asked for (null for an IP address), and raw is the request
+line, the headers and up to 64 KiB of body, as received.  The test decides
+from the log which requests carried a token and whether they were allowed.
+
+Paths that answer with a redirect (for -L):
+  /redirect?to=URL   302 to URL
+Anything else answers 200 "sink".
+
+usage: sink.py --cert C --key K --ports N --port-file F --log L
+  F gets the N ports, space separated, once all listen.
+"""
+import argparse
+import json
+import os
+import socketserver
+import ssl
+import sys
+import threading
+import urllib.parse
+from http.server import BaseHTTPRequestHandler
+
+MAX_BODY = 64 * 1024
+LOCK = threading.Lock()
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = 'HTTP/1.1'
+    log_path = None
+
+    def log_message(self, fmt, *args):  # quiet: the JSON log is the record
+        pass
+
+    def read_body(self):
+        if self.headers.get('Transfer-Encoding', '').lower() == 'chunked':
+            body = b''
+            while len(body) <= MAX_BODY:
+                size = int(self.rfile.readline().split(b';')[0].strip() or b'0', 16)
+                if size == 0:
+                    self.rfile.readline()
+                    break
+                body += self.rfile.read(size)
+                self.rfile.readline()
+            return body[:MAX_BODY]
+        n = int(self.headers.get('Content-Length') or 0)
+        return self.rfile.read(min(n, MAX_BODY)) if n > 0 else b''
+
+    def handle_any(self):
+        body = self.read_body()
+        raw = self.requestline + '\r\n' + str(self.headers) + body.decode('latin-1')
+        record = {
+            'port': self.server.server_address[1],
+            'sni': getattr(self.request, 'sni', None),
+            'host': self.headers.get('Host', ''),
+            'method': self.command,
+            'path': self.path,
+            'raw': raw,
+        }
+        with LOCK, open(self.log_path, 'a', encoding='utf-8') as f:
+            f.write(json.dumps(record) + '\n')
+        url = urllib.parse.urlsplit(self.path)
+        if url.path == '/redirect':
+            to = urllib.parse.parse_qs(url.query).get('to', ['/'])[0]
+            self.send_response(302)
+            self.send_header('Location', to)
+            out = b''
+        else:
+            self.send_response(200)
+            self.send_header('Content-Type', 'text/plain')
+            out = b'sink\n'
+        self.send_header('Content-Length', str(len(out)))
+        self.send_header('Connection', 'close')
+        self.end_headers()
+        if self.command != 'HEAD':
+            self.wfile.write(out)
+        self.close_connection = True
+
+    do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = do_OPTIONS = handle_any
+
+
+class Server(socketserver.ThreadingMixIn, socketserver.TCPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, ctx):
+        super().__init__(('127.0.0.1', 0), Handler)
+        self.ctx = ctx
+
+    def get_request(self):
+        sock, addr = super().get_request()
+        sock.settimeout(10)
+        return self.ctx.wrap_socket(sock, server_side=True), addr
+
+    def handle_error(self, request, client_address):
+        pass  # a client that gives up mid-handshake is not news
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    p.add_argument('--cert', required=True)
+    p.add_argument('--key', required=True)
+    p.add_argument('--ports', type=int, default=3)
+    p.add_argument('--port-file', required=True)
+    p.add_argument('--log', required=True)
+    a = p.parse_args()
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(a.cert, a.key)
+    ctx.sni_callback = lambda sock, name, _ctx: setattr(sock, 'sni', name)
+    Handler.log_path = a.log
+    servers = [Server(ctx) for _ in range(a.ports)]
+    for s in servers:
+        threading.Thread(target=s.serve_forever, daemon=True).start()
+    tmp = a.port_file + '.tmp'
+    with open(tmp, 'w') as f:
+        f.write(' '.join(str(s.server_address[1]) for s in servers) + '\n')
+    os.rename(tmp, a.port_file)
+    threading.Event().wait()
+
+
+if __name__ == '__main__':
+    sys.exit(main())
