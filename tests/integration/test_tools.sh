@@ -104,6 +104,9 @@ run_jwtcred curlinst curl --profile prod -- -sS "$DATA"
 expect_eq "curl --profile: the token's instance_url is allowed" 0 "$RC"
 write_config "urls = [ \"$SERVER_URL/services\", \"https://registry.example.com\" ];" \
 	'docker_username = "robot";'
+# jwtcred keeps umask 077 for its own files; curl's are the caller's business
+(umask 022 && "$JWTCRED" curl -- -sS -o "$TEST_TMP/umask.out" "$DATA") >/dev/null 2>&1
+expect_eq "curl: writes its output with the caller's umask" 644 "$(stat -c %a "$TEST_TMP/umask.out" 2>&1)"
 
 # --- jwtcred exec -----------------------------------------------------------------
 cat >"$TEST_TMP/child" <<SH
@@ -118,6 +121,7 @@ SH
 chmod +x "$TEST_TMP/child"
 run_jwtcred exec exec -- "$TEST_TMP/child" "a b" '$HOME'
 expect_eq "exec: the child saw the token, instance and its arguments; its status passes" 7 "$RC"
+expect_eq "exec: the command runs with the caller's umask" 0022 "$(umask 022 && "$JWTCRED" exec -- sh -c umask 2>&1)"
 run_jwtcred execmissing exec -- "$TEST_TMP/no-such-program"
 expect_eq "exec: a missing command exits 127" 127 "$RC"
 expect_grep "exec: and says so" "cannot run '.*no-such-program': No such file or directory" "$TEST_TMP/execmissing.err"
