@@ -64,8 +64,10 @@ int jc_cache_remove(int dirfd, const char *name, jwtcred_error *err);
 /*
  * Take the entry's lock, waiting at most timeout_ms; *lockfd is released by
  * jc_cache_unlock() or by the process dying (flock), so no stale locks.
+ * dirpath (dirfd's path) names the lock file in messages.
  */
-int jc_cache_lock(int dirfd, const char *name, long timeout_ms, int *lockfd, jwtcred_error *err);
+int jc_cache_lock(int dirfd, const char *dirpath, const char *name, long timeout_ms, int *lockfd,
+                  jwtcred_error *err);
 
 /*
  * The same, for a process that only needs the result of a mint: it also
@@ -73,8 +75,8 @@ int jc_cache_lock(int dirfd, const char *name, long timeout_ms, int *lockfd, jwt
  * true.  ready is asked again each time an entry is renamed into the
  * directory (inotify), and at least every 50 ms.
  */
-int jc_cache_lock_or_wait(int dirfd, const char *name, long timeout_ms, bool (*ready)(void *),
-                          void *arg, int *lockfd, jwtcred_error *err);
+int jc_cache_lock_or_wait(int dirfd, const char *dirpath, const char *name, long timeout_ms,
+                          bool (*ready)(void *), void *arg, int *lockfd, jwtcred_error *err);
 void jc_cache_unlock(int lockfd);
 
 #endif

@@ -639,7 +639,8 @@ static long long ms_now(void)
 }
 
 /* In a child: try the lock for timeout_ms; exit 0 for BUSY, 1 for OK, 2 else. */
-static int child_try_lock(int dirfd, const char *name, long timeout_ms, long long *elapsed)
+static int child_try_lock(int dirfd, const char *dirpath, const char *name, long timeout_ms,
+                          long long *elapsed)
 {
 	pid_t pid;
 	int status, lockfd;
@@ -648,7 +649,7 @@ static int child_try_lock(int dirfd, const char *name, long timeout_ms, long lon
 	pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {
-		int rc = jc_cache_lock(dirfd, name, timeout_ms, &lockfd, NULL);
+		int rc = jc_cache_lock(dirfd, dirpath, name, timeout_ms, &lockfd, NULL);
 		_exit(rc == JWTCRED_E_BUSY ? 0 : rc == JWTCRED_OK ? 1 : 2);
 	}
 	assert_int_equal(waitpid(pid, &status, 0), pid);
@@ -667,17 +668,17 @@ static void test_lock_excludes(void **state)
 	int fd = open_cache(&dirpath), lockfd = -1;
 
 	key_of(&f->p, &params, name);
-	assert_int_equal(jc_cache_lock(fd, name, 100, &lockfd, &err), JWTCRED_OK);
+	assert_int_equal(jc_cache_lock(fd, dirpath, name, 100, &lockfd, &err), JWTCRED_OK);
 	assert_true(lockfd >= 0);
 	/* a second process waits its timeout, then gives up */
-	assert_int_equal(child_try_lock(fd, name, 100, &elapsed), 0);
+	assert_int_equal(child_try_lock(fd, dirpath, name, 100, &elapsed), 0);
 	assert_true(elapsed >= 100);
 	assert_true(elapsed < 5000);
 	/* another entry's lock is independent */
-	assert_int_equal(child_try_lock(fd, "0123456789abcdef", 100, NULL), 1);
+	assert_int_equal(child_try_lock(fd, dirpath, "0123456789abcdef", 100, NULL), 1);
 	jc_cache_unlock(lockfd);
 	/* free again */
-	assert_int_equal(child_try_lock(fd, name, 100, NULL), 1);
+	assert_int_equal(child_try_lock(fd, dirpath, name, 100, NULL), 1);
 	close(fd);
 	free(params);
 	free(dirpath);
@@ -697,7 +698,7 @@ static void test_lock_freed_by_death(void **state)
 	assert_true(f->child >= 0);
 	if (f->child == 0) {
 		close(p[0]);
-		if (jc_cache_lock(fd, name, 1000, &lockfd, NULL) == JWTCRED_OK)
+		if (jc_cache_lock(fd, dirpath, name, 1000, &lockfd, NULL) == JWTCRED_OK)
 			c = 'L';
 		if (write(p[1], &c, 1) != 1)
 			_exit(2);
@@ -708,7 +709,7 @@ static void test_lock_freed_by_death(void **state)
 	close(p[0]);
 	assert_int_equal(c, 'L');
 	/* held by the child */
-	assert_int_equal(jc_cache_lock(fd, name, 50, &lockfd, &err), JWTCRED_E_BUSY);
+	assert_int_equal(jc_cache_lock(fd, dirpath, name, 50, &lockfd, &err), JWTCRED_E_BUSY);
 	assert_int_equal(lockfd, -1);
 	assert_true(err.text[0] != '\0');
 	/* SIGKILL: no chance to clean up */
@@ -717,7 +718,7 @@ static void test_lock_freed_by_death(void **state)
 	assert_true(WIFSIGNALED(status));
 	f->child = -1;
 	/* and free once it died */
-	assert_int_equal(jc_cache_lock(fd, name, 1000, &lockfd, &err), JWTCRED_OK);
+	assert_int_equal(jc_cache_lock(fd, dirpath, name, 1000, &lockfd, &err), JWTCRED_OK);
 	jc_cache_unlock(lockfd);
 	close(fd);
 	free(params);
