@@ -240,7 +240,7 @@ int jc_cache_read(int dirfd, const char *name, const char *params, struct jc_ent
 	int fd, rc = JWTCRED_E_NOTFOUND;
 
 	memset(out, 0, sizeof(*out));
-	if (jc_open_trusted(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK, "cache entry", name,
+	if (jc_open_trusted(dirfd, name, O_RDONLY | O_NOFOLLOW, "cache entry", name,
 	                    &entry_trust, &fd, &st, &err) != 0) {
 		if (errno != ENOENT)
 			jc_trace("%s: ignored", err.text);

@@ -1,5 +1,9 @@
 /*
  * trust.c: open a file and check it on its descriptor (see trust.h).
+ *
+ * O_NONBLOCK makes open(2) return at once on a FIFO without a writer and
+ * on devices that would wait; the type check then refuses them before
+ * anything is read, and the flag is cleared for the caller's reads.
  */
 #include "config.h"
 
@@ -35,6 +39,8 @@ static const char *type_name(mode_t mode)
 static int check(int fd, const char *what, const char *path, const struct jc_trust *t,
                  struct stat *st, jwtcred_error *err)
 {
+	int fl;
+
 	if (fstat(fd, st) != 0)
 		return jc_fail(err, t->status, "cannot stat %s '%s': %s", what, path, strerror(errno));
 	if ((st->st_mode & S_IFMT) != t->type)
@@ -47,6 +53,8 @@ static int check(int fd, const char *what, const char *path, const struct jc_tru
 		return jc_fail(err, t->status, "%s '%s' is %s by group or others (mode %04o): run chmod %s '%s'",
 		               what, path, (t->deny & 044) ? "accessible" : "writable",
 		               (unsigned)(st->st_mode & 07777), t->chmod, path);
+	if ((fl = fcntl(fd, F_GETFL)) < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0)
+		return jc_fail(err, t->status, "cannot read %s '%s': %s", what, path, strerror(errno));
 	return JWTCRED_OK;
 }
 
@@ -57,12 +65,15 @@ int jc_open_trusted(int dirfd, const char *name, int flags, const char *what, co
 	int f, e, rc;
 
 	*fd = -1;
-	f = openat(dirfd, name, flags | O_CLOEXEC | O_NOCTTY, 0600);
+	f = openat(dirfd, name, flags | O_NONBLOCK | O_CLOEXEC | O_NOCTTY, 0600);
 	if (f < 0) {
 		e = errno;
 		if (e == ELOOP && (flags & O_NOFOLLOW))
 			rc = jc_fail(err, t->status, "%s '%s' is a symbolic link, which jwtcred does not follow: %s",
 			             what, path, t->fix_type);
+		else if (e == EISDIR && t->type != S_IFDIR) /* O_CREAT on a directory */
+			rc = jc_fail(err, t->status, "%s '%s' is a directory, not %s: %s", what, path,
+			             type_name(t->type), t->fix_type);
 		else if (e == ENOTDIR && (flags & O_DIRECTORY))
 			rc = jc_fail(err, t->status, "%s '%s' is not a directory: %s", what, path, t->fix_type);
 		else

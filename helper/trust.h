@@ -2,7 +2,7 @@
  * trust.h: the one rule for the files jwtcred takes settings, keys and
  * tokens from.  What a file must be (its type, its owner, the permission
  * bits it must not have) is checked on the open descriptor, never on the
- * path.
+ * path, and opening it cannot hang on a FIFO or a device.
  */
 #ifndef JWTCRED_TRUST_H
 #define JWTCRED_TRUST_H
@@ -26,8 +26,9 @@ struct jc_trust {
 /*
  * Open `name` (relative to dirfd, or AT_FDCWD) with `flags` (O_RDONLY plus
  * what the caller needs of O_NOFOLLOW, O_DIRECTORY, O_CREAT, which creates
- * 0600) and check the descriptor against t.  O_CLOEXEC and O_NOCTTY are
- * added.
+ * 0600) and check the descriptor against t.  The open does not block (so
+ * a FIFO or a device where a file should be is refused at once) and the
+ * descriptor handed back blocks again; O_CLOEXEC and O_NOCTTY are added.
  *
  * JWTCRED_OK: *fd is open and *st (when st is not NULL) describes it.
  * Else t->status, *fd is -1, err says in one line what is wrong with
