@@ -24,6 +24,7 @@
 #include <jansson.h>
 
 #include "cache.h"
+#include "grant.h"
 #include "trust.h"
 
 #define ENTRY_VERSION 1
@@ -272,8 +273,15 @@ int jc_cache_read(int dirfd, const char *name, const char *params, struct jc_ent
 	out->server_expiry = json_is_true(json_object_get(o, "server_expiry"));
 	out->issued = json_integer_value(json_object_get(o, "issued"));
 	out->expires = json_integer_value(json_object_get(o, "expires"));
-	if (!*out->token || strpbrk(out->token, " \t\r\n") || out->expires <= out->issued) {
+	if (!*out->token || strpbrk(out->token, " \t\r\n")) {
 		jc_trace("cache entry %s ignored: damaged", name);
+		goto out;
+	}
+	/* times we could have written: jc_entry_deadline() does arithmetic on them */
+	if (out->issued <= 0 || out->issued > JC_TIME_MAX || out->expires <= out->issued ||
+	    out->expires - out->issued > JC_MAX_LIFETIME) {
+		jc_trace("cache entry %s ignored: issued %lld, expires %lld is not a lifetime of ours",
+		         name, out->issued, out->expires);
 		goto out;
 	}
 	if (params && strcmp(params, out->params) != 0) {

@@ -50,7 +50,9 @@ int jc_cache_open(int *dirfd, char **path, jwtcred_error *err);
 /*
  * Read entry `name`.  JWTCRED_E_NOTFOUND when it is missing, or is not a
  * regular 0600 file of ours, or is damaged, or its params differ from
- * `params` (NULL: accept any, for status listings).
+ * `params` (NULL: accept any, for status listings).  Damaged includes
+ * times no mint writes: issued outside (0, JC_TIME_MAX], expires not after
+ * issued or more than JC_MAX_LIFETIME after it.
  */
 int jc_cache_read(int dirfd, const char *name, const char *params, struct jc_entry *out);
 

@@ -346,7 +346,7 @@ int jc_parse_token_answer(long status, const char *body, size_t len, struct jc_a
 			out->expires_in = json_integer_value(v);
 		else if (json_is_string(v))
 			out->expires_in = digits_value(json_string_value(v));
-		if (out->expires_in <= 0 || out->expires_in > 366LL * 86400) {
+		if (out->expires_in <= 0 || out->expires_in > JC_MAX_LIFETIME) {
 			rc = jc_fail(err, JWTCRED_E_RESPONSE, "the token endpoint's expires_in is not a sensible number of seconds");
 			goto out;
 		}
