@@ -89,6 +89,8 @@ static int append_string(json_t *a, const char *s)
  * the endpoint, iss/sub/aud, scope and where it goes, the algorithm and key
  * id, extra claims and form parameters, and the key file (path and
  * identity; a service account file also holds the issuer and token_uri).
+ * And the revocation endpoint: purge --revoke sends a token only to the
+ * revoke_url of the settings it was minted with (jc_cache_entry_matches).
  */
 int jc_cache_key(const struct jc_profile *p, char **params, char name[JC_ENTRY_NAME])
 {
@@ -107,10 +109,11 @@ int jc_cache_key(const struct jc_profile *p, char **params, char name[JC_ENTRY_N
 		bad |= append_string(auds, p->audiences[i]);
 	for (i = 0; i < p->nform; i++)
 		bad |= json_array_append_new(form, json_pack("[ss]", p->form[i].name, p->form[i].value));
-	bad |= append_string(a, "v2");
+	bad |= append_string(a, "v3");
 	bad |= append_string(a, p->name);
 	bad |= append_string(a, jc_provider_name(p->provider));
 	bad |= append_string(a, p->token_url);
+	bad |= append_string(a, p->revoke_url);
 	bad |= append_string(a, p->issuer);
 	bad |= append_string(a, p->subject);
 	bad |= json_array_append(a, auds);
@@ -133,6 +136,19 @@ out:
 	if (!*params)
 		return JWTCRED_E_NOMEM;
 	snprintf(name, JC_ENTRY_NAME, "%016llx", fnv1a(*params));
+	return JWTCRED_OK;
+}
+
+int jc_cache_entry_matches(const struct jc_profile *p, const char *name,
+                           const struct jc_entry *e, bool *same)
+{
+	char *params = NULL, mine[JC_ENTRY_NAME];
+
+	*same = false;
+	if (jc_cache_key(p, &params, mine) != JWTCRED_OK)
+		return JWTCRED_E_NOMEM;
+	*same = e->params && strcmp(name, mine) == 0 && strcmp(e->params, params) == 0;
+	free(params);
 	return JWTCRED_OK;
 }
 

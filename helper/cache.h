@@ -40,6 +40,15 @@ bool jc_entry_fresh(const struct jc_entry *e, const struct jc_profile *p, long l
 int jc_cache_key(const struct jc_profile *p, char **params, char name[JC_ENTRY_NAME]);
 
 /*
+ * Was entry e, read from the file `name`, made for profile p as it is now:
+ * p's entry name and the same parameters, compared in full (endpoints,
+ * issuer, subject, key...)?  A profile of the same name in another
+ * configuration is not.  *same says; JWTCRED_E_NOMEM when it cannot tell.
+ */
+int jc_cache_entry_matches(const struct jc_profile *p, const char *name,
+                           const struct jc_entry *e, bool *same);
+
+/*
  * Open (creating with 0700) the cache directory: $JWTCRED_CACHE_DIR, else
  * $XDG_RUNTIME_DIR/jwtcred, else $XDG_CACHE_HOME/jwtcred, else
  * ~/.cache/jwtcred.  Refuses a directory another user owns or that group or

@@ -165,6 +165,7 @@ static void test_key(void **state)
 		{ "scope", offsetof(struct jc_profile, scope) },
 		{ "subject", offsetof(struct jc_profile, subject) },
 		{ "token_url", offsetof(struct jc_profile, token_url) },
+		{ "revoke_url", offsetof(struct jc_profile, revoke_url) },
 		{ "issuer", offsetof(struct jc_profile, issuer) },
 		{ "algorithm", offsetof(struct jc_profile, algorithm) },
 		{ "key_id", offsetof(struct jc_profile, key_id) },
