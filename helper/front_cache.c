@@ -134,7 +134,7 @@ static int revoke_entry(struct purge_ctx *ctx, const char *name, struct jc_entry
 		return 1;
 	}
 	if (!(engine = jc_engine(&err)) || engine->revoke(p, e->token, &err) != 0) {
-		jc_say("%s; entry kept", err.text);
+		jc_say("%s; entry kept (jwtcred purge without --revoke removes it)", err.text);
 		return 1;
 	}
 	return 0;

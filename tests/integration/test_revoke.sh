@@ -59,6 +59,54 @@ kept "revoke_url edited since the mint" edited "other settings than '$JWTCRED_CO
 expect_eq "revoke_url edited since the mint: nothing sent" 0 "$(server_stats other_revoke_requests)"
 write_config
 
+# --- (b) only HTTP 200 is a revocation -----------------------------------------------------
+server_mode '{"revoke_statuses": [400]}'
+run_jwtcred r400 purge --revoke
+kept "HTTP 400 unsupported_token_type" r400 \
+	"^jwtcred: revoking at '$SERVER_URL/services/oauth2/revoke' was refused with HTTP 400 \(unsupported_token_type: .*\): the token may still be valid; entry kept \(jwtcred purge without --revoke removes it\)$"
+server_mode '{"revoke_statuses": [401]}'
+run_jwtcred r401 purge --revoke
+kept "HTTP 401 invalid_client" r401 "refused with HTTP 401 \(invalid_client: client authentication failed\)"
+server_mode '{"revoke_statuses": [403]}'
+run_jwtcred r403 purge --revoke
+kept "HTTP 403" r403 "refused with HTTP 403"
+server_reset
+server_mode '{"revoke_statuses": [503, 503, 503], "retry_after": 0}'
+run_jwtcred r503 purge --revoke
+kept "HTTP 503 three times" r503 "HTTP 503.*unavailable.*try again later"
+expect_eq "HTTP 503 three times: tried three times" 3 "$(server_stats revoke_requests)"
+server_mode '{"revoke_statuses": [500, 500, 500], "retry_after": 0}'
+run_jwtcred r500 purge --revoke
+kept "HTTP 500" r500 "HTTP 500"
+server_mode '{"revoke_statuses": [302]}'
+run_jwtcred r302 purge --revoke
+kept "HTTP 302" r302 "redirect \(HTTP 302\).*not followed.*revoke_url"
+server_mode '{"revoke_statuses": [204]}'
+run_jwtcred r204 purge --revoke
+kept "HTTP 204 (not the 200 RFC 7009 says)" r204 "HTTP 204"
+
+# a 503 then a 200: the retry revokes it
+server_reset
+server_mode '{"revoke_statuses": [503], "retry_after": 0}'
+run_jwtcred retry purge --revoke
+expect_eq "503 then 200: exit 0" 0 "$RC"
+expect_eq "503 then 200: two requests" 2 "$(server_stats revoke_requests)"
+expect_eq "503 then 200: entry removed" 0 "$(entries)"
+expect_eq "503 then 200: the token is revoked" 401 "$(accepted "$TOKEN")"
+server_mode '{}'
+
+# a token the provider has forgotten (revoked elsewhere): its 400 is not a success
+run_jwtcred seed2 token
+TOKEN=$(cat "$TEST_TMP/seed2.out")
+server_revoke_all
+run_jwtcred gone purge --revoke
+expect_eq "a token the provider does not know: exit 1" 1 "$RC"
+expect_grep "a token the provider does not know: says so, and how to remove it" \
+	"refused with HTTP 400 \(invalid_token: invalid token\): .*; entry kept \(jwtcred purge without --revoke removes it\)$" "$TEST_TMP/gone.err"
+expect_eq "a token the provider does not know: entry kept" 1 "$(entries)"
+run_jwtcred plain purge
+expect_eq "purge without --revoke removes it" 0 "$(entries)"
+
 # --- the right configuration revokes ----------------------------------------------------------
 run_jwtcred seed3 token
 TOKEN=$(cat "$TEST_TMP/seed3.out")
