@@ -44,8 +44,9 @@ profiles = {
   };
 };
 CONF
-ln -s "$TOP/jwtcred" "$DEMO/bin/jwtcred"
-ln -s "$TOP/jwtcred" "$DEMO/bin/git-credential-jwtcred"
+# the build tree's program, which uses the build's own minting module
+ln -s "$TOP/jwtcred-uninstalled" "$DEMO/bin/jwtcred"
+ln -s "$TOP/jwtcred-uninstalled" "$DEMO/bin/git-credential-jwtcred"
 export PATH=$DEMO/bin:$PATH
 step "cat ~/.config/jwtcred/config"
 cat "$HOME/.config/jwtcred/config"

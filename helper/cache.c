@@ -24,6 +24,8 @@
 #include <jansson.h>
 
 #include "cache.h"
+#include "grant.h"
+#include "trust.h"
 
 #define ENTRY_VERSION 1
 #define MAX_ENTRY (64 * 1024)
@@ -87,6 +89,8 @@ static int append_string(json_t *a, const char *s)
  * the endpoint, iss/sub/aud, scope and where it goes, the algorithm and key
  * id, extra claims and form parameters, and the key file (path and
  * identity; a service account file also holds the issuer and token_uri).
+ * And the revocation endpoint: purge --revoke sends a token only to the
+ * revoke_url of the settings it was minted with (jc_cache_entry_matches).
  */
 int jc_cache_key(const struct jc_profile *p, char **params, char name[JC_ENTRY_NAME])
 {
@@ -105,10 +109,11 @@ int jc_cache_key(const struct jc_profile *p, char **params, char name[JC_ENTRY_N
 		bad |= append_string(auds, p->audiences[i]);
 	for (i = 0; i < p->nform; i++)
 		bad |= json_array_append_new(form, json_pack("[ss]", p->form[i].name, p->form[i].value));
-	bad |= append_string(a, "v2");
+	bad |= append_string(a, "v3");
 	bad |= append_string(a, p->name);
 	bad |= append_string(a, jc_provider_name(p->provider));
 	bad |= append_string(a, p->token_url);
+	bad |= append_string(a, p->revoke_url);
 	bad |= append_string(a, p->issuer);
 	bad |= append_string(a, p->subject);
 	bad |= json_array_append(a, auds);
@@ -131,6 +136,19 @@ out:
 	if (!*params)
 		return JWTCRED_E_NOMEM;
 	snprintf(name, JC_ENTRY_NAME, "%016llx", fnv1a(*params));
+	return JWTCRED_OK;
+}
+
+int jc_cache_entry_matches(const struct jc_profile *p, const char *name,
+                           const struct jc_entry *e, bool *same)
+{
+	char *params = NULL, mine[JC_ENTRY_NAME];
+
+	*same = false;
+	if (jc_cache_key(p, &params, mine) != JWTCRED_OK)
+		return JWTCRED_E_NOMEM;
+	*same = e->params && strcmp(name, mine) == 0 && strcmp(e->params, params) == 0;
+	free(params);
 	return JWTCRED_OK;
 }
 
@@ -172,11 +190,18 @@ static char *cache_dir_path(void)
 	return jc_concat(home, "/.cache/jwtcred");
 }
 
+/* Ours alone: a token cache others can list or write is not private. */
+static const struct jc_trust dir_trust = {
+	JWTCRED_E_CACHE, S_IFDIR, false, 077, "700",
+	"remove it, or set JWTCRED_CACHE_DIR to a directory of your own",
+	"use a directory of your own (JWTCRED_CACHE_DIR)",
+};
+
 int jc_cache_open(int *dirfd, char **path, jwtcred_error *err)
 {
-	struct stat st;
+	const int flags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW;
 	char *dir;
-	int fd, rc;
+	int rc;
 
 	*dirfd = -1;
 	*path = NULL;
@@ -186,35 +211,18 @@ int jc_cache_open(int *dirfd, char **path, jwtcred_error *err)
 		rc = jc_fail(err, JWTCRED_E_CACHE, "cache directory '%s' must be an absolute path", dir);
 		goto fail;
 	}
-	fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0 && errno == ENOENT) {
+	rc = jc_open_trusted(AT_FDCWD, dir, flags, "cache directory", dir, &dir_trust, dirfd, NULL, err);
+	if (rc && errno == ENOENT) {
 		if (make_dirs(dir) != 0) {
 			rc = jc_fail(err, JWTCRED_E_CACHE, "cannot create cache directory '%s': %s", dir,
 			             strerror(errno));
 			goto fail;
 		}
-		fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		rc = jc_open_trusted(AT_FDCWD, dir, flags, "cache directory", dir, &dir_trust, dirfd,
+		                     NULL, err);
 	}
-	if (fd < 0) {
-		rc = jc_fail(err, JWTCRED_E_CACHE, "cannot open cache directory '%s': %s%s", dir,
-		             strerror(errno), errno == ELOOP || errno == ENOTDIR ? " (a symlink or file is in the way)" : "");
+	if (rc)
 		goto fail;
-	}
-	if (fstat(fd, &st) != 0 || st.st_uid != geteuid()) {
-		rc = jc_fail(err, JWTCRED_E_CACHE,
-		             "cache directory '%s' belongs to another user: use a directory of your own (JWTCRED_CACHE_DIR)",
-		             dir);
-		close(fd);
-		goto fail;
-	}
-	if (st.st_mode & 077) {
-		rc = jc_fail(err, JWTCRED_E_CACHE,
-		             "cache directory '%s' is accessible by group or others (mode %04o): run chmod 700 '%s'",
-		             dir, (unsigned)(st.st_mode & 07777), dir);
-		close(fd);
-		goto fail;
-	}
-	*dirfd = fd;
 	*path = dir;
 	return JWTCRED_OK;
 fail:
@@ -234,24 +242,29 @@ static int take_string(json_t *o, const char *key, bool required, char **out)
 	return (*out = strdup(json_string_value(v))) ? 0 : -1;
 }
 
+/* Anything else is ignored (and replaced by the next mint), never trusted. */
+static const struct jc_trust entry_trust = {
+	JWTCRED_E_NOTFOUND, S_IFREG, false, 077, "600", "remove it", "remove it",
+};
+
 int jc_cache_read(int dirfd, const char *name, const char *params, struct jc_entry *out)
 {
 	char *text = NULL;
 	size_t len;
 	struct stat st;
+	jwtcred_error err;
 	json_t *o = NULL, *v;
 	int fd, rc = JWTCRED_E_NOTFOUND;
 
 	memset(out, 0, sizeof(*out));
-	fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-	if (fd < 0) {
+	if (jc_open_trusted(dirfd, name, O_RDONLY | O_NOFOLLOW, "cache entry", name,
+	                    &entry_trust, &fd, &st, &err) != 0) {
 		if (errno != ENOENT)
-			jc_trace("cache entry %s ignored: %s", name, strerror(errno));
+			jc_trace("%s: ignored", err.text);
 		return JWTCRED_E_NOTFOUND;
 	}
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid() ||
-	    (st.st_mode & 077) || st.st_size > MAX_ENTRY) {
-		jc_trace("cache entry %s ignored: not a private regular file of ours", name);
+	if (st.st_size > MAX_ENTRY) {
+		jc_trace("cache entry %s ignored: larger than %d bytes", name, MAX_ENTRY);
 		goto out;
 	}
 	if (jc_read_fd(fd, MAX_ENTRY, &text, &len) != 0)
@@ -276,8 +289,15 @@ int jc_cache_read(int dirfd, const char *name, const char *params, struct jc_ent
 	out->server_expiry = json_is_true(json_object_get(o, "server_expiry"));
 	out->issued = json_integer_value(json_object_get(o, "issued"));
 	out->expires = json_integer_value(json_object_get(o, "expires"));
-	if (!*out->token || strpbrk(out->token, " \t\r\n") || out->expires <= out->issued) {
+	if (!*out->token || strpbrk(out->token, " \t\r\n")) {
 		jc_trace("cache entry %s ignored: damaged", name);
+		goto out;
+	}
+	/* times we could have written: jc_entry_deadline() does arithmetic on them */
+	if (out->issued <= 0 || out->issued > JC_TIME_MAX || out->expires <= out->issued ||
+	    out->expires - out->issued > JC_MAX_LIFETIME) {
+		jc_trace("cache entry %s ignored: issued %lld, expires %lld is not a lifetime of ours",
+		         name, out->issued, out->expires);
 		goto out;
 	}
 	if (params && strcmp(params, out->params) != 0) {
@@ -407,27 +427,27 @@ static void wait_a_little(int in, long step_ms)
 			;
 }
 
-int jc_cache_lock_or_wait(int dirfd, const char *name, long timeout_ms, bool (*ready)(void *),
-                          void *arg, int *lockfd, jwtcred_error *err)
+/* Its content does not matter; that it is a plain file of ours does (flock). */
+static const struct jc_trust lock_trust = {
+	JWTCRED_E_CACHE, S_IFREG, false, 0, NULL, "remove it", "remove it",
+};
+
+int jc_cache_lock_or_wait(int dirfd, const char *dirpath, const char *name, long timeout_ms,
+                          bool (*ready)(void *), void *arg, int *lockfd, jwtcred_error *err)
 {
-	char lockname[JC_ENTRY_NAME + 8];
+	char lockname[JC_ENTRY_NAME + 8], shown[4096];
 	long long deadline = monotonic_ms() + timeout_ms;
 	long step = 5;
-	struct stat st;
 	int fd, in = -1, rc = JWTCRED_OK;
 
 	*lockfd = -1;
 	snprintf(lockname, sizeof(lockname), "%s.lock", name);
+	if ((size_t)snprintf(shown, sizeof(shown), "%s/%s", dirpath, lockname) >= sizeof(shown))
+		return jc_fail(err, JWTCRED_E_CACHE, "cache directory path '%s' is too long", dirpath);
 	/* read-only is enough for flock, and still works on a read-only file system */
-	fd = openat(dirfd, lockname, O_RDONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0600);
-	if (fd < 0)
-		return jc_fail(err, JWTCRED_E_CACHE, "cannot open lock file '%s': %s", lockname,
-		               strerror(errno));
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid()) {
-		close(fd);
-		return jc_fail(err, JWTCRED_E_CACHE, "lock file '%s' is not a regular file of ours: remove it",
-		               lockname);
-	}
+	if ((rc = jc_open_trusted(dirfd, lockname, O_RDONLY | O_CREAT | O_NOFOLLOW, "lock file", shown,
+	                          &lock_trust, &fd, NULL, err)) != 0)
+		return rc;
 	/* waiters wake when the minter's entry is renamed into place, not on a timer */
 	if (ready && flock(fd, LOCK_EX | LOCK_NB) != 0)
 		in = watch_renames(dirfd);
@@ -461,9 +481,10 @@ int jc_cache_lock_or_wait(int dirfd, const char *name, long timeout_ms, bool (*r
 	return rc;
 }
 
-int jc_cache_lock(int dirfd, const char *name, long timeout_ms, int *lockfd, jwtcred_error *err)
+int jc_cache_lock(int dirfd, const char *dirpath, const char *name, long timeout_ms, int *lockfd,
+                  jwtcred_error *err)
 {
-	return jc_cache_lock_or_wait(dirfd, name, timeout_ms, NULL, NULL, lockfd, err);
+	return jc_cache_lock_or_wait(dirfd, dirpath, name, timeout_ms, NULL, NULL, lockfd, err);
 }
 
 void jc_cache_unlock(int lockfd)

@@ -40,6 +40,15 @@ bool jc_entry_fresh(const struct jc_entry *e, const struct jc_profile *p, long l
 int jc_cache_key(const struct jc_profile *p, char **params, char name[JC_ENTRY_NAME]);
 
 /*
+ * Was entry e, read from the file `name`, made for profile p as it is now:
+ * p's entry name and the same parameters, compared in full (endpoints,
+ * issuer, subject, key...)?  A profile of the same name in another
+ * configuration is not.  *same says; JWTCRED_E_NOMEM when it cannot tell.
+ */
+int jc_cache_entry_matches(const struct jc_profile *p, const char *name,
+                           const struct jc_entry *e, bool *same);
+
+/*
  * Open (creating with 0700) the cache directory: $JWTCRED_CACHE_DIR, else
  * $XDG_RUNTIME_DIR/jwtcred, else $XDG_CACHE_HOME/jwtcred, else
  * ~/.cache/jwtcred.  Refuses a directory another user owns or that group or
@@ -50,7 +59,9 @@ int jc_cache_open(int *dirfd, char **path, jwtcred_error *err);
 /*
  * Read entry `name`.  JWTCRED_E_NOTFOUND when it is missing, or is not a
  * regular 0600 file of ours, or is damaged, or its params differ from
- * `params` (NULL: accept any, for status listings).
+ * `params` (NULL: accept any, for status listings).  Damaged includes
+ * times no mint writes: issued outside (0, JC_TIME_MAX], expires not after
+ * issued or more than JC_MAX_LIFETIME after it.
  */
 int jc_cache_read(int dirfd, const char *name, const char *params, struct jc_entry *out);
 
@@ -64,8 +75,10 @@ int jc_cache_remove(int dirfd, const char *name, jwtcred_error *err);
 /*
  * Take the entry's lock, waiting at most timeout_ms; *lockfd is released by
  * jc_cache_unlock() or by the process dying (flock), so no stale locks.
+ * dirpath (dirfd's path) names the lock file in messages.
  */
-int jc_cache_lock(int dirfd, const char *name, long timeout_ms, int *lockfd, jwtcred_error *err);
+int jc_cache_lock(int dirfd, const char *dirpath, const char *name, long timeout_ms, int *lockfd,
+                  jwtcred_error *err);
 
 /*
  * The same, for a process that only needs the result of a mint: it also
@@ -73,8 +86,8 @@ int jc_cache_lock(int dirfd, const char *name, long timeout_ms, int *lockfd, jwt
  * true.  ready is asked again each time an entry is renamed into the
  * directory (inotify), and at least every 50 ms.
  */
-int jc_cache_lock_or_wait(int dirfd, const char *name, long timeout_ms, bool (*ready)(void *),
-                          void *arg, int *lockfd, jwtcred_error *err);
+int jc_cache_lock_or_wait(int dirfd, const char *dirpath, const char *name, long timeout_ms,
+                          bool (*ready)(void *), void *arg, int *lockfd, jwtcred_error *err);
 void jc_cache_unlock(int lockfd);
 
 #endif

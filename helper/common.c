@@ -46,7 +46,7 @@ time_t jc_now(void)
 	if (env && *env) {
 		errno = 0;
 		v = strtoll(env, &end, 10);
-		if (errno == 0 && *end == '\0' && v > 0)
+		if (errno == 0 && *end == '\0' && v > 0 && v <= JC_TIME_MAX)
 			return (time_t)v;
 	}
 	return time(NULL);

@@ -24,6 +24,13 @@ int jc_fail(jwtcred_error *err, int status, const char *fmt, ...) JC_PRINTF(3, 4
 time_t jc_now(void);
 void jc_clock_set(time_t fixed); /* 0 restores the real clock */
 
+/*
+ * The latest time jwtcred believes in, 9999-12-31T23:59:59Z: $JWTCRED_NOW
+ * and the times in a cache entry beyond it are not taken, so adding a
+ * lifetime to them cannot overflow.
+ */
+#define JC_TIME_MAX 253402300799LL
+
 /* Wipe then free; both accept NULL. */
 void jc_wipe(void *p, size_t len);
 void jc_free_secret(char *s);

@@ -28,6 +28,7 @@
 #include <jansson.h>
 
 #include "conf.h"
+#include "trust.h"
 
 enum setting_type {
 	T_STRING,
@@ -1073,26 +1074,15 @@ static int absolute_dir(char **dir)
 	return 0;
 }
 
-/* The configuration must be a regular file of ours (or root's) that no one else can write. */
-static int check_owner(int fd, const char *path, jwtcred_error *err)
-{
-	struct stat st;
-
-	if (fstat(fd, &st) != 0)
-		return jc_fail(err, JWTCRED_E_CONFIG, "cannot stat configuration '%s': %s", path,
-		               strerror(errno));
-	if (!S_ISREG(st.st_mode))
-		return jc_fail(err, JWTCRED_E_CONFIG, "configuration '%s' is not a regular file", path);
-	if (st.st_uid != geteuid() && st.st_uid != 0)
-		return jc_fail(err, JWTCRED_E_CONFIG,
-		               "configuration '%s' belongs to another user (uid %u): it must be yours",
-		               path, (unsigned)st.st_uid);
-	if (st.st_mode & 022)
-		return jc_fail(err, JWTCRED_E_CONFIG,
-		               "configuration '%s' is writable by group or others (mode %04o): run chmod go-w '%s'",
-		               path, (unsigned)(st.st_mode & 07777), path);
-	return JWTCRED_OK;
-}
+/*
+ * The configuration must be a regular file of ours (or root's) that no one
+ * else can write: whoever can change it can send tokens and assertions
+ * anywhere.  A symlink to such a file is fine (dotfile managers make them).
+ */
+static const struct jc_trust conf_trust = {
+	JWTCRED_E_CONFIG, S_IFREG, true, 022, "go-w",
+	"point --config or JWTCRED_CONFIG at a regular file", "it must be yours (or root's)",
+};
 
 int jc_conf_load(const char *path, struct jwtcred_config **out, jwtcred_error *err)
 {
@@ -1101,18 +1091,12 @@ int jc_conf_load(const char *path, struct jwtcred_config **out, jwtcred_error *e
 	int fd, rc;
 
 	*out = NULL;
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0) {
+	if ((rc = jc_open_trusted(AT_FDCWD, path, O_RDONLY, "configuration", path, &conf_trust, &fd,
+	                          NULL, err)) != 0) {
 		if (errno == ENOENT)
 			return jc_fail(err, JWTCRED_E_CONFIG,
 			               "configuration '%s' does not exist: create it (see config-examples/) or pass --config FILE",
 			               path);
-		return jc_fail(err, JWTCRED_E_CONFIG, "cannot open configuration '%s': %s", path,
-		               strerror(errno));
-	}
-	/* whoever can change the file can send tokens and assertions anywhere */
-	if ((rc = check_owner(fd, path, err)) != 0) {
-		close(fd);
 		return rc;
 	}
 	rc = jc_read_fd(fd, MAX_CONFIG_BYTES, &text, &len);

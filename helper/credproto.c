@@ -2,7 +2,9 @@
  * credproto.c: read git's credential requests, write answers.
  *
  * Limits: a line over 64 KiB, more than 1 MiB in all, or a NUL byte ends
- * the request with an error and no answer.
+ * the request with an error and no answer.  So does a line without '=',
+ * as in git's own reader ("invalid credential line"): a request we cannot
+ * read in full is not answered in part.
  */
 #include "config.h"
 
@@ -107,7 +109,7 @@ static int take(struct jc_cred *c, const char *key, size_t klen, const char *v, 
 int jc_cred_parse(const char *text, size_t len, struct jc_cred *out, jwtcred_error *err)
 {
 	const char *line = text, *end = text + len, *nl, *eq;
-	size_t n;
+	size_t n, lineno = 0;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
@@ -123,6 +125,7 @@ int jc_cred_parse(const char *text, size_t len, struct jc_cred *out, jwtcred_err
 	while (line < end) {
 		nl = memchr(line, '\n', (size_t)(end - line));
 		n = (size_t)((nl ? nl : end) - line);
+		lineno++;
 		if (n > JC_CRED_MAX_LINE) {
 			rc = jc_fail(err, JWTCRED_E_INPUT, "credential request has a line longer than %d bytes",
 			             JC_CRED_MAX_LINE);
@@ -132,8 +135,14 @@ int jc_cred_parse(const char *text, size_t len, struct jc_cred *out, jwtcred_err
 			n--;
 		if (n == 0)
 			break; /* blank line: end of request */
-		eq = memchr(line, '=', n);
-		if (eq && (rc = take(out, line, (size_t)(eq - line), eq + 1, n - (size_t)(eq - line) - 1))) {
+		/* the line itself is not shown: it may be a secret that lost its key */
+		if (!(eq = memchr(line, '=', n))) {
+			rc = jc_fail(err, JWTCRED_E_INPUT,
+			             "credential request not answered: line %zu has no '=' (every line must be key=value)",
+			             lineno);
+			goto fail;
+		}
+		if ((rc = take(out, line, (size_t)(eq - line), eq + 1, n - (size_t)(eq - line) - 1))) {
 			rc = jc_fail(err, rc, "out of memory");
 			goto fail;
 		}

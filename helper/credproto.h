@@ -29,7 +29,8 @@ void jc_cred_clear(struct jc_cred *c);
 /*
  * Parse a request from text of len bytes (fuzzing, tests): lines up to a
  * blank line or the end; last value wins; "key[]" with an empty value
- * clears that array; url= sets protocol, host, path and username.
+ * clears that array; url= sets protocol, host, path and username.  A line
+ * without '=' is JWTCRED_E_INPUT, as git's reader has it: *out stays empty.
  */
 int jc_cred_parse(const char *text, size_t len, struct jc_cred *out, jwtcred_error *err);
 

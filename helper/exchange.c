@@ -346,7 +346,7 @@ int jc_parse_token_answer(long status, const char *body, size_t len, struct jc_a
 			out->expires_in = json_integer_value(v);
 		else if (json_is_string(v))
 			out->expires_in = digits_value(json_string_value(v));
-		if (out->expires_in <= 0 || out->expires_in > 366LL * 86400) {
+		if (out->expires_in <= 0 || out->expires_in > JC_MAX_LIFETIME) {
 			rc = jc_fail(err, JWTCRED_E_RESPONSE, "the token endpoint's expires_in is not a sensible number of seconds");
 			goto out;
 		}
@@ -569,6 +569,54 @@ int jc_exchange(const struct jc_profile *p, const char *token_url, const char *a
 	return rc;
 }
 
+#define REVOKE_FAILED "revoking at '%s' %s%s%s%s"
+
+int jc_parse_revoke_answer(const char *url, const char *token, long status, const char *body,
+                           size_t len, jwtcred_error *err)
+{
+	const char *error = NULL, *desc = NULL, *what;
+	char e[96] = "", d[256] = "", detail[400] = "", how[96];
+	json_t *root = NULL;
+	int rc;
+
+	/* RFC 7009 2.2: 200 when the token was revoked or was invalid already */
+	if (status == 200)
+		return JWTCRED_OK;
+	if (body && len && (root = json_loadb(body, len, 0, NULL)) && json_is_object(root)) {
+		error = json_string_value(json_object_get(root, "error"));
+		desc = json_string_value(json_object_get(root, "error_description"));
+	}
+	/* the server knows the token; the user's terminal need not see it again */
+	if (token && *token && ((error && strstr(error, token)) || (desc && strstr(desc, token))))
+		error = desc = NULL;
+	printable(error, e, sizeof(e));
+	printable(desc, d, sizeof(d));
+	if (error)
+		snprintf(detail, sizeof(detail), " (%s%s%s)", e, desc ? ": " : "", d);
+	snprintf(how, sizeof(how), "with HTTP %ld", status);
+	if (status == 503 || status == 429) {
+		rc = JWTCRED_E_NETWORK;
+		what = ": the endpoint is unavailable, try again later (the token is still valid)";
+	} else if (status >= 500) {
+		rc = JWTCRED_E_RESPONSE;
+		what = ": a server error (the token may still be valid)";
+	} else if (status >= 400) {
+		rc = JWTCRED_E_DENIED;
+		what = ": the token may still be valid";
+	} else if (status >= 300) {
+		rc = JWTCRED_E_RESPONSE;
+		snprintf(how, sizeof(how), "got a redirect (HTTP %ld)", status);
+		what = ", which is not followed: check revoke_url";
+	} else {
+		rc = JWTCRED_E_RESPONSE;
+		what = ", not the 200 of a revocation (the token may still be valid)";
+	}
+	json_decref(root);
+	return jc_fail(err, rc, REVOKE_FAILED, url,
+	               status >= 400 && status < 500 ? "was refused " : status >= 300 && status < 400 ? "" : "failed ",
+	               how, detail, what);
+}
+
 int jc_revoke(const struct jc_profile *p, const char *token, jwtcred_error *err)
 {
 	struct body body = { 0 };
@@ -587,19 +635,15 @@ int jc_revoke(const struct jc_profile *p, const char *token, jwtcred_error *err)
 	curl_easy_cleanup(c);
 	if (!form)
 		return jc_fail(err, JWTCRED_E_NOMEM, "out of memory building the request");
+	/* 429 and 5xx are retried in post(), as for the token request */
 	rc = post(p, p->revoke_url, form, &status, &body, NULL, err);
 	jc_free_secret(form);
 	if (rc)
 		return rc;
+	rc = jc_parse_revoke_answer(p->revoke_url, token, status, body.data, body.len, err);
 	OPENSSL_cleanse(body.data, body.len);
 	free(body.data);
-	if (status == 200)
-		return JWTCRED_OK;
-	/* an unknown or already revoked token is as good as revoked */
-	if (status == 400)
-		return JWTCRED_OK;
-	return jc_fail(err, JWTCRED_E_DENIED, "revoking at '%s' failed with HTTP %ld", p->revoke_url,
-	               status);
+	return rc;
 }
 
 char *jc_approval_url(const struct jc_profile *p)

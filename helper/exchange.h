@@ -42,8 +42,22 @@ int jc_parse_token_response(long status, const char *body, size_t len, const cha
 int jc_exchange(const struct jc_profile *p, const char *token_url, const char *assertion,
                 struct jc_answer *ctx, struct jc_grant *out, jwtcred_error *err);
 
-/* Revoke a token at p->revoke_url. */
+/*
+ * Revoke a token at p->revoke_url (RFC 7009).  JWTCRED_OK only for HTTP 200;
+ * anything else (a 4xx refusal, 503 after the retries, a redirect) means
+ * the token may still be valid, and err says why in one line.
+ */
 int jc_revoke(const struct jc_profile *p, const char *token, jwtcred_error *err);
+
+/*
+ * The revocation endpoint `url` answered `status` with `body` (len bytes,
+ * may be NULL): JWTCRED_OK for 200; else JWTCRED_E_DENIED (4xx),
+ * JWTCRED_E_NETWORK (503, 429) or JWTCRED_E_RESPONSE, with the server's
+ * error and error_description cut short and made printable, and dropped
+ * when they quote `token`.
+ */
+int jc_parse_revoke_answer(const char *url, const char *token, long status, const char *body,
+                           size_t len, jwtcred_error *err);
 
 /*
  * The one-time approval URL of a Salesforce profile that sets

@@ -107,26 +107,48 @@ struct purge_ctx {
 	unsigned removed;
 };
 
+/*
+ * Revoke e's token with the profile of its name, but only when e was minted
+ * with that profile's settings as they are: a profile of the same name in
+ * another configuration has another revoke_url, which must not see it.
+ */
+static int revoke_entry(struct purge_ctx *ctx, const char *name, struct jc_entry *e)
+{
+	const struct jc_profile *p = NULL;
+	const struct jc_engine *engine;
+	jwtcred_error err;
+	bool same;
+
+	if (jc_conf_profile(ctx->cfg, e->profile, &p, &err) != 0) {
+		jc_say("cannot revoke the token of profile '%s': it is no longer in the configuration; entry kept",
+		       e->profile);
+		return 1;
+	}
+	if (jc_cache_entry_matches(p, name, e, &same) != 0) {
+		jc_say("out of memory");
+		return 1;
+	}
+	if (!same) {
+		jc_say("cannot revoke cache entry %s of profile '%s': it was minted with other settings than '%s' gives (another configuration, or the profile changed); entry kept: revoke it with the configuration it came from, or remove it with jwtcred purge",
+		       name, e->profile, ctx->cfg->path);
+		return 1;
+	}
+	if (!(engine = jc_engine(&err)) || engine->revoke(p, e->token, &err) != 0) {
+		jc_say("%s; entry kept (jwtcred purge without --revoke removes it)", err.text);
+		return 1;
+	}
+	return 0;
+}
+
 static int purge_entry(int dirfd, const char *name, struct jc_entry *e, void *arg)
 {
 	struct purge_ctx *ctx = arg;
-	const struct jc_profile *p = NULL;
 	jwtcred_error err;
 
 	if (ctx->cli->profile && (!e->profile || strcmp(e->profile, ctx->cli->profile) != 0))
 		return 0;
-	if (ctx->cli->revoke && e->token) {
-		if (jc_conf_profile(ctx->cfg, e->profile, &p, &err) != 0) {
-			jc_say("cannot revoke the token of profile '%s': it is no longer in the configuration; entry kept",
-			       e->profile);
-			return 1;
-		}
-		const struct jc_engine *engine = jc_engine(&err);
-		if (!engine || engine->revoke(p, e->token, &err) != 0) {
-			jc_say("%s; entry kept", err.text);
-			return 1;
-		}
-	}
+	if (ctx->cli->revoke && e->token && revoke_entry(ctx, name, e) != 0)
+		return 1;
 	if (jc_cache_remove(dirfd, name, &err) != 0) {
 		jc_say("%s", err.text);
 		return 1;

@@ -4,6 +4,9 @@
 #ifndef JWTCRED_GRANT_H
 #define JWTCRED_GRANT_H
 
+/* The longest a token may live: a larger expires_in is refused. */
+#define JC_MAX_LIFETIME (366LL * 86400)
+
 struct jc_grant {
 	char *access_token;   /* secret: jc_grant_clear wipes it */
 	char *instance_url;

@@ -30,47 +30,33 @@
 
 #include "jwt.h"
 #include "key.h"
+#include "trust.h"
 
 #define MAX_KEY_FILE (256 * 1024)
 #define MAX_PASSPHRASE 1024
 #define MIN_RSA_BITS 2048
 
+/* A file with a secret in it: ours (or root's), no group or other bits. */
+static const struct jc_trust secret_trust = {
+	JWTCRED_E_KEY, S_IFREG, true, 077, "600",
+	"point the profile's setting at a regular file", "it must be yours (or root's)",
+};
+
 int jc_read_secret_file(const char *path, const char *what, size_t max, char **out,
                         size_t *len, jwtcred_error *err)
 {
-	struct stat st;
 	int fd, rc;
 
 	*out = NULL;
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0)
-		return jc_fail(err, JWTCRED_E_KEY, "cannot open %s '%s': %s", what, path, strerror(errno));
-	if (fstat(fd, &st) != 0) {
-		rc = jc_fail(err, JWTCRED_E_KEY, "cannot stat %s '%s': %s", what, path, strerror(errno));
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		rc = jc_fail(err, JWTCRED_E_KEY, "%s '%s' is not a regular file", what, path);
-		goto out;
-	}
-	if (st.st_uid != geteuid() && st.st_uid != 0) {
-		rc = jc_fail(err, JWTCRED_E_KEY, "%s '%s' belongs to another user (uid %u): it must be yours",
-		             what, path, (unsigned)st.st_uid);
-		goto out;
-	}
-	if (st.st_mode & 077) {
-		rc = jc_fail(err, JWTCRED_E_KEY,
-		             "%s '%s' is accessible by group or others (mode %04o): run chmod 600 '%s'",
-		             what, path, (unsigned)(st.st_mode & 07777), path);
-		goto out;
-	}
+	if ((rc = jc_open_trusted(AT_FDCWD, path, O_RDONLY, what, path, &secret_trust, &fd, NULL,
+	                          err)) != 0)
+		return rc;
 	rc = jc_read_fd(fd, max, out, len);
 	if (rc == JWTCRED_E_INPUT)
 		rc = jc_fail(err, JWTCRED_E_KEY, "%s '%s' is larger than %zu bytes: is it the right file?",
 		             what, path, max);
 	else if (rc)
 		rc = jc_fail(err, JWTCRED_E_KEY, "cannot read %s '%s': %s", what, path, strerror(errno));
-out:
 	close(fd);
 	return rc;
 }

@@ -123,7 +123,7 @@ int jc_token_fetch(const struct jc_profile *p, unsigned flags, struct jc_entry *
 	}
 	/* one mint for all: take the lock, or find that the holder's token has landed */
 	wait = (struct waiter){ dirfd, name, params, p, flags, &seen, &fresh };
-	if ((rc = jc_cache_lock_or_wait(dirfd, name, p->timeout * 1000L + LOCK_SLACK_MS,
+	if ((rc = jc_cache_lock_or_wait(dirfd, dirpath, name, p->timeout * 1000L + LOCK_SLACK_MS,
 	                                minted_elsewhere, &wait, &lockfd, err)))
 		goto out;
 	/* check again under the lock too: the holder may have finished just before */
@@ -173,7 +173,7 @@ int jc_token_drop(const struct jc_profile *p, const char *token, bool *dropped,
 		goto out;
 	}
 	if ((rc = jc_cache_open(&dirfd, &dirpath, err)) ||
-	    (rc = jc_cache_lock(dirfd, name, p->timeout * 1000L + LOCK_SLACK_MS, &lockfd, err)))
+	    (rc = jc_cache_lock(dirfd, dirpath, name, p->timeout * 1000L + LOCK_SLACK_MS, &lockfd, err)))
 		goto out;
 	if (jc_cache_read(dirfd, name, NULL, &e) == 0 && (!token || jc_secret_equal(e.token, token))) {
 		if ((rc = jc_cache_remove(dirfd, name, err)) == 0)

@@ -9,7 +9,7 @@ set -u
 : "${srcdir:=.}"
 TOP_SRCDIR=$(cd "$srcdir" && pwd)
 TOP_BUILDDIR=$(pwd)
-JWTCRED=${JWTCRED:-$TOP_BUILDDIR/jwtcred}
+JWTCRED=${JWTCRED:-$TOP_BUILDDIR/jwtcred-uninstalled}
 TEST_NAME=$(basename "$0" .sh)
 
 # shellcheck source=../lib/pki.sh

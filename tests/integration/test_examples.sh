@@ -10,11 +10,11 @@
 # runs "jwtcred --config FILE check" and expects exit 0, nothing on stderr,
 # and one "fits" line per profile.  No network.
 #
-# Environment: JWTCRED (default ./jwtcred, from the top build directory),
+# Environment: JWTCRED (default ./jwtcred-uninstalled, the build tree's program),
 # srcdir (default .).  Exit 0 pass, 1 fail, 77 skip.
 
 : "${srcdir:=.}"
-JWTCRED=${JWTCRED:-./jwtcred}
+JWTCRED=${JWTCRED:-./jwtcred-uninstalled}
 case $JWTCRED in
 /*) ;;
 *) JWTCRED=$(pwd)/$JWTCRED ;;

@@ -259,6 +259,50 @@ stdin-python: b"protocol=https\nhost=git.example.com\n" + b"x=" + b"a" * 60000 +
 stderr: jwtcred: credential request is larger than 1048576 bytes
 exit: 1
 
+=== a line without '=' ends the request: one line, no answer (git: "invalid credential line")
+args: get
+stdin: protocol=https\nhost=git.example.com\nfrobnicate\n\n
+stderr: jwtcred: credential request not answered: line 3 has no '=' (every line must be key=value)
+exit: 1
+
+=== a line without '=' first, an allowed host after it: no answer
+args: get
+stdin: garbage\nprotocol=https\nhost=git.example.com\n\n
+stderr: jwtcred: credential request not answered: line 1 has no '=' (every line must be key=value)
+exit: 1
+
+=== a last line without '=' and without newline: no answer
+args: get
+stdin: protocol=https\nhost=git.example.com\npassword
+stderr: jwtcred: credential request not answered: line 3 has no '=' (every line must be key=value)
+exit: 1
+
+=== a line without '=' with CRLF endings: no answer
+args: get
+stdin: capability[]=authtype\r\nprotocol=https\r\nhost=git.example.com\r\nx\r\n\r\n
+stderr: jwtcred: credential request not answered: line 4 has no '=' (every line must be key=value)
+exit: 1
+
+=== the message does not repeat the line (it may be a secret that lost its key)
+args: get
+stdin: protocol=https\nhost=git.example.com\n00D5g000004Xyz!AQ0AQHzzzzzzzzzzzzzzzzzzzz\n\n
+stderr: jwtcred: credential request not answered: line 3 has no '=' (every line must be key=value)
+exit: 1
+
+=== a line without '=' after the blank line is not part of the request: answered
+args: get
+stdin: protocol=https\nhost=git.example.com\n\nfrobnicate\n
+stdout:
+username=alice@example.com
+password=<TOKEN>
+password_expiry_utc=<EXPIRY>
+
+=== erase with a line without '=': nothing, no answer
+args: erase
+stdin: protocol=https\nhost=git.example.com\npassword=00Dnot!cached\nbogus\n\n
+stderr: jwtcred: credential request not answered: line 4 has no '=' (every line must be key=value)
+exit: 1
+
 === store: nothing
 args: store
 stdin: protocol=https\nhost=git.example.com\nusername=x\npassword=y\n\n

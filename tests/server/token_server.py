@@ -48,11 +48,14 @@ log = logging.getLogger('token_server')
 
 TOKEN_PATH = '/services/oauth2/token'
 REVOKE_PATH = '/services/oauth2/revoke'
+# Another organisation's revocation endpoint on the same server (login_url
+# https://localhost:PORT/other): what reaches it is counted apart.
+OTHER_REVOKE_PATH = '/other/services/oauth2/revoke'
 GOOGLE_PATH = '/google/token'
 GENERIC_PATH = '/generic/token'
 JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer'
 ORG_ID = '00D5g000004Xyz'          # token prefix, as in real Salesforce tokens
-COUNTERS = ('token_requests', 'revoke_requests', 'issued', 'git_requests',
+COUNTERS = ('token_requests', 'revoke_requests', 'other_revoke_requests', 'issued', 'git_requests',
             'git_auth_failures', 'git_anonymous', 'data_requests', 'kube_requests',
             'google_requests', 'generic_requests')
 # Algorithms a client certificate may verify: RSA and EC families only, so
@@ -228,6 +231,12 @@ class State:
             statuses = self.mode.get('fail_statuses')
             mode['fail_status'] = statuses.pop(0) if statuses else None
             return mode
+
+    def take_revoke_status(self):
+        """The next forced status of the revocation endpoints, or None."""
+        with self.lock:
+            statuses = self.mode.get('revoke_statuses')
+            return statuses.pop(0) if statuses else None
 
 
 class SalesforceJWTBearerGrant(JWTBearerGrant):
@@ -551,7 +560,9 @@ class Handler(BaseHTTPRequestHandler):
             elif path == GENERIC_PATH:
                 self.jwt_endpoint('generic_requests', generic_token)
             elif path == REVOKE_PATH:
-                self.revoke_endpoint()
+                self.revoke_endpoint('revoke_requests')
+            elif path == OTHER_REVOKE_PATH:
+                self.revoke_endpoint('other_revoke_requests')
             elif path == '/services/data' or path.startswith('/services/data/'):
                 self.data_endpoint()
             elif path == '/api' or path.startswith('/api/'):
@@ -770,9 +781,27 @@ class Handler(BaseHTTPRequestHandler):
                 break
 
     # -- revocation, protected resource
-    def revoke_endpoint(self):
-        self.state.count('revoke_requests')
+    # Errors a revocation endpoint may answer with (RFC 7009 2.2.1, RFC 6749 5.2).
+    REVOKE_ERRORS = {
+        400: ('unsupported_token_type', 'the authorization server does not support revoking this token type'),
+        401: ('invalid_client', 'client authentication failed'),
+        403: ('access_denied', 'this client may not revoke tokens'),
+    }
+
+    def revoke_endpoint(self, counter):
+        self.state.count(counter)
         token = self.form(self.read_body(SMALL_BODY)).get('token', '')
+        status = self.state.take_revoke_status()
+        if status:
+            # the token stays valid: the revocation did not happen
+            if status in self.REVOKE_ERRORS or 400 <= status < 500:
+                error, desc = self.REVOKE_ERRORS.get(status, ('invalid_request', 'refused'))
+                return self.send(status, json_bytes({'error': error, 'error_description': desc}), JSON)
+            headers = list(HTML)
+            if self.state.mode.get('retry_after') is not None:
+                headers.append(('Retry-After', str(self.state.mode['retry_after'])))
+            title = {503: 'Service Unavailable'}.get(status, 'Error')
+            return self.send(status, html_page(status, title), headers)
         with self.state.lock:
             known = self.state.tokens.pop(token, None) is not None
         if known:
@@ -929,7 +958,7 @@ def parse_mode(doc):
                 abs(value) <= MAX_CLOCK_OFFSET
         elif key in MODE_INTS:
             ok = isinstance(value, int) and not isinstance(value, bool) and value >= 0
-        elif key == 'fail_statuses':
+        elif key in ('fail_statuses', 'revoke_statuses'):
             ok = isinstance(value, list) and all(
                 isinstance(s, int) and 100 <= s <= 599 for s in value)
         else:

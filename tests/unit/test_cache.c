@@ -165,6 +165,7 @@ static void test_key(void **state)
 		{ "scope", offsetof(struct jc_profile, scope) },
 		{ "subject", offsetof(struct jc_profile, subject) },
 		{ "token_url", offsetof(struct jc_profile, token_url) },
+		{ "revoke_url", offsetof(struct jc_profile, revoke_url) },
 		{ "issuer", offsetof(struct jc_profile, issuer) },
 		{ "algorithm", offsetof(struct jc_profile, algorithm) },
 		{ "key_id", offsetof(struct jc_profile, key_id) },
@@ -557,6 +558,87 @@ static void test_damaged_not_found(void **state)
 	assert_int_equal(bad, 0);
 }
 
+/*
+ * Planted entries with times no mint writes.  jc_entry_deadline() adds
+ * token_lifetime to issued and subtracts refresh_margin from expires, so an
+ * entry with issued near LLONG_MAX (or expires near LLONG_MIN) would
+ * overflow (UBSan: --enable-asan); each is ignored instead, and the times a
+ * real mint writes, up to the limits, are still read.
+ */
+static void test_times_bounded(void **state)
+{
+	static const struct {
+		const char *issued, *expires, *server_expiry;
+		bool ok;
+	} rows[] = {
+		{ "1700000000", "1700000900", "false", true },
+		{ "1", "2", "true", true },
+		{ "253402300799", "253402301699", "false", true },          /* issued at JC_TIME_MAX */
+		{ "1700000000", "1731622400", "true", true },               /* 366 days */
+		{ "9223372036854775000", "9223372036854775807", "false", false }, /* deadline overflow */
+		{ "9223372036854775807", "9223372036854775807", "true", false },
+		{ "1700000000", "9223372036854775807", "true", false },
+		{ "1700000000", "9223372036854775807", "false", false },
+		{ "-9223372036854775807", "-9223372036854775000", "true", false },
+		{ "-9223372036854775808", "1", "true", false },
+		{ "-1", "900", "false", false },
+		{ "0", "900", "false", false },
+		{ "253402300800", "253402301700", "false", false },          /* issued after 9999 */
+		{ "1700000000", "1731622401", "true", false },              /* a second over 366 days */
+		{ "1700000900", "1700000000", "true", false },              /* expires before issued */
+		{ "1700000000", "1700000000", "true", false },
+		{ "1700000000", "-1", "true", false },
+		{ "1700000000.5", "1700000900", "true", false },
+		{ "1e10", "1e11", "true", false },
+		{ "18446744073709551615", "18446744073709551616", "true", false }, /* beyond int64 */
+	};
+	struct fixture *f = *state;
+	char *dirpath, *params, name[JC_ENTRY_NAME], *file, *esc, body[8192], *p;
+	struct jc_entry e;
+	size_t i, n;
+	int fd = write_entry(f, &dirpath, &params, name), bad = 0;
+
+	file = tu_join(dirpath, name);
+	esc = malloc(2 * strlen(params) + 1);
+	assert_non_null(esc);
+	for (p = params, n = 0; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			esc[n++] = '\\';
+		esc[n++] = *p;
+	}
+	esc[n] = '\0';
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		int rc;
+
+		assert_true((size_t)snprintf(body, sizeof(body),
+		                             "{\"version\":1,\"profile\":\"prod\",\"subject\":\"ci\",\"params\":\"%s\","
+		                             "\"token\":\"t\",\"issued\":%s,\"expires\":%s,\"server_expiry\":%s}",
+		                             esc, rows[i].issued, rows[i].expires,
+		                             rows[i].server_expiry) < sizeof(body));
+		assert_int_equal(tu_write_file(file, body, strlen(body), 0600), 0);
+		rc = jc_cache_read(fd, name, params, &e);
+		if ((rc == JWTCRED_OK) != rows[i].ok || (rc != JWTCRED_OK && e.token)) {
+			print_error("issued %s, expires %s: %s\n", rows[i].issued, rows[i].expires,
+			            rows[i].ok ? "refused" : "accepted");
+			bad++;
+		}
+		if (rc == JWTCRED_OK) {
+			/* what a reader does next, with the longest lifetime a profile may have */
+			f->p.token_lifetime = 86400;
+			f->p.refresh_margin = 3600;
+			(void)jc_entry_fresh(&e, &f->p, 1700000000);
+			(void)jc_entry_deadline(&e, &f->p);
+		}
+		jc_entry_clear(&e);
+	}
+	close(fd);
+	free(esc);
+	free(file);
+	free(params);
+	free(dirpath);
+	assert_int_equal(bad, 0);
+}
+
 /* Servable until expiry minus the margin; an expiry we chose is capped by the
  * profile's current token_lifetime; never when "issued" lies in our future. */
 static void test_fresh(void **state)
@@ -639,7 +721,8 @@ static long long ms_now(void)
 }
 
 /* In a child: try the lock for timeout_ms; exit 0 for BUSY, 1 for OK, 2 else. */
-static int child_try_lock(int dirfd, const char *name, long timeout_ms, long long *elapsed)
+static int child_try_lock(int dirfd, const char *dirpath, const char *name, long timeout_ms,
+                          long long *elapsed)
 {
 	pid_t pid;
 	int status, lockfd;
@@ -648,7 +731,7 @@ static int child_try_lock(int dirfd, const char *name, long timeout_ms, long lon
 	pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {
-		int rc = jc_cache_lock(dirfd, name, timeout_ms, &lockfd, NULL);
+		int rc = jc_cache_lock(dirfd, dirpath, name, timeout_ms, &lockfd, NULL);
 		_exit(rc == JWTCRED_E_BUSY ? 0 : rc == JWTCRED_OK ? 1 : 2);
 	}
 	assert_int_equal(waitpid(pid, &status, 0), pid);
@@ -667,17 +750,17 @@ static void test_lock_excludes(void **state)
 	int fd = open_cache(&dirpath), lockfd = -1;
 
 	key_of(&f->p, &params, name);
-	assert_int_equal(jc_cache_lock(fd, name, 100, &lockfd, &err), JWTCRED_OK);
+	assert_int_equal(jc_cache_lock(fd, dirpath, name, 100, &lockfd, &err), JWTCRED_OK);
 	assert_true(lockfd >= 0);
 	/* a second process waits its timeout, then gives up */
-	assert_int_equal(child_try_lock(fd, name, 100, &elapsed), 0);
+	assert_int_equal(child_try_lock(fd, dirpath, name, 100, &elapsed), 0);
 	assert_true(elapsed >= 100);
 	assert_true(elapsed < 5000);
 	/* another entry's lock is independent */
-	assert_int_equal(child_try_lock(fd, "0123456789abcdef", 100, NULL), 1);
+	assert_int_equal(child_try_lock(fd, dirpath, "0123456789abcdef", 100, NULL), 1);
 	jc_cache_unlock(lockfd);
 	/* free again */
-	assert_int_equal(child_try_lock(fd, name, 100, NULL), 1);
+	assert_int_equal(child_try_lock(fd, dirpath, name, 100, NULL), 1);
 	close(fd);
 	free(params);
 	free(dirpath);
@@ -697,7 +780,7 @@ static void test_lock_freed_by_death(void **state)
 	assert_true(f->child >= 0);
 	if (f->child == 0) {
 		close(p[0]);
-		if (jc_cache_lock(fd, name, 1000, &lockfd, NULL) == JWTCRED_OK)
+		if (jc_cache_lock(fd, dirpath, name, 1000, &lockfd, NULL) == JWTCRED_OK)
 			c = 'L';
 		if (write(p[1], &c, 1) != 1)
 			_exit(2);
@@ -708,7 +791,7 @@ static void test_lock_freed_by_death(void **state)
 	close(p[0]);
 	assert_int_equal(c, 'L');
 	/* held by the child */
-	assert_int_equal(jc_cache_lock(fd, name, 50, &lockfd, &err), JWTCRED_E_BUSY);
+	assert_int_equal(jc_cache_lock(fd, dirpath, name, 50, &lockfd, &err), JWTCRED_E_BUSY);
 	assert_int_equal(lockfd, -1);
 	assert_true(err.text[0] != '\0');
 	/* SIGKILL: no chance to clean up */
@@ -717,7 +800,7 @@ static void test_lock_freed_by_death(void **state)
 	assert_true(WIFSIGNALED(status));
 	f->child = -1;
 	/* and free once it died */
-	assert_int_equal(jc_cache_lock(fd, name, 1000, &lockfd, &err), JWTCRED_OK);
+	assert_int_equal(jc_cache_lock(fd, dirpath, name, 1000, &lockfd, &err), JWTCRED_OK);
 	jc_cache_unlock(lockfd);
 	close(fd);
 	free(params);
@@ -735,6 +818,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_write_read_round_trip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_untrusted_files_not_found, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_damaged_not_found, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_times_bounded, setup, teardown),
 		cmocka_unit_test(test_fresh),
 		cmocka_unit_test(test_deadline),
 		cmocka_unit_test_setup_teardown(test_lock_excludes, setup, teardown),

@@ -196,6 +196,52 @@ static void test_parse_limits(void **state)
 	assert_null(c.host);
 }
 
+/*
+ * A line without '=' ends the request with nothing in it, as git's own
+ * reader has it; the message names the line by number, never by content.
+ */
+static void test_parse_line_without_equals(void **state)
+{
+	static const struct {
+		const char *text;
+		const char *line; /* "line N " as the message must say */
+	} rows[] = {
+		{ "protocol=https\nhost=example.com\nfrobnicate\n\n", "line 3 " },
+		{ "00D5g000004Xyz!secret\nprotocol=https\nhost=example.com\n\n", "line 1 " },
+		{ "protocol=https\nhost=example.com\npassword", "line 3 " },
+		{ "protocol=https\r\nhost=example.com\r\nx\r\n\r\n", "line 3 " },
+		{ "protocol=https\n host\n\n", "line 2 " },
+	};
+	size_t i;
+	int bad = 0;
+
+	(void)state;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		jwtcred_error err = { "" };
+		struct jc_cred c;
+		int rc = jc_cred_parse(rows[i].text, strlen(rows[i].text), &c, &err);
+
+		if (rc != JWTCRED_E_INPUT || c.protocol || c.host || c.password ||
+		    !tu_contains(err.text, rows[i].line) || !tu_contains(err.text, "'='") ||
+		    tu_contains(err.text, "secret") || tu_contains(err.text, "frobnicate")) {
+			print_error("row %zu: rc %d, host %s, message '%s'\n", i, rc, str0(c.host), err.text);
+			bad++;
+		}
+		jc_cred_clear(&c);
+	}
+	/* after the blank line nothing is read, so nothing is wrong */
+	{
+		static const char text[] = "protocol=https\nhost=example.com\n\nfrobnicate\n";
+		jwtcred_error err = { "" };
+		struct jc_cred c;
+
+		assert_int_equal(jc_cred_parse(text, strlen(text), &c, &err), JWTCRED_OK);
+		assert_string_equal(c.host, "example.com");
+		jc_cred_clear(&c);
+	}
+	assert_int_equal(bad, 0);
+}
+
 /* A child writes `len` bytes (a few at a time, with pauses, when `slow`)
  * and keeps the pipe open while it lives when `keep_open`.  Returns the read end. */
 static int feed(const char *data, size_t len, bool keep_open, bool slow, pid_t *pid, int *tether)
@@ -306,12 +352,12 @@ static void test_read_limits(void **state)
 	assert_int_equal(read_from_child(s, strlen(s), true, false, &c, &err), JWTCRED_E_INPUT);
 	free(s);
 
-	/* more than 1 MiB of short lines, no blank line */
+	/* more than 1 MiB of short "x=xxx..." lines, no blank line */
 	n = JC_CRED_MAX_TOTAL + 4096;
 	s = malloc(n);
 	assert_non_null(s);
 	for (i = 0; i < n; i++)
-		s[i] = (i % 100 == 99) ? '\n' : 'x';
+		s[i] = (i % 100 == 99) ? '\n' : (i % 100 == 1) ? '=' : 'x';
 	err.text[0] = '\0';
 	assert_int_equal(read_from_child(s, n, false, false, &c, &err), JWTCRED_E_INPUT);
 	assert_true(err.text[0] != '\0');
@@ -402,6 +448,7 @@ int main(void)
 		cmocka_unit_test(test_parse),
 		cmocka_unit_test(test_read_table),
 		cmocka_unit_test(test_parse_limits),
+		cmocka_unit_test(test_parse_line_without_equals),
 		cmocka_unit_test(test_read_does_not_wait_for_eof),
 		cmocka_unit_test(test_read_limits),
 		cmocka_unit_test(test_write),

@@ -405,6 +405,55 @@ static void test_approval_url(void **state)
 #undef GO
 #undef GE
 
+/* RFC 7009 2.2: only 200 is a revocation; every other answer is one line that says so. */
+static void test_revoke_answers(void **state)
+{
+	static const char url[] = "https://login.example.com/services/oauth2/revoke";
+	static const struct {
+		long status;
+		const char *body;
+		int rc;
+		const char *says, *never;
+	} rows[] = {
+		{ 200, "", JWTCRED_OK, NULL, NULL },
+		{ 200, NULL, JWTCRED_OK, NULL, NULL },
+		{ 400, "{\"error\":\"invalid_token\",\"error_description\":\"invalid token\"}", JWTCRED_E_DENIED,
+		  "was refused with HTTP 400 (invalid_token: invalid token): the token may still be valid", NULL },
+		{ 400, "{\"error\":\"unsupported_token_type\"}", JWTCRED_E_DENIED,
+		  "HTTP 400 (unsupported_token_type)", NULL },
+		{ 401, "{\"error\":\"invalid_client\"}", JWTCRED_E_DENIED, "HTTP 401 (invalid_client)", NULL },
+		{ 403, "<html>forbidden</html>", JWTCRED_E_DENIED, "refused with HTTP 403: the token", "html" },
+		{ 404, "", JWTCRED_E_DENIED, "HTTP 404", NULL },
+		{ 503, "<html>down</html>", JWTCRED_E_NETWORK, "HTTP 503: the endpoint is unavailable, try again later", NULL },
+		{ 429, "", JWTCRED_E_NETWORK, "try again later", NULL },
+		{ 500, "{\"error\":\"server_error\"}", JWTCRED_E_RESPONSE, "HTTP 500 (server_error): a server error", NULL },
+		{ 302, "", JWTCRED_E_RESPONSE, "got a redirect (HTTP 302), which is not followed: check revoke_url", NULL },
+		{ 204, "", JWTCRED_E_RESPONSE, "HTTP 204, not the 200 of a revocation", NULL },
+		{ 201, "{}", JWTCRED_E_RESPONSE, "HTTP 201", NULL },
+		/* what the server says is cut short, made printable, and never repeats the token */
+		{ 400, "{\"error\":\"invalid_token\",\"error_description\":\"token " TOKEN " is unknown\"}",
+		  JWTCRED_E_DENIED, "HTTP 400: the token may still be valid", TOKEN },
+		{ 400, "{\"error\":\"bad\\u001b[31m\\nline\"}", JWTCRED_E_DENIED, "(bad?[31m?line)", "\n" },
+	};
+	size_t i;
+	int bad = 0;
+
+	(void)state;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		jwtcred_error err = { "" };
+		int rc = jc_parse_revoke_answer(url, TOKEN, rows[i].status, rows[i].body,
+		                                rows[i].body ? strlen(rows[i].body) : 0, &err);
+
+		if (rc != rows[i].rc || (rows[i].says && !tu_contains(err.text, rows[i].says)) ||
+		    (rows[i].says && !tu_contains(err.text, url)) ||
+		    (rows[i].never && tu_contains(err.text, rows[i].never)) || tu_has_control(err.text)) {
+			print_error("HTTP %ld: rc %d, message '%s'\n", rows[i].status, rc, err.text);
+			bad++;
+		}
+	}
+	assert_int_equal(bad, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -414,6 +463,7 @@ int main(void)
 		cmocka_unit_test(test_size_limits),
 		cmocka_unit_test(test_hints),
 		cmocka_unit_test(test_approval_url),
+		cmocka_unit_test(test_revoke_answers),
 	};
 
 	return cmocka_run_group_tests_name("response", tests, NULL, NULL);
