@@ -16,8 +16,10 @@
  */
 #include "config.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "curlargs.h"
 
@@ -43,11 +45,135 @@ static const char *policy_refusal(const struct jc_curlopt *opt, bool negated)
 	return jc_curl_policy_why(opt->policy);
 }
 
+static bool has_line_break(const char *v)
+{
+	return strpbrk(v, "\r\n") != NULL;
+}
+
+/* "@FILE" reads a file: only "@-", standard input, may. */
+static bool reads_file(const char *v)
+{
+	return v[0] == '@' && strcmp(v, "@-") != 0;
+}
+
+/* RFC 9110 tchar */
+static bool is_token(const char *s, size_t n)
+{
+	size_t i;
+
+	if (n == 0)
+		return false;
+	for (i = 0; i < n; i++)
+		if (!isalnum((unsigned char)s[i]) && !strchr("!#$%&'*+-.^_`|~", s[i]))
+			return false;
+	return true;
+}
+
+/* Headers that choose another site or path behind the allowed address. */
+static bool routes(const char *name, size_t n)
+{
+	static const char *const names[] = {
+		"host", "forwarded", "x-forwarded-host", "x-host", "x-original-url", "x-rewrite-url",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strlen(names[i]) == n && strncasecmp(name, names[i], n) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * May curl write here?  Not under /dev or /proc (jwtcred's pipes to curl
+ * are /dev/fd/N), except the usual three; not a hidden file or directory
+ * anywhere in the path as given (a shell's rc file, ~/.curlrc, ~/.ssh).
+ */
+static bool output_ok(const char *path)
+{
+	static const char *const special[] = { "/dev/", "/proc/" };
+	const char *seg;
+	size_t i, n;
+
+	if (strcmp(path, "-") == 0 || strcmp(path, "/dev/null") == 0 ||
+	    strcmp(path, "/dev/stdout") == 0 || strcmp(path, "/dev/stderr") == 0)
+		return true;
+	if (path[0] == '\0')
+		return false;
+	for (i = 0; i < sizeof(special) / sizeof(special[0]); i++)
+		if (strstr(path, special[i]) || strncmp(path, special[i], strlen(special[i]) - 1) == 0)
+			return false; /* also "../../dev/fd/6" and "/dev" */
+	for (seg = path;; seg += n + 1) {
+		n = strcspn(seg, "/");
+		if (seg[0] == '.' && n > 0 && !(n == 1 || (n == 2 && seg[1] == '.')))
+			return false;
+		if (!seg[n])
+			return true;
+	}
+}
+
+/* NULL when an allowed option's value keeps to its rule, else why not. */
+static const char *value_refusal(const struct jc_curlopt *opt, const char *v)
+{
+	const char *colon, *eq, *at;
+
+	switch ((enum jc_curlopt_rule)opt->rule) {
+	case JC_RULE_NONE:
+		return NULL;
+	case JC_RULE_LINE:
+		return has_line_break(v) ? "its value has a line break, which would add lines to the request"
+		                         : NULL;
+	case JC_RULE_METHOD:
+		return is_token(v, strlen(v)) ? NULL
+		                              : "a method is one word of letters, digits and !#$%&'*+-.^_`|~";
+	case JC_RULE_HEADER:
+		if (strcmp(v, "@-") == 0)
+			return NULL;
+		if (v[0] == '@')
+			return "curl would read headers from a file: give each as -H 'Name: value', or pipe them in as @-";
+		if (has_line_break(v))
+			return "its value has a line break, which would add lines to the request";
+		colon = v + strcspn(v, ":;");
+		if (!*colon || !is_token(v, (size_t)(colon - v)))
+			return "a header is 'Name: value' with a plain name";
+		if (routes(v, (size_t)(colon - v)))
+			return "it can route the request to another site behind the same address: "
+			       "the URL's host is the one jwtcred checked";
+		return NULL;
+	case JC_RULE_DATA:
+	case JC_RULE_WRITEOUT:
+		return reads_file(v) ? "@FILE would read a local file into the request or the output: "
+		                       "pipe it in as @- instead"
+		                     : NULL;
+	case JC_RULE_URLENCODE:
+		at = v + strcspn(v, "@=");
+		return *at == '@' && strcmp(at, "@-") != 0
+		               ? "[name]@FILE would read a local file into the request: pipe it in as @- instead"
+		               : NULL;
+	case JC_RULE_FORM:
+		eq = strchr(v, '=');
+		if (eq && (eq[1] == '@' || eq[1] == '<') && strcmp(eq + 2, "-") != 0)
+			return "name=@FILE and name=<FILE would read a local file into the request: pipe it in as @- instead";
+		return strcasestr(v, "headers=") ? "headers= would read or add part headers: leave it out" : NULL;
+	case JC_RULE_COOKIE:
+		return !strchr(v, '=') ? "curl would read cookies from a file: give them as name=value"
+		       : has_line_break(v) ? "its value has a line break, which would add lines to the request"
+		                           : NULL;
+	case JC_RULE_OUTPUT:
+		return output_ok(v) ? NULL
+		                    : "curl would write a hidden file or directory, or under /dev or /proc: "
+		                      "give a plain path, /dev/null or -";
+	}
+	return "jwtcred does not know this option's rule";
+}
+
 static int add(struct jc_curl_args *a, const struct jc_curlopt *opt, bool negated, bool short_form,
                const char *value, const char *arg, struct jc_curl_refusal *r)
 {
 	struct jc_curl_item *it;
+	const char *why;
 
+	if (opt && value && (why = value_refusal(opt, value)))
+		return refuse(r, arg, opt, why);
 	if (opt && strcmp(opt->name, "url") == 0)
 		opt = NULL; /* --url X is a URL like any other */
 	if (!opt && a->nurls == JC_CURL_MAX_URLS)
@@ -65,6 +191,8 @@ static int add(struct jc_curl_args *a, const struct jc_curlopt *opt, bool negate
 		a->follow = !negated;
 	else if (strcmp(opt->name, "dump-header") == 0)
 		a->dump_header = true;
+	else if (strcmp(opt->name, "remote-name") == 0 || strcmp(opt->name, "remote-name-all") == 0)
+		a->remote_name = a->remote_name || !negated;
 	return 0;
 }
 

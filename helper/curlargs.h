@@ -32,6 +32,7 @@ struct jc_curl_args {
 	size_t nurls;
 	bool follow;                /* -L in effect */
 	bool dump_header;           /* the user gives -D: jwtcred does not watch for 401 */
+	bool remote_name;           /* -O: curl names files after the URLs' last segments */
 };
 
 /* Why a scan failed: the word as given, and the option it names (or NULL). */

@@ -32,11 +32,34 @@ enum jc_curl_policy {
 	JC_CURL_OTHER,     /* not needed for an https API call: refused by default */
 };
 
+/*
+ * What an allowed option's value may be.  The value of an option that puts
+ * it into the request line or a header must not add lines to the request;
+ * an option that reads a file ("@FILE") may read only standard input, so
+ * that arguments cannot send the profile's key or configuration anywhere;
+ * an option that writes a file may not write a hidden one (a shell's rc
+ * file, ~/.curlrc, ~/.ssh) nor anything under /dev or /proc (jwtcred's own
+ * pipes to curl are there).
+ */
+enum jc_curlopt_rule {
+	JC_RULE_NONE,
+	JC_RULE_LINE,      /* one line: no CR or LF (-A, -e, -r, --url-query) */
+	JC_RULE_METHOD,    /* an RFC 9110 token (-X) */
+	JC_RULE_HEADER,    /* "Name: value", no Host, no @FILE (-H) */
+	JC_RULE_DATA,      /* @FILE only as @- (-d, --data-*, --json) */
+	JC_RULE_URLENCODE, /* [name]@FILE only as @- (--data-urlencode) */
+	JC_RULE_FORM,      /* name=@FILE or <FILE only as -, no headers= (-F) */
+	JC_RULE_COOKIE,    /* name=value, not a cookie file (-b) */
+	JC_RULE_WRITEOUT,  /* @FILE only as @- (-w) */
+	JC_RULE_OUTPUT,    /* a path curl writes (-o, -D, -c, --etag-save, --output-dir) */
+};
+
 struct jc_curlopt {
 	const char *name;          /* curl's long name, without "--" */
 	char letter;               /* the short option, or 0 */
 	unsigned char kind;        /* enum jc_curlopt_kind */
 	unsigned char policy;      /* enum jc_curl_policy */
+	unsigned char rule;        /* enum jc_curlopt_rule, for an allowed value */
 };
 
 /* Sorted by name; jc_ncurlopts entries. */

@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -30,15 +31,15 @@
 
 /* What follows a refusal of an option that the user may want all the same. */
 static const char take_over[] =
-	"; to decide where the token goes yourself, run curl -K <(jwtcred token --format curl-config) ...";
+	"; to decide where the token goes yourself, run curl -q -K <(jwtcred token --format curl-config) ...";
 
-/* s for a message: at most 80 bytes, control characters as '?'. */
-static const char *printable(const char *s, char buf[96])
+/* s for a message: at most size - 4 bytes, anything but printable ASCII as '?'. */
+static const char *printable(const char *s, char *buf, size_t size)
 {
 	size_t i;
 
-	for (i = 0; s && s[i] && i < 80; i++)
-		buf[i] = (unsigned char)s[i] < ' ' || s[i] == 0x7f ? '?' : s[i];
+	for (i = 0; s && s[i] && i + 4 < size; i++)
+		buf[i] = (unsigned char)s[i] < ' ' || (unsigned char)s[i] >= 0x7f ? '?' : s[i];
 	memcpy(buf + i, s && s[i] ? "..." : "", s && s[i] ? 4 : 1);
 	return buf;
 }
@@ -52,15 +53,41 @@ static void say_refusal(const struct jc_curl_refusal *r)
 		jc_say("cannot read the curl arguments: %s", r->why);
 		return;
 	}
+	printable(r->arg, arg, sizeof(arg));
+	if (!r->opt && r->arg[0] != '-') {
+		jc_say("refusing the curl arguments at '%s': %s", arg, r->why);
+		return;
+	}
 	if (r->opt && (r->opt->policy == JC_CURL_ROUTE || r->opt->policy == JC_CURL_TLS ||
 	               r->opt->policy == JC_CURL_CREDS || r->opt->policy == JC_CURL_UNCHECKED ||
 	               r->opt->policy == JC_CURL_OTHER))
 		fix = take_over;
 	if (r->opt && !(r->arg[0] == '-' && r->arg[1] == '-' && strcmp(r->arg + 2, r->opt->name) == 0))
-		jc_say("refusing curl option '%s' (--%s): %s%s", printable(r->arg, arg), r->opt->name,
-		       r->why, fix);
+		jc_say("refusing curl option '%s' (--%s): %s%s", arg, r->opt->name, r->why, fix);
 	else
-		jc_say("refusing curl option '%s': %s%s", printable(r->arg, arg), r->why, fix);
+		jc_say("refusing curl option '%s': %s%s", arg, r->why, fix);
+}
+
+/* A pipe whose ends are above 2, so that neither lands on a closed stdin or stdout. */
+static int pipe_above_stdio(int fds[2])
+{
+	int i, high;
+
+	if (pipe2(fds, O_CLOEXEC) != 0)
+		return -1;
+	for (i = 0; i < 2; i++) {
+		if (fds[i] > 2)
+			continue;
+		if ((high = fcntl(fds[i], F_DUPFD_CLOEXEC, 3)) < 0) {
+			close(fds[0]);
+			close(fds[1]);
+			fds[0] = fds[1] = -1;
+			return -1;
+		}
+		close(fds[i]);
+		fds[i] = high;
+	}
+	return 0;
 }
 
 enum allowed { NOT_ALLOWED, ALLOWED_ORIGIN, ALLOWED_PATH };
@@ -86,13 +113,13 @@ static enum allowed url_allowed(const struct jc_profile *p, const struct jc_entr
 	return verdict;
 }
 
-/* Read curl's dumped headers until EOF; the status of the last response. */
-static int last_status(int fd)
+/* Read curl's dumped headers until EOF: did any response say 401? */
+static bool saw_401(int fd)
 {
 	char buf[4096], line[64];
 	size_t used = 0;
 	ssize_t r, i;
-	int status = 0;
+	bool seen = false;
 
 	while ((r = read(fd, buf, sizeof(buf))) != 0) {
 		if (r < 0) {
@@ -103,15 +130,16 @@ static int last_status(int fd)
 		for (i = 0; i < r; i++) {
 			if (buf[i] == '\n') {
 				line[used] = '\0';
-				if (strncmp(line, "HTTP/", 5) == 0 && strchr(line, ' '))
-					status = (int)strtol(strchr(line, ' ') + 1, NULL, 10);
+				if (strncmp(line, "HTTP/", 5) == 0 && strchr(line, ' ') &&
+				    strtol(strchr(line, ' ') + 1, NULL, 10) == 401)
+					seen = true;
 				used = 0;
 			} else if (used + 1 < sizeof(line)) {
 				line[used++] = buf[i]; /* only the start of a line matters */
 			}
 		}
 	}
-	return status;
+	return seen;
 }
 
 /* curl's command line, rebuilt from the scan; words made here are in owned. */
@@ -208,7 +236,7 @@ static int run_curl(const struct jc_cli *cli, const struct jc_profile *p, const 
 	int cfg[2] = { -1, -1 }, hdr[2] = { -1, -1 }, status = JC_EXIT_FAIL, wstatus, code;
 	char *config = NULL, cfgpath[32], hdrpath[32];
 	struct curl_argv c = { 0 };
-	bool watch = !a->dump_header, dropped;
+	bool watch = !a->dump_header, rejected = false, dropped;
 	size_t len = 0;
 	jwtcred_error err;
 	FILE *mem;
@@ -220,7 +248,7 @@ static int run_curl(const struct jc_cli *cli, const struct jc_profile *p, const 
 		goto out;
 	}
 	/* the config fits a pipe's buffer: write it all now, curl reads it at start */
-	if (pipe2(cfg, O_CLOEXEC) != 0 || (watch && pipe2(hdr, O_CLOEXEC) != 0) ||
+	if (pipe_above_stdio(cfg) != 0 || (watch && pipe_above_stdio(hdr) != 0) ||
 	    jc_write_all(cfg[1], config, len) != 0) {
 		jc_say("cannot pass the token to curl: %s", strerror(errno));
 		goto out;
@@ -246,6 +274,7 @@ static int run_curl(const struct jc_cli *cli, const struct jc_profile *p, const 
 		sigaction(SIGINT, &old_int, NULL);
 		sigaction(SIGQUIT, &old_quit, NULL);
 		umask(cli->umask); /* curl's files are the caller's business */
+		unsetenv("SSLKEYLOGFILE"); /* TLS secrets in a file would decrypt the token */
 		fcntl(cfg[0], F_SETFD, 0);
 		if (watch)
 			fcntl(hdr[1], F_SETFD, 0);
@@ -259,14 +288,12 @@ static int run_curl(const struct jc_cli *cli, const struct jc_profile *p, const 
 	if (watch) {
 		close(hdr[1]);
 		hdr[1] = -1;
-		code = last_status(hdr[0]);
-	} else {
-		code = 0;
+		rejected = saw_401(hdr[0]);
 	}
 	while (waitpid(pid, &wstatus, 0) < 0 && errno == EINTR)
 		;
 	status = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 128 + WTERMSIG(wstatus);
-	if (code == 401) {
+	if (rejected) {
 		jc_trace("the server answered 401: dropping the cached token");
 		if (jc_token_drop(p, e->token, &dropped, &err) != 0)
 			jc_say("%s", err.text);
@@ -293,7 +320,7 @@ static int read_urls(const struct jc_curl_args *a, char **urls, struct jc_reques
 {
 	const struct jc_engine *engine;
 	jwtcred_error err;
-	char shown[96];
+	char shown[96], why[sizeof(err.text)];
 	size_t i, u = 0;
 
 	if (!(engine = jc_engine(&err))) {
@@ -305,12 +332,66 @@ static int read_urls(const struct jc_curl_args *a, char **urls, struct jc_reques
 			continue;
 		if (engine->curl_url(a->items[i].value, &urls[u], &reqs[u], &err) != 0) {
 			jc_say("refusing the URL '%s' in the curl arguments: %s",
-			       printable(a->items[i].value, shown), err.text);
+			       printable(a->items[i].value, shown, sizeof(shown)),
+			       printable(err.text, why, sizeof(why)));
 			return -1;
 		}
 		u++;
 	}
 	return 0;
+}
+
+/* Would curl -O name a file after this URL's last segment, and is that hidden? */
+static bool hidden_name(const struct jc_request *req)
+{
+	const char *last = req->path ? strrchr(req->path, '/') : NULL;
+
+	last = last ? last + 1 : req->path;
+	return last && (last[0] == '.' || strncasecmp(last, "%2e", 3) == 0);
+}
+
+/*
+ * May the token go to every URL?  The profile's urls are checked before the
+ * token is fetched, so that a refused call mints nothing; only a URL they
+ * refuse needs the token, whose instance_url may allow it.  On success *e
+ * holds the token.  Returns an exit status.
+ */
+static int check_urls(const struct jc_profile *p, const struct jc_curl_args *a, char **urls,
+                      const struct jc_request *reqs, struct jc_entry *e)
+{
+	enum allowed verdict[JC_CURL_MAX_URLS];
+	jwtcred_error err;
+	char shown[96];
+	size_t i;
+
+	for (i = 0; i < a->nurls; i++) {
+		verdict[i] = url_allowed(p, NULL, &reqs[i]);
+		if (a->remote_name && hidden_name(&reqs[i])) {
+			jc_say("refusing -O for '%s': curl would name the file after its last segment, "
+			       "a hidden name; give -o FILE instead",
+			       printable(urls[i], shown, sizeof(shown)));
+			return JC_EXIT_USAGE;
+		}
+	}
+	if (jc_token_fetch(p, 0, e, &err) != 0) {
+		jc_say("%s", err.text);
+		return JC_EXIT_FAIL;
+	}
+	for (i = 0; i < a->nurls; i++) {
+		if (verdict[i] == NOT_ALLOWED && (verdict[i] = url_allowed(p, e, &reqs[i])) == NOT_ALLOWED) {
+			jc_say("the token of profile '%s' may not go to '%s': it is not in the profile's urls",
+			       p->name, printable(urls[i], shown, sizeof(shown)));
+			return JC_EXIT_FAIL;
+		}
+		if (verdict[i] == ALLOWED_PATH && a->follow) {
+			jc_say("refusing -L for '%s': profile '%s' allows only some paths of that host, and "
+			       "curl would resend the token on a redirect to any path of it; drop -L, or "
+			       "list the whole host in the profile's urls",
+			       printable(urls[i], shown, sizeof(shown)), p->name);
+			return JC_EXIT_USAGE;
+		}
+	}
+	return JC_EXIT_OK;
 }
 
 int jc_front_curl(const struct jc_cli *cli)
@@ -322,7 +403,6 @@ int jc_front_curl(const struct jc_cli *cli)
 	struct jc_curl_refusal refusal;
 	struct jc_entry e = { 0 };
 	struct jc_curl_args a;
-	enum allowed verdict;
 	jwtcred_error err;
 	int status = JC_EXIT_USAGE;
 	size_t i;
@@ -347,28 +427,11 @@ int jc_front_curl(const struct jc_cli *cli)
 		}
 	} else if (!(p = jc_conf_match(cfg, NULL, &reqs[0]))) {
 		jc_say("no profile lists '%s' in its urls: add it to one, or pass --profile",
-		       printable(urls[0], shown));
+		       printable(urls[0], shown, sizeof(shown)));
 		goto out;
 	}
-	/* after the fetch: the token's own instance_url is allowed too */
-	if (jc_token_fetch(p, 0, &e, &err) != 0) {
-		jc_say("%s", err.text);
+	if ((status = check_urls(p, &a, urls, reqs, &e)) != JC_EXIT_OK)
 		goto out;
-	}
-	for (i = 0; i < a.nurls; i++) {
-		if ((verdict = url_allowed(p, &e, &reqs[i])) == NOT_ALLOWED) {
-			jc_say("the token of profile '%s' may not go to '%s': it is not in the profile's urls",
-			       p->name, printable(urls[i], shown));
-			goto out;
-		}
-		if (verdict == ALLOWED_PATH && a.follow) {
-			jc_say("refusing -L for '%s': profile '%s' allows only some paths of that host, and "
-			       "curl would resend the token on a redirect to any path of it; drop -L, or "
-			       "list the whole host in the profile's urls",
-			       printable(urls[i], shown), p->name);
-			goto out;
-		}
-	}
 	status = run_curl(cli, p, &e, &a, urls);
 out:
 	for (i = 0; i < JC_CURL_MAX_URLS; i++) {
