@@ -169,15 +169,6 @@ static const char *closest_setting(const char *name)
 	return best;
 }
 
-/* Control characters would let a value forge lines in messages or protocols. */
-static bool has_control(const char *v)
-{
-	for (; *v; v++)
-		if ((unsigned char)*v < ' ' || *v == 0x7f)
-			return true;
-	return false;
-}
-
 static const char *type_name(int t)
 {
 	switch (t) {
@@ -316,7 +307,8 @@ static int check_string(struct loader *ld, const struct jc_profile *p, const cha
 	if (strlen(v) > MAX_STRING)
 		return bad(ld, s, "'%s' in profile '%s' is longer than %d bytes", what, p->name,
 		           MAX_STRING);
-	if (has_control(v))
+	/* control characters would let a value forge lines in messages or protocols */
+	if (jc_has_control(v))
 		return bad(ld, s, "'%s' in profile '%s' contains a control character", what, p->name);
 	if (*v == '\0')
 		return bad(ld, s, "'%s' in profile '%s' is empty", what, p->name);
@@ -347,7 +339,7 @@ static int read_urls(struct loader *ld, struct jc_profile *p, const config_setti
 			return bad(ld, e, "'urls' in profile '%s' must hold strings, not %s",
 			           p->name, type_name(config_setting_type(e)));
 		v = config_setting_get_string(e);
-		if (has_control(v))
+		if (jc_has_control(v))
 			return bad(ld, e, "an entry of 'urls' in profile '%s' contains a control character",
 			           p->name);
 		if ((rc = jc_url_parse_pattern(v, &p->urls[i], &why)) != 0)

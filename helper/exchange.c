@@ -226,16 +226,6 @@ static const char *hint_for(const char *error, const char *desc, const struct jc
 	return salesforce_hint(error, desc, ctx, brief, buf, buflen);
 }
 
-/* Keep a server-provided text printable and short for our one-line message. */
-static void printable(const char *in, char *out, size_t outlen)
-{
-	size_t i = 0;
-
-	for (; in && *in && i + 1 < outlen; in++)
-		out[i++] = (*in >= ' ' && *in <= '~') ? *in : '?';
-	out[i] = '\0';
-}
-
 #define REFUSED "the token endpoint refused the assertion (HTTP %ld): %s%s%s%s%s"
 
 static int server_error(long status, json_t *root, struct jc_answer *ctx, jwtcred_error *err)
@@ -251,8 +241,9 @@ static int server_error(long status, json_t *root, struct jc_answer *ctx, jwtcre
 		error = json_string_value(json_object_get(first, "errorCode"));
 		desc = json_string_value(json_object_get(first, "message"));
 	}
-	printable(error ? error : "unknown_error", e, sizeof(e));
-	printable(desc, d, sizeof(d));
+	/* server-provided text, made printable and short for our one-line message */
+	jc_escape(error ? error : "unknown_error", e, sizeof(e));
+	jc_escape(desc, d, sizeof(d));
 	if (ctx)
 		ctx->audience_refused = !is(error, "invalid_scope") &&
 		                        (has(desc, "audience") || has(desc, "\"aud\"") ||
@@ -335,7 +326,7 @@ int jc_parse_token_answer(long status, const char *body, size_t len, struct jc_a
 	type = json_string_value(json_object_get(root, "token_type"));
 	if (json_object_get(root, "token_type") && (!type || strcasecmp(type, "bearer") != 0)) {
 		char t[32];
-		printable(type ? type : "(not a string)", t, sizeof(t));
+		jc_escape(type ? type : "(not a string)", t, sizeof(t));
 		rc = jc_fail(err, JWTCRED_E_RESPONSE, "the token endpoint issued a '%s' token, not a Bearer token", t);
 		goto out;
 	}

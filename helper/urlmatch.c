@@ -132,13 +132,11 @@ static char *path_dup(const char *s, size_t len)
 int jc_url_parse_pattern(const char *s, struct jc_url *out, jwtcred_error *err)
 {
 	const char *p, *auth, *end;
-	size_t i;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	for (i = 0; s[i]; i++)
-		if ((unsigned char)s[i] <= ' ' || s[i] == 0x7f)
-			return jc_fail(err, JWTCRED_E_CONFIG, "a URL contains a space or control character");
+	if (jc_has_control(s) || strchr(s, ' '))
+		return jc_fail(err, JWTCRED_E_CONFIG, "a URL contains a space or control character");
 	if (!(p = strstr(s, "://")))
 		return jc_fail(err, JWTCRED_E_CONFIG, "'%s' is not a URL (expected https://host[/path])", s);
 	if (!(out->scheme = lower_dup(s, (size_t)(p - s))))
@@ -191,22 +189,14 @@ void jc_request_clear(struct jc_request *r)
 	memset(r, 0, sizeof(*r));
 }
 
-static bool has_control(const char *s)
-{
-	for (; s && *s; s++)
-		if ((unsigned char)*s < ' ' || *s == 0x7f)
-			return true;
-	return false;
-}
-
 int jc_request_from_parts(const char *scheme, const char *hostport, const char *path,
                           struct jc_request *out)
 {
 	int rc = JWTCRED_E_INPUT;
 
 	memset(out, 0, sizeof(*out));
-	if (!scheme || !hostport || has_control(scheme) || has_control(hostport) ||
-	    has_control(path) || (path && strlen(path) > PATH_MAX_LEN))
+	if (!scheme || !hostport || jc_has_control(scheme) || jc_has_control(hostport) ||
+	    jc_has_control(path) || (path && strlen(path) > PATH_MAX_LEN))
 		return JWTCRED_E_INPUT;
 	if (!(out->scheme = lower_dup(scheme, strlen(scheme))))
 		return JWTCRED_E_NOMEM;
@@ -236,7 +226,7 @@ int jc_request_from_url(const char *url, struct jc_request *out)
 	int rc = JWTCRED_E_INPUT;
 
 	memset(out, 0, sizeof(*out));
-	if (!url || has_control(url) || strchr(url, ' ') || !(p = strstr(url, "://")))
+	if (!url || jc_has_control(url) || strchr(url, ' ') || !(p = strstr(url, "://")))
 		return JWTCRED_E_INPUT;
 	auth = p + 3;
 	end = auth + strcspn(auth, "/?#");
