@@ -292,7 +292,19 @@ static int not_for_provider(struct loader *ld, const struct jc_profile *p,
 	           use ? use : "", use ? "'" : "");
 }
 
-/* A string value of setting `what`: not empty, not too long, no control character. */
+/*
+ * Strings go into JSON (claims, the cache key, kubectl's and docker's
+ * answers), which takes UTF-8 only: a \xff escape or a Latin-1 file would
+ * otherwise fail far from here, as "out of memory".
+ */
+static int not_utf8(struct loader *ld, const config_setting_t *s, const struct jc_profile *p,
+                    const char *what)
+{
+	return bad(ld, s, "'%s' in profile '%s' is not valid UTF-8: save the file as UTF-8 (a \\xNN escape is one raw byte)",
+	           what, p->name);
+}
+
+/* A string value of setting `what`: not empty, not too long, no control character, UTF-8. */
 static int check_string(struct loader *ld, const struct jc_profile *p, const char *what,
                         const config_setting_t *s, const char **out)
 {
@@ -310,6 +322,8 @@ static int check_string(struct loader *ld, const struct jc_profile *p, const cha
 	/* control characters would let a value forge lines in messages or protocols */
 	if (jc_has_control(v))
 		return bad(ld, s, "'%s' in profile '%s' contains a control character", what, p->name);
+	if (!jc_utf8_valid(v))
+		return not_utf8(ld, s, p, what);
 	if (*v == '\0')
 		return bad(ld, s, "'%s' in profile '%s' is empty", what, p->name);
 	*out = v;
@@ -342,6 +356,8 @@ static int read_urls(struct loader *ld, struct jc_profile *p, const config_setti
 		if (jc_has_control(v))
 			return bad(ld, e, "an entry of 'urls' in profile '%s' contains a control character",
 			           p->name);
+		if (!jc_utf8_valid(v))
+			return not_utf8(ld, e, p, "urls");
 		if ((rc = jc_url_parse_pattern(v, &p->urls[i], &why)) != 0)
 			return rc == JWTCRED_E_NOMEM ? rc : bad(ld, e, "in 'urls' of profile '%s': %s", p->name, why.text);
 		p->nurls++;
@@ -452,9 +468,8 @@ static int claim_scalar(struct loader *ld, const struct jc_profile *p, const cha
 	case CONFIG_TYPE_STRING:
 		if ((rc = check_string(ld, p, name, s, &v)) != 0)
 			return rc;
-		if (!(*out = json_string(v)))
-			return bad(ld, s, "'%s' in profile '%s' is not valid UTF-8", name, p->name);
-		return JWTCRED_OK;
+		*out = json_string(v); /* check_string made sure it is UTF-8 */
+		break;
 	case CONFIG_TYPE_INT:
 	case CONFIG_TYPE_INT64:
 		*out = json_integer((json_int_t)config_setting_get_int64(s));

@@ -168,4 +168,15 @@ run_jwtcred http token --no-cache
 expect_eq "http:// login_url: exit 1" 1 "$RC"
 expect_grep "http:// login_url: refused at load with file and line" "config':5: 'login_url' in profile 'prod' must be an https URL" "$TEST_TMP/http.err"
 
+# a setting that is not UTF-8 (here a libconfig \xff escape) is refused at load, by name
+# and line, not as "out of memory" when the claims or the cache key are built
+write_config 'username = "al\xffice@example.com";'
+for cmd in token assertion; do
+	run_jwtcred "utf8$cmd" "$cmd"
+	expect_eq "non-UTF-8 username, $cmd: exit 1" 1 "$RC"
+	expect_grep "non-UTF-8 username, $cmd: names the setting, file and line" \
+		"^jwtcred: '[^']*config':9: 'username' in profile 'prod' is not valid UTF-8: save the file as UTF-8" "$TEST_TMP/utf8$cmd.err"
+	expect_lines "non-UTF-8 username, $cmd: one line on stderr" 1 "$TEST_TMP/utf8$cmd.err"
+done
+
 finish

@@ -532,6 +532,46 @@ static const struct bad_row control_rows[] = {
 	  "'provider' in profile 'prod' contains a control character", NULL },
 };
 
+/*
+ * A string that is not UTF-8 cannot go into JSON (claims, the cache key,
+ * kubectl's and docker's answers): refused at load, at its line and by its
+ * name, never "out of memory" later.  libconfig's \xNN escape gives a raw
+ * byte; a Latin-1 file gives them too.
+ */
+static const struct bad_row utf8_rows[] = {
+	{ "\\xff escape in username",
+	  "profiles = {\n  prod = {\n    client_id = \"c\";\n    username = \"ci\\xff@example.com\";\n"
+	  "    private_key = \"/k\";\n  };\n};\n", 4, 0, NULL,
+	  "'" NAME "':4: 'username' in profile 'prod' is not valid UTF-8: save the file as UTF-8 (a \\xNN escape is one raw byte)" },
+	{ "Latin-1 byte in the file", HEAD "    scope = \"caf\xe9\";\n" TAIL, 6, 0,
+	  "'scope' in profile 'prod' is not valid UTF-8", NULL },
+	{ "cut-short sequence in client_id",
+	  "profiles = {\n  prod = {\n    client_id = \"3MVG9\\xc3\";\n    username = \"u\";\n"
+	  "    private_key = \"/k\";\n  };\n};\n", 3, 0,
+	  "'client_id' in profile 'prod' is not valid UTF-8", NULL },
+	{ "overlong in a path", HEAD "    ca_file = \"/etc/\\xc0\\xafca.pem\";\n" TAIL, 6, 0,
+	  "'ca_file' in profile 'prod' is not valid UTF-8", NULL },
+	{ "surrogate in an audience list", HEAD "    audience = [ \"https://login.salesforce.com\",\n"
+	  "                 \"https://x\\xed\\xa0\\x80.example.com\" ];\n" TAIL, 7, 0,
+	  "'audience' in profile 'prod' is not valid UTF-8", NULL },
+	{ "git_username", HEAD "    git_username = \"\\xfe\";\n" TAIL, 6, 0,
+	  "'git_username' in profile 'prod' is not valid UTF-8", NULL },
+	{ "docker_username", HEAD "    docker_username = \"d\\x80\";\n" TAIL, 6, 0,
+	  "'docker_username' in profile 'prod' is not valid UTF-8", NULL },
+	{ "a scope of scopes", HEAD "    scopes = [ \"api\", \"w\\xffb\" ];\n" TAIL, 6, 0,
+	  "'scopes' in profile 'prod' is not valid UTF-8", NULL },
+	{ "an entry of urls", HEAD "    urls = [ \"https://git.example.com/t\\xffm\" ];\n" TAIL, 6, 0,
+	  "'urls' in profile 'prod' is not valid UTF-8", NULL },
+	{ "a claim", XHEAD "    claims = { tenant = \"acme\";\n               team = \"\\xff\"; };\n" TAIL, 8, 0,
+	  "'claims.team' in profile 'x' is not valid UTF-8", NULL },
+	{ "a claim in a list", XHEAD "    claims = { groups = [ \"a\", \"\\xff\" ]; };\n" TAIL, 7, 0,
+	  "'claims.groups' in profile 'x' is not valid UTF-8", NULL },
+	{ "a form parameter", XHEAD "    form = { resource = \"https://api.example.com/\\xff\"; };\n" TAIL, 7, 0,
+	  "'form.resource' in profile 'x' is not valid UTF-8", NULL },
+	{ "key_id", XHEAD "    key_id = \"k\\xff\";\n" TAIL, 7, 0,
+	  "'key_id' in profile 'x' is not valid UTF-8", NULL },
+};
+
 /* "'t.conf':<line>: " at the start, or "'t.conf': " when there is no line. */
 static bool names_line(const char *msg, int line)
 {
@@ -578,6 +618,21 @@ static void test_every_error_names_its_line(void **state)
 {
 	(void)state;
 	assert_int_equal(check_bad_rows(bad_rows, sizeof(bad_rows) / sizeof(bad_rows[0])), 0);
+}
+
+static void test_not_utf8(void **state)
+{
+	struct jwtcred_config *cfg;
+
+	(void)state;
+	assert_int_equal(check_bad_rows(utf8_rows, sizeof(utf8_rows) / sizeof(utf8_rows[0])), 0);
+	/* UTF-8 itself is welcome, written out or as escapes */
+	cfg = load_ok(HEAD "    git_username = \"J\xc3\xbcrgen\";\n    scope = \"caf\xc3\xa9 \xf0\x9f\x94\x91\";\n" TAIL);
+	assert_string_equal(cfg->profiles[0].git_username, "J\xc3\xbcrgen");
+	jc_conf_free(cfg);
+	cfg = load_ok(HEAD "    git_username = \"J\\xc3\\xbcrgen\";\n" TAIL);
+	assert_string_equal(cfg->profiles[0].git_username, "J\xc3\xbcrgen");
+	jc_conf_free(cfg);
 }
 
 static void test_messages_are_one_line(void **state)
@@ -889,6 +944,7 @@ int main(void)
 		cmocka_unit_test(test_login_url_derivations),
 		cmocka_unit_test(test_every_error_names_its_line),
 		cmocka_unit_test(test_messages_are_one_line),
+		cmocka_unit_test(test_not_utf8),
 		cmocka_unit_test(test_provider_errors),
 		cmocka_unit_test(test_google_defaults),
 		cmocka_unit_test(test_generic_settings),
