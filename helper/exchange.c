@@ -280,6 +280,28 @@ static int dup_string(json_t *root, const char *key, char **out)
 	return (*out = strdup(v)) ? JWTCRED_OK : JWTCRED_E_NOMEM;
 }
 
+/*
+ * Salesforce's instance_url is where the token is good: jwtcred exec and
+ * jwtcred curl may send the token there, exec and "token --format env" hand
+ * it to scripts as a URL, "check --online" prints it.  Anything but a plain
+ * https URL fails the exchange rather than reach them (a server that sends
+ * one is not to be trusted with the token either).
+ */
+static int check_instance_url(const char *url, jwtcred_error *err)
+{
+	jwtcred_error why;
+	char shown[160];
+	int rc;
+
+	if (!url || (rc = jc_https_url_check(url, 0, &why)) == 0)
+		return JWTCRED_OK;
+	if (rc == JWTCRED_E_NOMEM)
+		return rc;
+	return jc_fail(err, JWTCRED_E_RESPONSE,
+	               "the token endpoint's instance_url '%s' %s: refusing its token (is token_url the provider's endpoint?)",
+	               jc_escape(url, shown, sizeof(shown)), why.text);
+}
+
 int jc_parse_token_response(long status, const char *body, size_t len, const char *audience,
                             struct jc_grant *out, jwtcred_error *err)
 {
@@ -342,6 +364,8 @@ int jc_parse_token_answer(long status, const char *body, size_t len, struct jc_a
 			goto out;
 		}
 	}
+	if ((rc = check_instance_url(json_string_value(json_object_get(root, "instance_url")), err)) != 0)
+		goto out;
 	rc = JWTCRED_E_NOMEM;
 	if (!(out->access_token = strdup(tok)) || dup_string(root, "instance_url", &out->instance_url) ||
 	    dup_string(root, "id", &out->id) || dup_string(root, "scope", &out->scope))

@@ -247,6 +247,71 @@ out:
 	return rc;
 }
 
+/* Is c one of RFC 3986's characters (but '%', checked apart)? */
+static bool url_char(unsigned char c)
+{
+	return c && (isalnum(c) || strchr("-._~:/?#[]@!$&'()*+,;=", c));
+}
+
+/* A "." or ".." segment in the path p[0..n). */
+static bool dot_segment(const char *p, size_t n)
+{
+	size_t i = 0, seg;
+
+	while (i < n) {
+		while (i < n && p[i] == '/')
+			i++;
+		for (seg = 0; i + seg < n && p[i + seg] != '/'; seg++)
+			;
+		if ((seg == 1 && p[i] == '.') || (seg == 2 && p[i] == '.' && p[i + 1] == '.'))
+			return true;
+		i += seg;
+	}
+	return false;
+}
+
+int jc_https_url_check(const char *s, unsigned flags, jwtcred_error *err)
+{
+	const char *auth, *end, *query;
+	struct jc_request r;
+	size_t n = strlen(s), i;
+	int rc;
+
+	if (n > JC_URL_MAX)
+		return jc_fail(err, JWTCRED_E_INPUT, "is longer than %d bytes", JC_URL_MAX);
+	if (strncmp(s, "https://", 8) != 0)
+		return jc_fail(err, JWTCRED_E_INPUT, "is not an https URL");
+	auth = s + 8;
+	end = auth + strcspn(auth, "/?#");
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == '%' ? isxdigit((unsigned char)s[i + 1]) && isxdigit((unsigned char)s[i + 2])
+		             : url_char(c) && ((c != '[' && c != ']') || s + i < end))
+			continue;
+		if (c <= ' ' || c == 0x7f)
+			return jc_fail(err, JWTCRED_E_INPUT, "contains a space or a control character");
+		if (c >= 0x80)
+			return jc_fail(err, JWTCRED_E_INPUT, "contains a byte that is not ASCII: percent-encode it");
+		if (c == '%')
+			return jc_fail(err, JWTCRED_E_INPUT, "has a '%%' that is not followed by two hex digits");
+		return jc_fail(err, JWTCRED_E_INPUT, "contains '%c', which URLs do not allow: percent-encode it", c);
+	}
+	if (strchr(s, '#'))
+		return jc_fail(err, JWTCRED_E_INPUT, "has a fragment ('#...')");
+	if (memchr(auth, '@', (size_t)(end - auth)))
+		return jc_fail(err, JWTCRED_E_INPUT, "has a user name or password ('...@')");
+	query = strchr(s, '?');
+	if (query && !(flags & JC_URL_QUERY))
+		return jc_fail(err, JWTCRED_E_INPUT, "has a query ('?...')");
+	if (dot_segment(end, query ? (size_t)(query - end) : strlen(end)))
+		return jc_fail(err, JWTCRED_E_INPUT, "has a '.' or '..' path segment");
+	if ((rc = jc_request_from_url(s, &r)) != 0)
+		return rc == JWTCRED_E_NOMEM ? rc
+		                             : jc_fail(err, JWTCRED_E_INPUT, "has an invalid host or port");
+	jc_request_clear(&r);
+	return JWTCRED_OK;
+}
+
 /* Dot segments and encoded separators could walk out of a path prefix. */
 static bool path_suspicious(const char *p)
 {

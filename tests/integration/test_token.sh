@@ -65,6 +65,32 @@ run_jwtcred badcert check
 expect_eq "check: a certificate of another key fails" 1 "$RC"
 expect_grep "check: says the certificate does not match" "does not match private key" "$TEST_TMP/badcert.err"
 
+# --- an instance_url that is not a plain https URL fails the exchange ------------------
+# (check --online prints it, --format env and exec hand it to scripts, exec and curl send the token there)
+write_config
+run_jwtcred instpurge purge
+server_reset
+server_mode '{"instance_url": "https://evil.example/x\nJWTCRED_ACCESS_TOKEN=forged"}'
+for args in "token" "token --format env" "check --online" "exec -- /usr/bin/env"; do
+	name=inst${args%% *}
+	# shellcheck disable=SC2086
+	run_jwtcred "$name" $args
+	expect_eq "bad instance_url, $args: exit 1" 1 "$RC"
+	expect_eq "bad instance_url, $args: no token or variable on stdout" "" \
+		"$(grep -E 'JWTCRED_|00D|forged' "$TEST_TMP/$name.out")"
+	expect_grep "bad instance_url, $args: says so" \
+		"^jwtcred: (profile 'prod': )?the token endpoint's instance_url 'https://evil.example/x\\\\x0aJWTCRED_ACCESS_TOKEN=forged' contains a space or a control character" \
+		"$TEST_TMP/$name.err"
+	expect_lines "bad instance_url, $args: one line on stderr" 1 "$TEST_TMP/$name.err"
+done
+expect_eq "bad instance_url: nothing cached, each attempt asked again" 4 "$(server_stats token_requests)"
+server_mode '{"instance_url": "https://acme.my.example.com:8443/x"}'
+run_jwtcred instgood token --format env --refresh
+expect_grep "a plain https instance_url is handed on" "^JWTCRED_INSTANCE_URL='https://acme.my.example.com:8443/x'$" "$TEST_TMP/instgood.out"
+server_mode '{}'
+run_jwtcred instback token --refresh
+expect_eq "back to a good endpoint: mints" 0 "$RC"
+
 # --- key variants -------------------------------------------------------------
 try_key() { # NAME SETTING... -> mints with --no-cache
 	local name=$1

@@ -70,6 +70,7 @@ GIT_BODY = 256 << 20               # git pushes
 MODE_BOOLS = ('hang', 'drip', 'non_json', 'oversize', 'truncated', 'invalid_utf8',
               'ip_restricted')
 MODE_INTS = ('delay_ms', 'retry_after', 'expires_in')
+MODE_STRINGS = ('instance_url',)
 MAX_CLOCK_OFFSET = 10 * 86400
 
 
@@ -291,7 +292,10 @@ class SalesforceJWTBearerGrant(JWTBearerGrant):
 
     def generate_token(self, **kwargs):
         kwargs['expires_in'] = self.request.mode.get('expires_in')
-        return super().generate_token(**kwargs)
+        token = super().generate_token(**kwargs)
+        if self.request.mode.get('instance_url') is not None:
+            token['instance_url'] = self.request.mode['instance_url']
+        return token
 
 
 def unverified_claims(assertion):
@@ -927,6 +931,8 @@ def parse_mode(doc):
         elif key == 'clock_offset':
             ok = isinstance(value, int) and not isinstance(value, bool) and \
                 abs(value) <= MAX_CLOCK_OFFSET
+        elif key in MODE_STRINGS:
+            ok = isinstance(value, str)
         elif key in MODE_INTS:
             ok = isinstance(value, int) and not isinstance(value, bool) and value >= 0
         elif key == 'fail_statuses':
