@@ -672,14 +672,16 @@ static int read_setting(struct loader *ld, struct jc_profile *p, const struct se
 }
 
 /*
- * Check that url is https; *canonical (when asked) is its canonical form:
+ * Check that url is an https URL jwtcred may post to (jc_https_url_check;
+ * flags as there); *canonical (when asked) is its canonical form:
  * lower-case host, no default port, no trailing slash.  That is the
  * default audience: "https://login.salesforce.com", or an Experience Cloud
  * site's URL with its path.
  */
 static int check_https(struct loader *ld, const config_setting_t *s, const struct jc_profile *p,
-                       const char *what, const char *url, char **canonical)
+                       const char *what, const char *url, unsigned flags, char **canonical)
 {
+	jwtcred_error why;
 	struct jc_request r;
 	char port[16] = "";
 	size_t n;
@@ -689,19 +691,22 @@ static int check_https(struct loader *ld, const config_setting_t *s, const struc
 		*canonical = NULL;
 	if (strncmp(url, "https://", 8) != 0)
 		return bad(ld, s, "'%s' in profile '%s' must be an https URL, not '%s'", what, p->name, url);
-	if (strpbrk(url, "?#") || memchr(url + 8, '@', strcspn(url + 8, "/")) ||
-	    (rc = jc_request_from_url(url, &r)) != 0)
-		return bad(ld, s, "'%s' in profile '%s' is not a valid URL (https://host[:port][/path]): '%s'",
-		           what, p->name, url);
-	if (canonical) {
-		if (r.port != 443)
-			snprintf(port, sizeof(port), ":%d", r.port);
-		n = strlen(r.host) + strlen(port) + strlen(r.path) + 16;
-		if ((*canonical = malloc(n)))
-			snprintf(*canonical, n, "https://%s%s%s%s", r.host, port, *r.path ? "/" : "", r.path);
-	}
+	if ((rc = jc_https_url_check(url, flags, &why)) != 0)
+		return rc == JWTCRED_E_NOMEM
+		           ? rc
+		           : bad(ld, s, "'%s' in profile '%s' is not a valid URL: '%s' %s (write https://host[:port][/path]%s)",
+		                 what, p->name, url, why.text, flags & JC_URL_QUERY ? "[?query]" : "");
+	if (!canonical)
+		return JWTCRED_OK;
+	if ((rc = jc_request_from_url(url, &r)) != 0)
+		return rc;
+	if (r.port != 443)
+		snprintf(port, sizeof(port), ":%d", r.port);
+	n = strlen(r.host) + strlen(port) + strlen(r.path) + 16;
+	if ((*canonical = malloc(n)))
+		snprintf(*canonical, n, "https://%s%s%s%s", r.host, port, *r.path ? "/" : "", r.path);
 	jc_request_clear(&r);
-	return canonical && !*canonical ? JWTCRED_E_NOMEM : JWTCRED_OK;
+	return *canonical ? JWTCRED_OK : JWTCRED_E_NOMEM;
 }
 
 /* *field = v unless already set. */
@@ -754,7 +759,7 @@ static int finish_salesforce(struct loader *ld, struct jc_profile *p, config_set
 	if ((rc = set_default(&p->login_url, "https://login.salesforce.com")))
 		return rc;
 	if ((rc = check_https(ld, config_setting_lookup(grp, "login_url"), p, "login_url",
-	                      p->login_url, &canonical)) != 0)
+	                      p->login_url, 0, &canonical)) != 0)
 		return rc;
 	/* base for endpoints: the login URL without a trailing slash */
 	n = strlen(p->login_url);
@@ -857,11 +862,12 @@ static int finish_profile(struct loader *ld, struct jc_profile *p, config_settin
 	}
 	if (rc)
 		return rc;
+	/* RFC 6749 section 3.2: the token endpoint's URL may have a query */
 	if ((rc = check_https(ld, config_setting_lookup(grp, "token_url"), p, "token_url",
-	                      p->token_url, NULL)) != 0 ||
+	                      p->token_url, JC_URL_QUERY, NULL)) != 0 ||
 	    (p->revoke_url &&
 	     (rc = check_https(ld, config_setting_lookup(grp, "revoke_url"), p, "revoke_url",
-	                       p->revoke_url, NULL)) != 0))
+	                       p->revoke_url, 0, NULL)) != 0))
 		return rc;
 	if (p->refresh_margin >= p->token_lifetime) {
 		config_setting_t *where = config_setting_lookup(grp, "refresh_margin");

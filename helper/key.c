@@ -486,7 +486,8 @@ static int sa_field(json_t *root, const char *name, const char *path, bool requi
 int jc_service_account_load(const char *path, struct jc_service_account *sa, EVP_PKEY **key,
                             jwtcred_error *err)
 {
-	char *text = NULL, what[48];
+	char *text = NULL, what[160];
+	jwtcred_error why;
 	size_t len = 0;
 	json_t *root = NULL, *pk = NULL;
 	const char *type;
@@ -514,9 +515,11 @@ int jc_service_account_load(const char *path, struct jc_service_account *sa, EVP
 	    (rc = sa_field(root, "private_key_id", path, false, &sa->private_key_id, err)) ||
 	    (rc = sa_field(root, "token_uri", path, false, &sa->token_uri, err)))
 		goto out;
-	if (sa->token_uri && strncmp(sa->token_uri, "https://", 8) != 0) {
-		rc = jc_fail(err, JWTCRED_E_KEY, "token_uri '%s' in service account file '%s' is not an https URL",
-		             sa->token_uri, path);
+	if (sa->token_uri && (rc = jc_https_url_check(sa->token_uri, JC_URL_QUERY, &why)) != 0) {
+		rc = rc == JWTCRED_E_NOMEM
+		         ? jc_fail(err, rc, "out of memory")
+		         : jc_fail(err, JWTCRED_E_KEY, "token_uri '%s' in service account file '%s' %s",
+		                   jc_escape(sa->token_uri, what, sizeof(what)), path, why.text);
 		goto out;
 	}
 	pk = json_object_get(root, "private_key");

@@ -194,6 +194,24 @@ run_jwtcred http token --no-cache
 expect_eq "http:// login_url: exit 1" 1 "$RC"
 expect_grep "http:// login_url: refused at load with file and line" "config':5: 'login_url' in profile 'prod' must be an https URL" "$TEST_TMP/http.err"
 
+# --- token_url with a query (RFC 6749 section 3.2 allows one) -------------------------
+write_config "token_url = \"$SERVER_URL/services/oauth2/token?api-version=2.0&tenant=a%20b\";"
+run_jwtcred query token --no-cache
+expect_eq "token_url with a query: mints" 0 "$RC"
+expect_eq "token_url with a query: posted to exactly that path and query" \
+	"/services/oauth2/token ?api-version=2.0&tenant=a%20b" \
+	"$(server_history '" ?".join([h[-1]["path"], h[-1]["query"]])')"
+expect_eq "token_url with a query: the form is the usual one" "grant_type" \
+	"$(server_history '",".join(sorted(h[-1]["form"]))')"
+for bad in "https://localhost/t#frag|has a fragment" "https://me@localhost/t?x=1|has a user name or password" \
+	"https://localhost/a/../t?x=1|has a '.' or '..' path segment" "https://localhost/t?x=%zz|has a '%' that is not followed"; do
+	write_config "token_url = \"${bad%%|*}\";"
+	run_jwtcred badquery token --no-cache
+	check "token_url ${bad%%|*}: refused at load, with the reason" grep -qF -- \
+		"config':10: 'token_url' in profile 'prod' is not a valid URL: '${bad%%|*}' ${bad#*|}" "$TEST_TMP/badquery.err"
+	expect_lines "token_url ${bad%%|*}: one line" 1 "$TEST_TMP/badquery.err"
+done
+
 # a setting that is not UTF-8 (here a libconfig \xff escape) is refused at load, by name
 # and line, not as "out of memory" when the claims or the cache key are built
 write_config 'username = "al\xffice@example.com";'

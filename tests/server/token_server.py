@@ -196,9 +196,12 @@ class State:
         with self.lock:
             return self.mode.get('clock_offset', 0)
 
-    def remember(self, path, assertion, fields):
-        """Keep what an assertion said (unverified: the tests ask what was sent)."""
-        entry = {'path': path, 'form': {k: v for k, v in fields.items() if k != 'assertion'}}
+    def remember(self, target, assertion, fields):
+        """Keep what an assertion said (unverified: the tests ask what was sent),
+        and the path and query it was posted to."""
+        url = urllib.parse.urlsplit(target)
+        entry = {'path': url.path, 'query': url.query,
+                 'form': {k: v for k, v in fields.items() if k != 'assertion'}}
         try:
             head, body = assertion.split('.')[:2]
             entry['header'] = json.loads(base64.urlsafe_b64decode(head + '=' * (-len(head) % 4)))
@@ -672,7 +675,7 @@ class Handler(BaseHTTPRequestHandler):
         except HTTPFail as e:
             return self.send(400, json_bytes({'error': 'invalid_request',
                                               'error_description': str(e)}), JSON)
-        self.state.remember(TOKEN_PATH, fields.get('assertion'), fields)
+        self.state.remember(self.path, fields.get('assertion'), fields)
         request = OAuth2Request(self.command, 'https://localhost:%d%s' % (self.state.port, self.path),
                                 body=fields, headers=dict(self.headers))
         request.mode = mode
@@ -706,7 +709,7 @@ class Handler(BaseHTTPRequestHandler):
         except (OSError, ValueError, KeyError, TypeError) as e:
             log.error('cannot reload clients: %s', e)
         path = urllib.parse.urlsplit(self.path).path
-        self.state.remember(path, fields.get('assertion'), fields)
+        self.state.remember(self.path, fields.get('assertion'), fields)
         url = 'https://localhost:%d%s' % (self.state.port, path)
         try:
             status, answer = grant(self.state, fields, url, int(time.time()) + mode.get('clock_offset', 0))

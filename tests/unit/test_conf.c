@@ -107,6 +107,32 @@ static void test_minimal_profile_defaults(void **state)
 	jc_conf_free(cfg);
 }
 
+/* A token_url keeps its query, exactly as written; so does the default audience. */
+static void test_token_url_query(void **state)
+{
+	struct jwtcred_config *cfg;
+	const struct jc_profile *p;
+
+	(void)state;
+	cfg = load_ok(HEAD "    token_url = \"https://login.example.com/services/oauth2/token?so=1&x=a%20b\";\n" TAIL);
+	p = &cfg->profiles[0];
+	assert_string_equal(p->token_url, "https://login.example.com/services/oauth2/token?so=1&x=a%20b");
+	assert_true(p->token_url_set);
+	assert_string_equal(p->audiences[0], "https://login.salesforce.com"); /* Salesforce: from login_url */
+	jc_conf_free(cfg);
+	cfg = load_ok("profiles = {\n  x = {\n    provider = \"generic\";\n"
+	              "    token_url = \"https://idp.example.com/oauth2/token?api-version=2.0\";\n"
+	              "    issuer = \"svc\";\n    private_key = \"/keys/x.pem\";\n  };\n};\n");
+	p = &cfg->profiles[0];
+	assert_string_equal(p->token_url, "https://idp.example.com/oauth2/token?api-version=2.0");
+	assert_int_equal(p->naudiences, 1);
+	assert_string_equal(p->audiences[0], "https://idp.example.com/oauth2/token?api-version=2.0");
+	jc_conf_free(cfg);
+	cfg = load_ok(GHEAD "    token_url = \"https://oauth2.example.com/token?alt=json\";\n" TAIL);
+	assert_string_equal(cfg->profiles[0].token_url, "https://oauth2.example.com/token?alt=json");
+	jc_conf_free(cfg);
+}
+
 /* Endpoints and audience follow login_url; explicit settings win. */
 static void test_login_url_derivations(void **state)
 {
@@ -226,6 +252,17 @@ static const struct bad_row bad_rows[] = {
 	  6, 0, "'token_url' in profile 'prod'", NULL },
 	{ "login_url with a query", HEAD "    login_url = \"https://login.salesforce.com/?next=x\";\n" TAIL,
 	  6, 0, "'login_url' in profile 'prod'", NULL },
+	/* a token_url may have a query (RFC 6749 section 3.2), nothing else of the kind */
+	{ "token_url with a fragment", HEAD "    token_url = \"https://idp.example.com/t?x=1#top\";\n" TAIL, 6, 0,
+	  NULL, "'" NAME "':6: 'token_url' in profile 'prod' is not a valid URL: 'https://idp.example.com/t?x=1#top' has a fragment ('#...') (write https://host[:port][/path][?query])" },
+	{ "token_url with userinfo and a query", HEAD "    token_url = \"https://me@idp.example.com/t?x=1\";\n" TAIL,
+	  6, 0, "has a user name or password", NULL },
+	{ "token_url with a bad escape in the query", HEAD "    token_url = \"https://idp.example.com/t?x=%g0\";\n" TAIL,
+	  6, 0, "'%' that is not followed by two hex digits", NULL },
+	{ "token_url with a dot segment", HEAD "    token_url = \"https://idp.example.com/a/../t\";\n" TAIL, 6, 0,
+	  "has a '.' or '..' path segment", NULL },
+	{ "revoke_url with a query", HEAD "    revoke_url = \"https://idp.example.com/revoke?x=1\";\n" TAIL, 6, 0,
+	  NULL, "'" NAME "':6: 'revoke_url' in profile 'prod' is not a valid URL: 'https://idp.example.com/revoke?x=1' has a query ('?...') (write https://host[:port][/path])" },
 	{ "non-https url in urls", HEAD "    urls = [ \"http://git.example.com\" ];\n" TAIL, 6, 0,
 	  "not https", NULL },
 	{ "url with userinfo in urls", HEAD "    urls = [ \"https://user@git.example.com\" ];\n" TAIL, 6, 0,
@@ -942,6 +979,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_minimal_profile_defaults),
 		cmocka_unit_test(test_login_url_derivations),
+		cmocka_unit_test(test_token_url_query),
 		cmocka_unit_test(test_every_error_names_its_line),
 		cmocka_unit_test(test_messages_are_one_line),
 		cmocka_unit_test(test_not_utf8),
