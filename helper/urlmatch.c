@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pubsuffix.h"
 #include "urlmatch.h"
 
 #define HOST_MAX 253
@@ -129,6 +130,34 @@ static char *path_dup(const char *s, size_t len)
 	return strndup(s, len);
 }
 
+/*
+ * "*.example.com" covers every name one label under example.com: that
+ * must be a name someone owns, not a public suffix ("*.com", "*.co.uk",
+ * "*.github.io": every GitHub Pages site), nor an IP address.  The
+ * private section of the list counts, and so does its default rule (a
+ * top-level domain it does not know, "*.corp", is refused).
+ */
+static int wildcard_allowed(const char *s, const char *base, jwtcred_error *err)
+{
+	const char *last = strrchr(base, '.');
+	jwtcred_error why;
+	bool public;
+
+	last = last ? last + 1 : base;
+	if (strspn(last, "0123456789") == strlen(last))
+		return jc_fail(err, JWTCRED_E_CONFIG,
+		               "URL '%s' puts a '*.' wildcard over an IP address: list the address itself", s);
+	if (jc_public_suffix(base, &public, &why) != 0)
+		return jc_fail(err, JWTCRED_E_CONFIG,
+		               "URL '%s': cannot check its '*.' wildcard against the public suffix list (%s): install libpsl5, or list the hosts without '*.'",
+		               s, why.text);
+	if (public)
+		return jc_fail(err, JWTCRED_E_CONFIG,
+		               "URL '%s' would send the token to every site under '%s', a public suffix: list the hosts, or put the wildcard under a domain you own (https://*.example.%s)",
+		               s, base, base);
+	return JWTCRED_OK;
+}
+
 int jc_url_parse_pattern(const char *s, struct jc_url *out, jwtcred_error *err)
 {
 	const char *p, *auth, *end;
@@ -161,6 +190,8 @@ int jc_url_parse_pattern(const char *s, struct jc_url *out, jwtcred_error *err)
 		rc = jc_fail(err, JWTCRED_E_CONFIG, "URL '%s' has an invalid host or port", s);
 		goto fail;
 	}
+	if (out->host[0] == '*' && (rc = wildcard_allowed(s, out->host + 2, err)) != 0)
+		goto fail;
 	if (out->port < 0)
 		out->port = jc_default_port(out->scheme);
 	if (!(out->path = path_dup(end, strlen(end)))) {

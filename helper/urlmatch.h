@@ -27,7 +27,11 @@ struct jc_request {
 	char *path;     /* without leading "/"; NULL when the caller sent none */
 };
 
-/* Parse an allow-list URL; on error a one-line reason (no file/line). */
+/*
+ * Parse an allow-list URL; on error a one-line reason (no file/line).  A
+ * "*." wildcard over a public suffix or an IP address is refused, and so
+ * is every wildcard when libpsl cannot be loaded (see pubsuffix.h).
+ */
 int jc_url_parse_pattern(const char *s, struct jc_url *out, jwtcred_error *err);
 void jc_url_clear(struct jc_url *u);
 

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pubsuffix.h"
 #include "urlmatch.h"
 #include "testutil.h"
 
@@ -383,6 +384,86 @@ static void test_parse_pattern(void **state)
 	assert_int_equal(bad, 0);
 }
 
+/*
+ * A "*." wildcard never covers a public suffix (libpsl's list: the ICANN
+ * section, the private section, and the default rule for top-level
+ * domains the list does not know), nor an IP address.
+ */
+static void test_wildcard_public_suffix(void **state)
+{
+	static const struct {
+		const char *pattern;
+		const char *why; /* NULL: accepted */
+	} rows[] = {
+		{ "https://*.com", "every site under 'com', a public suffix" },
+		{ "https://*.co.uk", "every site under 'co.uk', a public suffix" },
+		{ "https://*.uk", "under 'uk'" },
+		{ "https://*.COM", "under 'com'" },                             /* lower-cased first */
+		{ "https://*.github.io", "every site under 'github.io'" },       /* private section */
+		{ "https://*.s3.amazonaws.com", "under 's3.amazonaws.com'" },    /* private section */
+		{ "https://*.kawasaki.jp", "under 'kawasaki.jp'" },
+		{ "https://*.anything.kawasaki.jp", "under 'anything.kawasaki.jp'" }, /* "*.kawasaki.jp" rule */
+		{ "https://*.xn--p1ai", "under 'xn--p1ai'" },                    /* .рф, as punycode */
+		{ "https://*.localhost", "under 'localhost'" },                  /* the default rule */
+		{ "https://*.corp", "under 'corp'" },
+		{ "https://*.com:8443/team", "under 'com'" },
+		{ "https://*.co.uk/a", "(https://*.example.co.uk)" },            /* and says what to write */
+		{ "https://*.0.0.1", "over an IP address" },
+		{ "https://*.168.1.10:8443", "over an IP address" },
+		{ "https://*.example.com", NULL },
+		{ "https://*.corp.example.com/team", NULL },
+		{ "https://*.example.co.uk", NULL },
+		{ "https://*.acme.github.io", NULL },
+		{ "https://*.city.kawasaki.jp", NULL },                          /* "!city.kawasaki.jp" */
+		{ "https://*.git.corp", NULL },
+		{ "https://*.my.salesforce.com", NULL },
+		{ "https://*.sandbox.my.salesforce.com", NULL },
+		{ "https://com", NULL },                                         /* no wildcard: exact host */
+		{ "https://github.io", NULL },
+	};
+	size_t i;
+	int bad = 0;
+
+	(void)state;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct jc_url u;
+		jwtcred_error err = { "" };
+		int rc = jc_url_parse_pattern(rows[i].pattern, &u, &err);
+		bool ok = rows[i].why ? rc == JWTCRED_E_CONFIG && tu_contains(err.text, rows[i].why) &&
+		                            tu_contains(err.text, rows[i].pattern) && !u.host
+		                      : rc == JWTCRED_OK;
+
+		if (!ok) {
+			print_error("'%s': rc %d, %s (want %s)\n", rows[i].pattern, rc, err.text,
+			            rows[i].why ? rows[i].why : "accepted");
+			bad++;
+		}
+		if (rc == JWTCRED_OK)
+			jc_url_clear(&u);
+	}
+	assert_int_equal(bad, 0);
+}
+
+/* Without libpsl nobody can tell what a wildcard covers: every one is refused, exact hosts are fine. */
+static void test_wildcard_without_libpsl(void **state)
+{
+	struct jc_url u;
+	jwtcred_error err = { "" };
+
+	(void)state;
+	jc_public_suffix_library("libpsl-not-installed.so.5");
+	assert_int_equal(jc_url_parse_pattern("https://*.example.com", &u, &err), JWTCRED_E_CONFIG);
+	assert_true(tu_contains(err.text, "URL 'https://*.example.com': cannot check its '*.' wildcard against the public suffix list (libpsl-not-installed.so.5"));
+	assert_true(tu_contains(err.text, "install libpsl5, or list the hosts without '*.'"));
+	assert_null(u.host);
+	assert_int_equal(jc_url_parse_pattern("https://git.example.com", &u, &err), JWTCRED_OK);
+	jc_url_clear(&u);
+	/* and with it back, the same wildcard is fine again */
+	jc_public_suffix_library(NULL);
+	assert_int_equal(jc_url_parse_pattern("https://*.example.com", &u, &err), JWTCRED_OK);
+	jc_url_clear(&u);
+}
+
 static long score(const char *pattern, const char *host, const char *path)
 {
 	struct jc_url u;
@@ -521,6 +602,8 @@ int main(void)
 		cmocka_unit_test(test_request_fields),
 		cmocka_unit_test(test_parse_pattern),
 		cmocka_unit_test(test_specificity),
+		cmocka_unit_test(test_wildcard_public_suffix),
+		cmocka_unit_test(test_wildcard_without_libpsl),
 		cmocka_unit_test(test_https_url_check),
 		cmocka_unit_test(test_default_port),
 	};
