@@ -62,6 +62,29 @@ int jc_read_fd(int fd, size_t max, char **out, size_t *len);
 /* Write all n bytes (retrying short writes and EINTR); -1 with errno set. */
 int jc_write_all(int fd, const char *s, size_t n);
 
+/*
+ * String rules shared by every reader of outside input (configuration,
+ * token endpoint answers, tool input): one function each, so that they
+ * cannot drift apart.
+ */
+
+/* Does s hold a control character (a byte below 0x20, or 0x7f)?  NULL: no. */
+bool jc_has_control(const char *s);
+
+/*
+ * Is s valid UTF-8 as jansson accepts it (no overlong forms, no surrogates,
+ * nothing above U+10FFFF)?  A string that is not cannot go into JSON.
+ */
+bool jc_utf8_valid(const char *s);
+
+/*
+ * s made safe to quote in a one-line message, in buf (len bytes, at least
+ * 8): every byte outside printable ASCII is written as \xNN and a backslash
+ * as \\, so no escape sequence or line break reaches a terminal; cut with
+ * "..." when it does not fit.  NULL gives "".  Returns buf.
+ */
+const char *jc_escape(const char *s, char *buf, size_t len);
+
 /* strdup that returns NULL for NULL. */
 char *jc_strdup0(const char *s);
 

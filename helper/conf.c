@@ -170,15 +170,6 @@ static const char *closest_setting(const char *name)
 	return best;
 }
 
-/* Control characters would let a value forge lines in messages or protocols. */
-static bool has_control(const char *v)
-{
-	for (; *v; v++)
-		if ((unsigned char)*v < ' ' || *v == 0x7f)
-			return true;
-	return false;
-}
-
 static const char *type_name(int t)
 {
 	switch (t) {
@@ -302,7 +293,19 @@ static int not_for_provider(struct loader *ld, const struct jc_profile *p,
 	           use ? use : "", use ? "'" : "");
 }
 
-/* A string value of setting `what`: not empty, not too long, no control character. */
+/*
+ * Strings go into JSON (claims, the cache key, kubectl's and docker's
+ * answers), which takes UTF-8 only: a \xff escape or a Latin-1 file would
+ * otherwise fail far from here, as "out of memory".
+ */
+static int not_utf8(struct loader *ld, const config_setting_t *s, const struct jc_profile *p,
+                    const char *what)
+{
+	return bad(ld, s, "'%s' in profile '%s' is not valid UTF-8: save the file as UTF-8 (a \\xNN escape is one raw byte)",
+	           what, p->name);
+}
+
+/* A string value of setting `what`: not empty, not too long, no control character, UTF-8. */
 static int check_string(struct loader *ld, const struct jc_profile *p, const char *what,
                         const config_setting_t *s, const char **out)
 {
@@ -317,8 +320,11 @@ static int check_string(struct loader *ld, const struct jc_profile *p, const cha
 	if (strlen(v) > MAX_STRING)
 		return bad(ld, s, "'%s' in profile '%s' is longer than %d bytes", what, p->name,
 		           MAX_STRING);
-	if (has_control(v))
+	/* control characters would let a value forge lines in messages or protocols */
+	if (jc_has_control(v))
 		return bad(ld, s, "'%s' in profile '%s' contains a control character", what, p->name);
+	if (!jc_utf8_valid(v))
+		return not_utf8(ld, s, p, what);
 	if (*v == '\0')
 		return bad(ld, s, "'%s' in profile '%s' is empty", what, p->name);
 	*out = v;
@@ -348,9 +354,11 @@ static int read_urls(struct loader *ld, struct jc_profile *p, const config_setti
 			return bad(ld, e, "'urls' in profile '%s' must hold strings, not %s",
 			           p->name, type_name(config_setting_type(e)));
 		v = config_setting_get_string(e);
-		if (has_control(v))
+		if (jc_has_control(v))
 			return bad(ld, e, "an entry of 'urls' in profile '%s' contains a control character",
 			           p->name);
+		if (!jc_utf8_valid(v))
+			return not_utf8(ld, e, p, "urls");
 		if ((rc = jc_url_parse_pattern(v, &p->urls[i], &why)) != 0)
 			return rc == JWTCRED_E_NOMEM ? rc : bad(ld, e, "in 'urls' of profile '%s': %s", p->name, why.text);
 		p->nurls++;
@@ -461,9 +469,8 @@ static int claim_scalar(struct loader *ld, const struct jc_profile *p, const cha
 	case CONFIG_TYPE_STRING:
 		if ((rc = check_string(ld, p, name, s, &v)) != 0)
 			return rc;
-		if (!(*out = json_string(v)))
-			return bad(ld, s, "'%s' in profile '%s' is not valid UTF-8", name, p->name);
-		return JWTCRED_OK;
+		*out = json_string(v); /* check_string made sure it is UTF-8 */
+		break;
 	case CONFIG_TYPE_INT:
 	case CONFIG_TYPE_INT64:
 		*out = json_integer((json_int_t)config_setting_get_int64(s));
@@ -666,14 +673,16 @@ static int read_setting(struct loader *ld, struct jc_profile *p, const struct se
 }
 
 /*
- * Check that url is https; *canonical (when asked) is its canonical form:
+ * Check that url is an https URL jwtcred may post to (jc_https_url_check;
+ * flags as there); *canonical (when asked) is its canonical form:
  * lower-case host, no default port, no trailing slash.  That is the
  * default audience: "https://login.salesforce.com", or an Experience Cloud
  * site's URL with its path.
  */
 static int check_https(struct loader *ld, const config_setting_t *s, const struct jc_profile *p,
-                       const char *what, const char *url, char **canonical)
+                       const char *what, const char *url, unsigned flags, char **canonical)
 {
+	jwtcred_error why;
 	struct jc_request r;
 	char port[16] = "";
 	size_t n;
@@ -683,19 +692,22 @@ static int check_https(struct loader *ld, const config_setting_t *s, const struc
 		*canonical = NULL;
 	if (strncmp(url, "https://", 8) != 0)
 		return bad(ld, s, "'%s' in profile '%s' must be an https URL, not '%s'", what, p->name, url);
-	if (strpbrk(url, "?#") || memchr(url + 8, '@', strcspn(url + 8, "/")) ||
-	    (rc = jc_request_from_url(url, &r)) != 0)
-		return bad(ld, s, "'%s' in profile '%s' is not a valid URL (https://host[:port][/path]): '%s'",
-		           what, p->name, url);
-	if (canonical) {
-		if (r.port != 443)
-			snprintf(port, sizeof(port), ":%d", r.port);
-		n = strlen(r.host) + strlen(port) + strlen(r.path) + 16;
-		if ((*canonical = malloc(n)))
-			snprintf(*canonical, n, "https://%s%s%s%s", r.host, port, *r.path ? "/" : "", r.path);
-	}
+	if ((rc = jc_https_url_check(url, flags, &why)) != 0)
+		return rc == JWTCRED_E_NOMEM
+		           ? rc
+		           : bad(ld, s, "'%s' in profile '%s' is not a valid URL: '%s' %s (write https://host[:port][/path]%s)",
+		                 what, p->name, url, why.text, flags & JC_URL_QUERY ? "[?query]" : "");
+	if (!canonical)
+		return JWTCRED_OK;
+	if ((rc = jc_request_from_url(url, &r)) != 0)
+		return rc;
+	if (r.port != 443)
+		snprintf(port, sizeof(port), ":%d", r.port);
+	n = strlen(r.host) + strlen(port) + strlen(r.path) + 16;
+	if ((*canonical = malloc(n)))
+		snprintf(*canonical, n, "https://%s%s%s%s", r.host, port, *r.path ? "/" : "", r.path);
 	jc_request_clear(&r);
-	return canonical && !*canonical ? JWTCRED_E_NOMEM : JWTCRED_OK;
+	return *canonical ? JWTCRED_OK : JWTCRED_E_NOMEM;
 }
 
 /* *field = v unless already set. */
@@ -748,7 +760,7 @@ static int finish_salesforce(struct loader *ld, struct jc_profile *p, config_set
 	if ((rc = set_default(&p->login_url, "https://login.salesforce.com")))
 		return rc;
 	if ((rc = check_https(ld, config_setting_lookup(grp, "login_url"), p, "login_url",
-	                      p->login_url, &canonical)) != 0)
+	                      p->login_url, 0, &canonical)) != 0)
 		return rc;
 	/* base for endpoints: the login URL without a trailing slash */
 	n = strlen(p->login_url);
@@ -851,11 +863,12 @@ static int finish_profile(struct loader *ld, struct jc_profile *p, config_settin
 	}
 	if (rc)
 		return rc;
+	/* RFC 6749 section 3.2: the token endpoint's URL may have a query */
 	if ((rc = check_https(ld, config_setting_lookup(grp, "token_url"), p, "token_url",
-	                      p->token_url, NULL)) != 0 ||
+	                      p->token_url, JC_URL_QUERY, NULL)) != 0 ||
 	    (p->revoke_url &&
 	     (rc = check_https(ld, config_setting_lookup(grp, "revoke_url"), p, "revoke_url",
-	                       p->revoke_url, NULL)) != 0))
+	                       p->revoke_url, 0, NULL)) != 0))
 		return rc;
 	if (p->refresh_margin >= p->token_lifetime) {
 		config_setting_t *where = config_setting_lookup(grp, "refresh_margin");

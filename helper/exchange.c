@@ -226,16 +226,6 @@ static const char *hint_for(const char *error, const char *desc, const struct jc
 	return salesforce_hint(error, desc, ctx, brief, buf, buflen);
 }
 
-/* Keep a server-provided text printable and short for our one-line message. */
-static void printable(const char *in, char *out, size_t outlen)
-{
-	size_t i = 0;
-
-	for (; in && *in && i + 1 < outlen; in++)
-		out[i++] = (*in >= ' ' && *in <= '~') ? *in : '?';
-	out[i] = '\0';
-}
-
 #define REFUSED "the token endpoint refused the assertion (HTTP %ld): %s%s%s%s%s"
 
 static int server_error(long status, json_t *root, struct jc_answer *ctx, jwtcred_error *err)
@@ -251,8 +241,9 @@ static int server_error(long status, json_t *root, struct jc_answer *ctx, jwtcre
 		error = json_string_value(json_object_get(first, "errorCode"));
 		desc = json_string_value(json_object_get(first, "message"));
 	}
-	printable(error ? error : "unknown_error", e, sizeof(e));
-	printable(desc, d, sizeof(d));
+	/* server-provided text, made printable and short for our one-line message */
+	jc_escape(error ? error : "unknown_error", e, sizeof(e));
+	jc_escape(desc, d, sizeof(d));
 	if (ctx)
 		ctx->audience_refused = !is(error, "invalid_scope") &&
 		                        (has(desc, "audience") || has(desc, "\"aud\"") ||
@@ -287,6 +278,28 @@ static int dup_string(json_t *root, const char *key, char **out)
 	if (!v)
 		return JWTCRED_OK;
 	return (*out = strdup(v)) ? JWTCRED_OK : JWTCRED_E_NOMEM;
+}
+
+/*
+ * Salesforce's instance_url is where the token is good: jwtcred exec and
+ * jwtcred curl may send the token there, exec and "token --format env" hand
+ * it to scripts as a URL, "check --online" prints it.  Anything but a plain
+ * https URL fails the exchange rather than reach them (a server that sends
+ * one is not to be trusted with the token either).
+ */
+static int check_instance_url(const char *url, jwtcred_error *err)
+{
+	jwtcred_error why;
+	char shown[160];
+	int rc;
+
+	if (!url || (rc = jc_https_url_check(url, 0, &why)) == 0)
+		return JWTCRED_OK;
+	if (rc == JWTCRED_E_NOMEM)
+		return rc;
+	return jc_fail(err, JWTCRED_E_RESPONSE,
+	               "the token endpoint's instance_url '%s' %s: refusing its token (is token_url the provider's endpoint?)",
+	               jc_escape(url, shown, sizeof(shown)), why.text);
 }
 
 int jc_parse_token_response(long status, const char *body, size_t len, const char *audience,
@@ -335,7 +348,7 @@ int jc_parse_token_answer(long status, const char *body, size_t len, struct jc_a
 	type = json_string_value(json_object_get(root, "token_type"));
 	if (json_object_get(root, "token_type") && (!type || strcasecmp(type, "bearer") != 0)) {
 		char t[32];
-		printable(type ? type : "(not a string)", t, sizeof(t));
+		jc_escape(type ? type : "(not a string)", t, sizeof(t));
 		rc = jc_fail(err, JWTCRED_E_RESPONSE, "the token endpoint issued a '%s' token, not a Bearer token", t);
 		goto out;
 	}
@@ -351,6 +364,8 @@ int jc_parse_token_answer(long status, const char *body, size_t len, struct jc_a
 			goto out;
 		}
 	}
+	if ((rc = check_instance_url(json_string_value(json_object_get(root, "instance_url")), err)) != 0)
+		goto out;
 	rc = JWTCRED_E_NOMEM;
 	if (!(out->access_token = strdup(tok)) || dup_string(root, "instance_url", &out->instance_url) ||
 	    dup_string(root, "id", &out->id) || dup_string(root, "scope", &out->scope))

@@ -43,7 +43,7 @@ int jc_front_kubectl(const struct jc_cli *cli)
 	const struct jc_profile *p;
 	struct jc_exec_info info = { 0 };
 	struct jc_entry e = { 0 };
-	char expires[32], *text = NULL;
+	char expires[32], shown[256], *text = NULL;
 	json_t *cred = NULL;
 	jwtcred_error err;
 	int status = JC_EXIT_FAIL;
@@ -56,7 +56,7 @@ int jc_front_kubectl(const struct jc_cli *cli)
 		goto out;
 	if (!server_allowed(p, info.server)) {
 		jc_say("the token of profile '%s' may not go to cluster '%s': it is not in the profile's urls",
-		       p->name, info.server);
+		       p->name, jc_escape(info.server, shown, sizeof(shown)));
 		goto out;
 	}
 	if (jc_token_fetch(p, 0, &e, &err) != 0) {

@@ -455,7 +455,6 @@ static int sa_field(json_t *root, const char *name, const char *path, bool requi
 {
 	json_t *v = json_object_get(root, name);
 	const char *s = json_string_value(v);
-	size_t i;
 
 	*out = NULL;
 	if (!v && !required)
@@ -464,18 +463,18 @@ static int sa_field(json_t *root, const char *name, const char *path, bool requi
 		return jc_fail(err, JWTCRED_E_KEY,
 		               "service account file '%s' has no usable '%s': download a new JSON key (IAM, Service accounts, Keys)",
 		               path, name);
-	for (i = 0; s[i]; i++)
-		if ((unsigned char)s[i] < ' ' || s[i] == 0x7f)
-			return jc_fail(err, JWTCRED_E_KEY, "'%s' in service account file '%s' contains a control character",
-			               name, path);
+	if (jc_has_control(s))
+		return jc_fail(err, JWTCRED_E_KEY, "'%s' in service account file '%s' contains a control character",
+		               name, path);
 	return (*out = strdup(s)) ? JWTCRED_OK : jc_fail(err, JWTCRED_E_NOMEM, "out of memory");
 }
 
 int jc_service_account_load(const char *path, struct jc_service_account *sa, EVP_PKEY **key,
                             jwtcred_error *err)
 {
-	char *text = NULL, what[48];
-	size_t len = 0, i;
+	char *text = NULL, what[160];
+	jwtcred_error why;
+	size_t len = 0;
 	json_t *root = NULL, *pk = NULL;
 	const char *type;
 	int rc;
@@ -493,21 +492,20 @@ int jc_service_account_load(const char *path, struct jc_service_account *sa, EVP
 	}
 	type = json_string_value(json_object_get(root, "type"));
 	if (type && strcmp(type, "service_account") != 0) {
-		for (i = 0; type[i] && i + 1 < sizeof(what); i++)
-			what[i] = (type[i] >= ' ' && type[i] <= '~') ? type[i] : '?';
-		what[i] = '\0';
 		rc = jc_fail(err, JWTCRED_E_KEY,
 		             "'%s' holds '%s' credentials, not a service account key (\"type\": \"service_account\")",
-		             path, what);
+		             path, jc_escape(type, what, sizeof(what)));
 		goto out;
 	}
 	if ((rc = sa_field(root, "client_email", path, true, &sa->client_email, err)) ||
 	    (rc = sa_field(root, "private_key_id", path, false, &sa->private_key_id, err)) ||
 	    (rc = sa_field(root, "token_uri", path, false, &sa->token_uri, err)))
 		goto out;
-	if (sa->token_uri && strncmp(sa->token_uri, "https://", 8) != 0) {
-		rc = jc_fail(err, JWTCRED_E_KEY, "token_uri '%s' in service account file '%s' is not an https URL",
-		             sa->token_uri, path);
+	if (sa->token_uri && (rc = jc_https_url_check(sa->token_uri, JC_URL_QUERY, &why)) != 0) {
+		rc = rc == JWTCRED_E_NOMEM
+		         ? jc_fail(err, rc, "out of memory")
+		         : jc_fail(err, JWTCRED_E_KEY, "token_uri '%s' in service account file '%s' %s",
+		                   jc_escape(sa->token_uri, what, sizeof(what)), path, why.text);
 		goto out;
 	}
 	pk = json_object_get(root, "private_key");

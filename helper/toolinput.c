@@ -46,11 +46,55 @@ void jc_exec_info_clear(struct jc_exec_info *info)
 	memset(info, 0, sizeof(*info));
 }
 
+static const char *json_kind(const json_t *v)
+{
+	switch (json_typeof(v)) {
+	case JSON_OBJECT: return "an object";
+	case JSON_ARRAY: return "an array";
+	case JSON_STRING: return "a string";
+	case JSON_INTEGER:
+	case JSON_REAL: return "a number";
+	case JSON_TRUE:
+	case JSON_FALSE: return "a boolean";
+	default: return "null";
+	}
+}
+
+/*
+ * spec.cluster.server, which kubectl sends with provideClusterInfo.  Absent
+ * is "no cluster named"; anything present but malformed is an error, since
+ * then nobody can tell where the token would go.
+ */
+static int cluster_server(const json_t *info, const char **out, jwtcred_error *err)
+{
+	const json_t *spec, *cluster, *server;
+
+	*out = NULL;
+	if (!(spec = json_object_get(info, "spec")))
+		return JWTCRED_OK;
+	if (!json_is_object(spec))
+		return jc_fail(err, JWTCRED_E_INPUT, "KUBERNETES_EXEC_INFO: 'spec' is %s, not an object",
+		               json_kind(spec));
+	if (!(cluster = json_object_get(spec, "cluster")))
+		return JWTCRED_OK;
+	if (!json_is_object(cluster))
+		return jc_fail(err, JWTCRED_E_INPUT,
+		               "KUBERNETES_EXEC_INFO: 'spec.cluster' is %s, not an object: cannot tell which cluster the token is for",
+		               json_kind(cluster));
+	if (!(server = json_object_get(cluster, "server")) || !json_is_string(server))
+		return jc_fail(err, JWTCRED_E_INPUT,
+		               "KUBERNETES_EXEC_INFO: 'spec.cluster.server' is %s, not a string: cannot tell which cluster the token is for",
+		               server ? json_kind(server) : "missing");
+	*out = json_string_value(server);
+	return JWTCRED_OK;
+}
+
 int jc_kube_exec_info_parse(const char *text, struct jc_exec_info *out, jwtcred_error *err)
 {
 	const char *api = JC_KUBE_API_V1, *server = NULL;
+	char shown[128];
 	json_error_t jerr;
-	json_t *info = NULL;
+	json_t *info = NULL, *v;
 	int rc = JWTCRED_E_INPUT;
 
 	memset(out, 0, sizeof(*out));
@@ -59,21 +103,27 @@ int jc_kube_exec_info_parse(const char *text, struct jc_exec_info *out, jwtcred_
 			jc_fail(err, rc, "KUBERNETES_EXEC_INFO is larger than %d bytes", JC_KUBE_MAX_EXEC_INFO);
 			goto out;
 		}
+		/* jansson's message quotes the text near the error: escaped too */
 		if (!(info = json_loads(text, JSON_REJECT_DUPLICATES, &jerr)) || !json_is_object(info)) {
 			jc_fail(err, rc, "KUBERNETES_EXEC_INFO is not a JSON object: %s",
-			        info ? "wrong type" : jerr.text);
+			        info ? "wrong type" : jc_escape(jerr.text, shown, sizeof(shown)));
 			goto out;
 		}
-		if (json_object_get(info, "apiVersion")) {
-			api = json_string_value(json_object_get(info, "apiVersion"));
-			if (!api || (strcmp(api, JC_KUBE_API_V1) != 0 && strcmp(api, JC_KUBE_API_V1BETA1) != 0)) {
+		if ((v = json_object_get(info, "apiVersion"))) {
+			api = json_string_value(v);
+			if (!api) {
+				jc_fail(err, rc, "KUBERNETES_EXEC_INFO: 'apiVersion' is %s, not a string: jwtcred speaks %s and %s",
+				        json_kind(v), JC_KUBE_API_V1, JC_KUBE_API_V1BETA1);
+				goto out;
+			}
+			if (strcmp(api, JC_KUBE_API_V1) != 0 && strcmp(api, JC_KUBE_API_V1BETA1) != 0) {
 				jc_fail(err, rc, "KUBERNETES_EXEC_INFO asks for apiVersion '%s': jwtcred speaks %s and %s",
-				        api ? api : "(not a string)", JC_KUBE_API_V1, JC_KUBE_API_V1BETA1);
+				        jc_escape(api, shown, sizeof(shown)), JC_KUBE_API_V1, JC_KUBE_API_V1BETA1);
 				goto out;
 			}
 		}
-		server = json_string_value(json_object_get(json_object_get(json_object_get(info, "spec"),
-		                                                           "cluster"), "server"));
+		if ((rc = cluster_server(info, &server, err)) != 0)
+			goto out;
 	}
 	rc = JWTCRED_E_NOMEM;
 	if (!(out->api_version = strdup(api)) || (server && !(out->server = strdup(server)))) {

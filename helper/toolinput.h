@@ -38,8 +38,11 @@ struct jc_exec_info {
 /*
  * Parse KUBERNETES_EXEC_INFO; NULL or "" gives the defaults (v1, no
  * server).  JWTCRED_E_INPUT with a one-line reason for text over
- * JC_KUBE_MAX_EXEC_INFO bytes, text that is not a JSON object, or an
- * apiVersion jwtcred does not speak.  *out is cleared on failure.
+ * JC_KUBE_MAX_EXEC_INFO bytes, text that is not a JSON object, an
+ * apiVersion jwtcred does not speak, or a spec.cluster that is there but
+ * has no string server (a spec or cluster that is not an object, a server
+ * that is missing or not a string).  Values quoted in the reason are
+ * escaped (jc_escape).  *out is cleared on failure.
  */
 int jc_kube_exec_info_parse(const char *text, struct jc_exec_info *out, jwtcred_error *err);
 void jc_exec_info_clear(struct jc_exec_info *info);

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pubsuffix.h"
 #include "urlmatch.h"
 
 #define HOST_MAX 253
@@ -129,16 +130,42 @@ static char *path_dup(const char *s, size_t len)
 	return strndup(s, len);
 }
 
+/*
+ * "*.example.com" covers every name one label under example.com: that
+ * must be a name someone owns, not a public suffix ("*.com", "*.co.uk",
+ * "*.github.io": every GitHub Pages site), nor an IP address.  The
+ * private section of the list counts, and so does its default rule (a
+ * top-level domain it does not know, "*.corp", is refused).
+ */
+static int wildcard_allowed(const char *s, const char *base, jwtcred_error *err)
+{
+	const char *last = strrchr(base, '.');
+	jwtcred_error why;
+	bool public;
+
+	last = last ? last + 1 : base;
+	if (strspn(last, "0123456789") == strlen(last))
+		return jc_fail(err, JWTCRED_E_CONFIG,
+		               "URL '%s' puts a '*.' wildcard over an IP address: list the address itself", s);
+	if (jc_public_suffix(base, &public, &why) != 0)
+		return jc_fail(err, JWTCRED_E_CONFIG,
+		               "URL '%s': cannot check its '*.' wildcard against the public suffix list (%s): install libpsl5, or list the hosts without '*.'",
+		               s, why.text);
+	if (public)
+		return jc_fail(err, JWTCRED_E_CONFIG,
+		               "URL '%s' would send the token to every site under '%s', a public suffix: list the hosts, or put the wildcard under a domain you own (https://*.example.%s)",
+		               s, base, base);
+	return JWTCRED_OK;
+}
+
 int jc_url_parse_pattern(const char *s, struct jc_url *out, jwtcred_error *err)
 {
 	const char *p, *auth, *end;
-	size_t i;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	for (i = 0; s[i]; i++)
-		if ((unsigned char)s[i] <= ' ' || s[i] == 0x7f)
-			return jc_fail(err, JWTCRED_E_CONFIG, "a URL contains a space or control character");
+	if (jc_has_control(s) || strchr(s, ' '))
+		return jc_fail(err, JWTCRED_E_CONFIG, "a URL contains a space or control character");
 	if (!(p = strstr(s, "://")))
 		return jc_fail(err, JWTCRED_E_CONFIG, "'%s' is not a URL (expected https://host[/path])", s);
 	if (!(out->scheme = lower_dup(s, (size_t)(p - s))))
@@ -163,6 +190,8 @@ int jc_url_parse_pattern(const char *s, struct jc_url *out, jwtcred_error *err)
 		rc = jc_fail(err, JWTCRED_E_CONFIG, "URL '%s' has an invalid host or port", s);
 		goto fail;
 	}
+	if (out->host[0] == '*' && (rc = wildcard_allowed(s, out->host + 2, err)) != 0)
+		goto fail;
 	if (out->port < 0)
 		out->port = jc_default_port(out->scheme);
 	if (!(out->path = path_dup(end, strlen(end)))) {
@@ -191,22 +220,14 @@ void jc_request_clear(struct jc_request *r)
 	memset(r, 0, sizeof(*r));
 }
 
-static bool has_control(const char *s)
-{
-	for (; s && *s; s++)
-		if ((unsigned char)*s < ' ' || *s == 0x7f)
-			return true;
-	return false;
-}
-
 int jc_request_from_parts(const char *scheme, const char *hostport, const char *path,
                           struct jc_request *out)
 {
 	int rc = JWTCRED_E_INPUT;
 
 	memset(out, 0, sizeof(*out));
-	if (!scheme || !hostport || has_control(scheme) || has_control(hostport) ||
-	    has_control(path) || (path && strlen(path) > PATH_MAX_LEN))
+	if (!scheme || !hostport || jc_has_control(scheme) || jc_has_control(hostport) ||
+	    jc_has_control(path) || (path && strlen(path) > PATH_MAX_LEN))
 		return JWTCRED_E_INPUT;
 	if (!(out->scheme = lower_dup(scheme, strlen(scheme))))
 		return JWTCRED_E_NOMEM;
@@ -236,7 +257,7 @@ int jc_request_from_url(const char *url, struct jc_request *out)
 	int rc = JWTCRED_E_INPUT;
 
 	memset(out, 0, sizeof(*out));
-	if (!url || has_control(url) || strchr(url, ' ') || !(p = strstr(url, "://")))
+	if (!url || jc_has_control(url) || strchr(url, ' ') || !(p = strstr(url, "://")))
 		return JWTCRED_E_INPUT;
 	auth = p + 3;
 	end = auth + strcspn(auth, "/?#");
@@ -255,6 +276,71 @@ out:
 	free(scheme);
 	free(hostport);
 	return rc;
+}
+
+/* Is c one of RFC 3986's characters (but '%', checked apart)? */
+static bool url_char(unsigned char c)
+{
+	return c && (isalnum(c) || strchr("-._~:/?#[]@!$&'()*+,;=", c));
+}
+
+/* A "." or ".." segment in the path p[0..n). */
+static bool dot_segment(const char *p, size_t n)
+{
+	size_t i = 0, seg;
+
+	while (i < n) {
+		while (i < n && p[i] == '/')
+			i++;
+		for (seg = 0; i + seg < n && p[i + seg] != '/'; seg++)
+			;
+		if ((seg == 1 && p[i] == '.') || (seg == 2 && p[i] == '.' && p[i + 1] == '.'))
+			return true;
+		i += seg;
+	}
+	return false;
+}
+
+int jc_https_url_check(const char *s, unsigned flags, jwtcred_error *err)
+{
+	const char *auth, *end, *query;
+	struct jc_request r;
+	size_t n = strlen(s), i;
+	int rc;
+
+	if (n > JC_URL_MAX)
+		return jc_fail(err, JWTCRED_E_INPUT, "is longer than %d bytes", JC_URL_MAX);
+	if (strncmp(s, "https://", 8) != 0)
+		return jc_fail(err, JWTCRED_E_INPUT, "is not an https URL");
+	auth = s + 8;
+	end = auth + strcspn(auth, "/?#");
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == '%' ? isxdigit((unsigned char)s[i + 1]) && isxdigit((unsigned char)s[i + 2])
+		             : url_char(c) && ((c != '[' && c != ']') || s + i < end))
+			continue;
+		if (c <= ' ' || c == 0x7f)
+			return jc_fail(err, JWTCRED_E_INPUT, "contains a space or a control character");
+		if (c >= 0x80)
+			return jc_fail(err, JWTCRED_E_INPUT, "contains a byte that is not ASCII: percent-encode it");
+		if (c == '%')
+			return jc_fail(err, JWTCRED_E_INPUT, "has a '%%' that is not followed by two hex digits");
+		return jc_fail(err, JWTCRED_E_INPUT, "contains '%c', which URLs do not allow: percent-encode it", c);
+	}
+	if (strchr(s, '#'))
+		return jc_fail(err, JWTCRED_E_INPUT, "has a fragment ('#...')");
+	if (memchr(auth, '@', (size_t)(end - auth)))
+		return jc_fail(err, JWTCRED_E_INPUT, "has a user name or password ('...@')");
+	query = strchr(s, '?');
+	if (query && !(flags & JC_URL_QUERY))
+		return jc_fail(err, JWTCRED_E_INPUT, "has a query ('?...')");
+	if (dot_segment(end, query ? (size_t)(query - end) : strlen(end)))
+		return jc_fail(err, JWTCRED_E_INPUT, "has a '.' or '..' path segment");
+	if ((rc = jc_request_from_url(s, &r)) != 0)
+		return rc == JWTCRED_E_NOMEM ? rc
+		                             : jc_fail(err, JWTCRED_E_INPUT, "has an invalid host or port");
+	jc_request_clear(&r);
+	return JWTCRED_OK;
 }
 
 /* Dot segments and encoded separators could walk out of a path prefix. */

@@ -27,7 +27,11 @@ struct jc_request {
 	char *path;     /* without leading "/"; NULL when the caller sent none */
 };
 
-/* Parse an allow-list URL; on error a one-line reason (no file/line). */
+/*
+ * Parse an allow-list URL; on error a one-line reason (no file/line).  A
+ * "*." wildcard over a public suffix or an IP address is refused, and so
+ * is every wildcard when libpsl cannot be loaded (see pubsuffix.h).
+ */
 int jc_url_parse_pattern(const char *s, struct jc_url *out, jwtcred_error *err);
 void jc_url_clear(struct jc_url *u);
 
@@ -49,6 +53,24 @@ void jc_request_clear(struct jc_request *r);
  * higher means more specific (exact host beats wildcard, then longer path).
  */
 long jc_url_match(const struct jc_url *pattern, const struct jc_request *req);
+
+/* jc_https_url_check flags. */
+#define JC_URL_QUERY 1u /* a query ("?a=b") is allowed */
+
+/* The longest URL jwtcred posts to or hands to a tool. */
+#define JC_URL_MAX 2048
+
+/*
+ * Is s an https URL that jwtcred may post to or hand to a tool as it is:
+ * "https://host[:port][/path]" (and "?query" with JC_URL_QUERY), at most
+ * JC_URL_MAX bytes of the characters RFC 3986 allows (percent-encoding
+ * checked), a valid host and port, no user name or password, no fragment,
+ * no "." or ".." path segment (libcurl would remove it, so the request
+ * would go elsewhere than written).  JWTCRED_OK, or JWTCRED_E_INPUT with
+ * the reason in err, worded to follow "<the URL> ..." ("has a fragment");
+ * the reason never quotes s.  JWTCRED_E_NOMEM when out of memory.
+ */
+int jc_https_url_check(const char *s, unsigned flags, jwtcred_error *err);
 
 /* The default port for a scheme, or -1 when jwtcred does not know it. */
 int jc_default_port(const char *scheme);

@@ -157,4 +157,26 @@ code=$(curl -s -o /dev/null -w '%{http_code}' --cacert "$PKI/ca.crt" -K - "$SERV
 	< <(printf 'header = "Authorization: Bearer %s"\n' "$(cat "$TEST_TMP/keep.out")"))
 expect_eq "purge --revoke: the provider no longer accepts the token" 401 "$code"
 
+# --- what a cache hit loads --------------------------------------------------------------------
+# The git helper answering from the cache loads neither libcurl nor OpenSSL, and libpsl
+# (with libidn2 and libunistring) only when a "*." wildcard in urls must be checked.
+# glibc's LD_DEBUG=files names every shared object the process loads.
+hit_loads() { # NAME: the libraries a `get` for git.example.com loaded, one a line
+	printf 'protocol=https\nhost=git.example.com\n\n' | LD_DEBUG=files git-credential-jwtcred get \
+		>"$TEST_TMP/$1.out" 2>"$TEST_TMP/$1.ld"
+	grep -oE 'file=[^ ]+' "$TEST_TMP/$1.ld" | sed 's|.*/||; s|^file=||' | sort -u
+}
+write_config 'urls = [ "https://git.example.com" ];'
+run_jwtcred hitfill token
+hit_loads hitplain >"$TEST_TMP/hitplain.libs"
+check "cache hit: answered git" grep -q '^password=' "$TEST_TMP/hitplain.out"
+expect_no_grep "cache hit: loads no libcurl, OpenSSL or libpsl" '^lib(curl|crypto|ssl|psl|idn2)\.' "$TEST_TMP/hitplain.libs"
+write_config 'urls = [ "https://git.example.com", "https://*.corp.example.com" ];'
+run_jwtcred hitfill2 token
+hit_loads hitwild >"$TEST_TMP/hitwild.libs"
+check "cache hit with a wildcard: answered git" grep -q '^password=' "$TEST_TMP/hitwild.out"
+expect_grep "cache hit with a wildcard: loads libpsl to check it" '^libpsl\.so\.5$' "$TEST_TMP/hitwild.libs"
+expect_no_grep "cache hit with a wildcard: still no libcurl or OpenSSL" '^lib(curl|crypto|ssl)\.' "$TEST_TMP/hitwild.libs"
+write_config
+
 finish

@@ -55,6 +55,14 @@ git_fault oversize "a 10 MB body" "larger than 65536 bytes"
 server_mode '{"fail_statuses": [503, 503, 503], "retry_after": 0}'
 git_fault unavailable "503 on every try" "HTTP 503 with a body that is not JSON"
 server_mode '{}'
+# a token with an instance_url that is not a plain https URL is not used (nor cached)
+server_mode '{"instance_url": "https://evil.example/\u001b[2J\r\njwtcred: forged"}'
+git_fault instance "instance_url with control characters" \
+	"^jwtcred: the token endpoint's instance_url 'https://evil.example/\\\\x1b\[2J\\\\x0d\\\\x0ajwtcred: forged' contains a space or a control character"
+expect_no_grep "instance_url with control characters: no raw ESC or CR on stderr" $'[\x1b\r]' "$TEST_TMP/instance.err"
+server_mode '{"instance_url": "http://evil.example"}'
+git_fault instancehttp "instance_url over http" "instance_url 'http://evil.example' is not an https URL"
+server_mode '{}'
 
 # 429 then 503, each with Retry-After: 1: the third try succeeds, after the waits
 server_reset

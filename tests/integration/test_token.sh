@@ -65,6 +65,32 @@ run_jwtcred badcert check
 expect_eq "check: a certificate of another key fails" 1 "$RC"
 expect_grep "check: says the certificate does not match" "does not match private key" "$TEST_TMP/badcert.err"
 
+# --- an instance_url that is not a plain https URL fails the exchange ------------------
+# (check --online prints it, --format env and exec hand it to scripts, exec and curl send the token there)
+write_config
+run_jwtcred instpurge purge
+server_reset
+server_mode '{"instance_url": "https://evil.example/x\nJWTCRED_ACCESS_TOKEN=forged"}'
+for args in "token" "token --format env" "check --online" "exec -- /usr/bin/env"; do
+	name=inst${args%% *}
+	# shellcheck disable=SC2086
+	run_jwtcred "$name" $args
+	expect_eq "bad instance_url, $args: exit 1" 1 "$RC"
+	expect_eq "bad instance_url, $args: no token or variable on stdout" "" \
+		"$(grep -E 'JWTCRED_|00D|forged' "$TEST_TMP/$name.out")"
+	expect_grep "bad instance_url, $args: says so" \
+		"^jwtcred: (profile 'prod': )?the token endpoint's instance_url 'https://evil.example/x\\\\x0aJWTCRED_ACCESS_TOKEN=forged' contains a space or a control character" \
+		"$TEST_TMP/$name.err"
+	expect_lines "bad instance_url, $args: one line on stderr" 1 "$TEST_TMP/$name.err"
+done
+expect_eq "bad instance_url: nothing cached, each attempt asked again" 4 "$(server_stats token_requests)"
+server_mode '{"instance_url": "https://acme.my.example.com:8443/x"}'
+run_jwtcred instgood token --format env --refresh
+expect_grep "a plain https instance_url is handed on" "^JWTCRED_INSTANCE_URL='https://acme.my.example.com:8443/x'$" "$TEST_TMP/instgood.out"
+server_mode '{}'
+run_jwtcred instback token --refresh
+expect_eq "back to a good endpoint: mints" 0 "$RC"
+
 # --- key variants -------------------------------------------------------------
 try_key() { # NAME SETTING... -> mints with --no-cache
 	local name=$1
@@ -167,5 +193,34 @@ sed -i "s|login_url = \"https://|login_url = \"http://|" "$JWTCRED_CONFIG"
 run_jwtcred http token --no-cache
 expect_eq "http:// login_url: exit 1" 1 "$RC"
 expect_grep "http:// login_url: refused at load with file and line" "config':5: 'login_url' in profile 'prod' must be an https URL" "$TEST_TMP/http.err"
+
+# --- token_url with a query (RFC 6749 section 3.2 allows one) -------------------------
+write_config "token_url = \"$SERVER_URL/services/oauth2/token?api-version=2.0&tenant=a%20b\";"
+run_jwtcred query token --no-cache
+expect_eq "token_url with a query: mints" 0 "$RC"
+expect_eq "token_url with a query: posted to exactly that path and query" \
+	"/services/oauth2/token ?api-version=2.0&tenant=a%20b" \
+	"$(server_history '" ?".join([h[-1]["path"], h[-1]["query"]])')"
+expect_eq "token_url with a query: the form is the usual one" "grant_type" \
+	"$(server_history '",".join(sorted(h[-1]["form"]))')"
+for bad in "https://localhost/t#frag|has a fragment" "https://me@localhost/t?x=1|has a user name or password" \
+	"https://localhost/a/../t?x=1|has a '.' or '..' path segment" "https://localhost/t?x=%zz|has a '%' that is not followed"; do
+	write_config "token_url = \"${bad%%|*}\";"
+	run_jwtcred badquery token --no-cache
+	check "token_url ${bad%%|*}: refused at load, with the reason" grep -qF -- \
+		"config':10: 'token_url' in profile 'prod' is not a valid URL: '${bad%%|*}' ${bad#*|}" "$TEST_TMP/badquery.err"
+	expect_lines "token_url ${bad%%|*}: one line" 1 "$TEST_TMP/badquery.err"
+done
+
+# a setting that is not UTF-8 (here a libconfig \xff escape) is refused at load, by name
+# and line, not as "out of memory" when the claims or the cache key are built
+write_config 'username = "al\xffice@example.com";'
+for cmd in token assertion; do
+	run_jwtcred "utf8$cmd" "$cmd"
+	expect_eq "non-UTF-8 username, $cmd: exit 1" 1 "$RC"
+	expect_grep "non-UTF-8 username, $cmd: names the setting, file and line" \
+		"^jwtcred: '[^']*config':9: 'username' in profile 'prod' is not valid UTF-8: save the file as UTF-8" "$TEST_TMP/utf8$cmd.err"
+	expect_lines "non-UTF-8 username, $cmd: one line on stderr" 1 "$TEST_TMP/utf8$cmd.err"
+done
 
 finish

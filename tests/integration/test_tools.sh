@@ -142,6 +142,25 @@ expect_grep "kubectl plugin: names the versions it speaks" "speaks client.authen
 KUBERNETES_EXEC_INFO='{"apiVersion":"client.authentication.k8s.io/v1","spec":{"cluster":{"server":"https://evil.example:6443"}}}' \
 	run_jwtcred kubeevil kubectl
 expect_grep "kubectl plugin: an unlisted cluster server is refused" "may not go to cluster 'https://evil.example:6443'" "$TEST_TMP/kubeevil.err"
+# kubectl's values reach the terminal escaped: no ESC, CR or LF of theirs on stderr
+KUBERNETES_EXEC_INFO='{"apiVersion":"client.authentication.k8s.io/v1","spec":{"cluster":{"server":"https://evil.example\u001b[2J\r\njwtcred: forged:6443"}}}' \
+	run_jwtcred kubeesc kubectl
+expect_eq "kubectl plugin: a cluster server with control characters is refused" 1 "$RC"
+expect_lines "kubectl plugin: and its message is one line" 1 "$TEST_TMP/kubeesc.err"
+expect_grep "kubectl plugin: with the control characters escaped" \
+	"may not go to cluster 'https://evil.example\\\\x1b\[2J\\\\x0d\\\\x0ajwtcred: forged:6443'" "$TEST_TMP/kubeesc.err"
+expect_no_grep "kubectl plugin: no raw ESC or CR on stderr" $'[\x1b\r]' "$TEST_TMP/kubeesc.err"
+KUBERNETES_EXEC_INFO='{"apiVersion":"client.authentication.k8s.io/v9\u001b]0;pwned\u0007"}' run_jwtcred kubeescapi kubectl
+expect_lines "kubectl plugin: an apiVersion with control characters: one line" 1 "$TEST_TMP/kubeescapi.err"
+expect_no_grep "kubectl plugin: no raw ESC or BEL on stderr" $'[\x1b\x07]' "$TEST_TMP/kubeescapi.err"
+# a cluster that is there but names no server as a string is an error, not "no cluster info"
+KUBERNETES_EXEC_INFO='{"apiVersion":"client.authentication.k8s.io/v1","spec":{"cluster":{"server":6443}}}' \
+	run_jwtcred kubenum kubectl
+expect_eq "kubectl plugin: a cluster server that is a number fails" 1 "$RC"
+expect_eq "kubectl plugin: and prints no credential" "" "$(cat "$TEST_TMP/kubenum.out")"
+expect_grep "kubectl plugin: says the server is not a string" \
+	"^jwtcred: KUBERNETES_EXEC_INFO: 'spec.cluster.server' is a number, not a string" "$TEST_TMP/kubenum.err"
+expect_lines "kubectl plugin: in one line" 1 "$TEST_TMP/kubenum.err"
 write_config 'docker_username = "robot";'
 KUBERNETES_EXEC_INFO='{"apiVersion":"client.authentication.k8s.io/v1","spec":{"cluster":{"server":"https://evil.example:6443"}}}' \
 	run_jwtcred kubenourls kubectl

@@ -15,7 +15,7 @@
 #   server_revoke_all            revokes every issued token
 #   server_reset                 sets the counters to zero and forgets the history
 #   server_history [PY_EXPR]     GET /admin/history: the assertions sent, newest last, as
-#                                [{path, header, claims, form}]; with PY_EXPR, prints
+#                                [{path, query, header, claims, form}]; with PY_EXPR, prints
 #                                eval(PY_EXPR) over h (the list), e.g. 'h[-1]["claims"]["aud"]'
 #   server_clients_merge JSON    merges JSON's top-level keys into clients.json (atomically;
 #                                the server reloads it): service_accounts, generic_clients,

@@ -73,6 +73,7 @@ GIT_BODY = 256 << 20               # git pushes
 MODE_BOOLS = ('hang', 'drip', 'non_json', 'oversize', 'truncated', 'invalid_utf8',
               'ip_restricted')
 MODE_INTS = ('delay_ms', 'retry_after', 'expires_in')
+MODE_STRINGS = ('instance_url',)
 MAX_CLOCK_OFFSET = 10 * 86400
 
 
@@ -198,9 +199,12 @@ class State:
         with self.lock:
             return self.mode.get('clock_offset', 0)
 
-    def remember(self, path, assertion, fields):
-        """Keep what an assertion said (unverified: the tests ask what was sent)."""
-        entry = {'path': path, 'form': {k: v for k, v in fields.items() if k != 'assertion'}}
+    def remember(self, target, assertion, fields):
+        """Keep what an assertion said (unverified: the tests ask what was sent),
+        and the path and query it was posted to."""
+        url = urllib.parse.urlsplit(target)
+        entry = {'path': url.path, 'query': url.query,
+                 'form': {k: v for k, v in fields.items() if k != 'assertion'}}
         try:
             head, body = assertion.split('.')[:2]
             entry['header'] = json.loads(base64.urlsafe_b64decode(head + '=' * (-len(head) % 4)))
@@ -300,7 +304,10 @@ class SalesforceJWTBearerGrant(JWTBearerGrant):
 
     def generate_token(self, **kwargs):
         kwargs['expires_in'] = self.request.mode.get('expires_in')
-        return super().generate_token(**kwargs)
+        token = super().generate_token(**kwargs)
+        if self.request.mode.get('instance_url') is not None:
+            token['instance_url'] = self.request.mode['instance_url']
+        return token
 
 
 def unverified_claims(assertion):
@@ -679,7 +686,7 @@ class Handler(BaseHTTPRequestHandler):
         except HTTPFail as e:
             return self.send(400, json_bytes({'error': 'invalid_request',
                                               'error_description': str(e)}), JSON)
-        self.state.remember(TOKEN_PATH, fields.get('assertion'), fields)
+        self.state.remember(self.path, fields.get('assertion'), fields)
         request = OAuth2Request(self.command, 'https://localhost:%d%s' % (self.state.port, self.path),
                                 body=fields, headers=dict(self.headers))
         request.mode = mode
@@ -713,7 +720,7 @@ class Handler(BaseHTTPRequestHandler):
         except (OSError, ValueError, KeyError, TypeError) as e:
             log.error('cannot reload clients: %s', e)
         path = urllib.parse.urlsplit(self.path).path
-        self.state.remember(path, fields.get('assertion'), fields)
+        self.state.remember(self.path, fields.get('assertion'), fields)
         url = 'https://localhost:%d%s' % (self.state.port, path)
         try:
             status, answer = grant(self.state, fields, url, int(time.time()) + mode.get('clock_offset', 0))
@@ -956,6 +963,8 @@ def parse_mode(doc):
         elif key == 'clock_offset':
             ok = isinstance(value, int) and not isinstance(value, bool) and \
                 abs(value) <= MAX_CLOCK_OFFSET
+        elif key in MODE_STRINGS:
+            ok = isinstance(value, str)
         elif key in MODE_INTS:
             ok = isinstance(value, int) and not isinstance(value, bool) and value >= 0
         elif key in ('fail_statuses', 'revoke_statuses'):

@@ -331,6 +331,8 @@ static void test_google_bad_files(void **state)
 	struct fixture *f = *state;
 	char *good = sa_json(f->rsa, NULL), *ec = sa_json(f->p256, NULL);
 	char *http = sa_json(f->rsa, "http://oauth2.googleapis.com/token");
+	char *frag = sa_json(f->rsa, "https://oauth2.googleapis.com/token?x=1#y");
+	char *esc = sa_json(f->rsa, "https://oauth2.googleapis.com/t\xc2\x9b" "2J");
 	char *noemail, *nokey, *user;
 	const struct {
 		const char *what;
@@ -346,6 +348,9 @@ static void test_google_bad_files(void **state)
 		{ "no private_key", (nokey = strdup(good)), 0600, "has no 'private_key'" },
 		{ "an EC key", ec, 0600, "is EC, but RS256 needs an RSA key" },
 		{ "http token_uri", http, 0600, "is not an https URL" },
+		{ "token_uri with a fragment", frag, 0600, "has a fragment" },
+		{ "token_uri not ASCII, shown escaped", esc, 0600,
+		  "token_uri 'https://oauth2.googleapis.com/t\\xc2\\x9b2J' in service account file" },
 		{ "duplicate keys", "{\"client_email\":\"a\",\"client_email\":\"b\"}", 0600, "is not a JSON object" },
 		{ "readable by others", good, 0644, "chmod 600" },
 		{ "control character", (user = strdup("{\"type\":\"service_account\",\"client_email\":\"a\\u001bb\"}")), 0600,
@@ -385,6 +390,8 @@ static void test_google_bad_files(void **state)
 	free(good);
 	free(ec);
 	free(http);
+	free(frag);
+	free(esc);
 	free(noemail);
 	free(nokey);
 	free(user);

@@ -107,6 +107,32 @@ static void test_minimal_profile_defaults(void **state)
 	jc_conf_free(cfg);
 }
 
+/* A token_url keeps its query, exactly as written; so does the default audience. */
+static void test_token_url_query(void **state)
+{
+	struct jwtcred_config *cfg;
+	const struct jc_profile *p;
+
+	(void)state;
+	cfg = load_ok(HEAD "    token_url = \"https://login.example.com/services/oauth2/token?so=1&x=a%20b\";\n" TAIL);
+	p = &cfg->profiles[0];
+	assert_string_equal(p->token_url, "https://login.example.com/services/oauth2/token?so=1&x=a%20b");
+	assert_true(p->token_url_set);
+	assert_string_equal(p->audiences[0], "https://login.salesforce.com"); /* Salesforce: from login_url */
+	jc_conf_free(cfg);
+	cfg = load_ok("profiles = {\n  x = {\n    provider = \"generic\";\n"
+	              "    token_url = \"https://idp.example.com/oauth2/token?api-version=2.0\";\n"
+	              "    issuer = \"svc\";\n    private_key = \"/keys/x.pem\";\n  };\n};\n");
+	p = &cfg->profiles[0];
+	assert_string_equal(p->token_url, "https://idp.example.com/oauth2/token?api-version=2.0");
+	assert_int_equal(p->naudiences, 1);
+	assert_string_equal(p->audiences[0], "https://idp.example.com/oauth2/token?api-version=2.0");
+	jc_conf_free(cfg);
+	cfg = load_ok(GHEAD "    token_url = \"https://oauth2.example.com/token?alt=json\";\n" TAIL);
+	assert_string_equal(cfg->profiles[0].token_url, "https://oauth2.example.com/token?alt=json");
+	jc_conf_free(cfg);
+}
+
 /* Endpoints and audience follow login_url; explicit settings win. */
 static void test_login_url_derivations(void **state)
 {
@@ -226,6 +252,17 @@ static const struct bad_row bad_rows[] = {
 	  6, 0, "'token_url' in profile 'prod'", NULL },
 	{ "login_url with a query", HEAD "    login_url = \"https://login.salesforce.com/?next=x\";\n" TAIL,
 	  6, 0, "'login_url' in profile 'prod'", NULL },
+	/* a token_url may have a query (RFC 6749 section 3.2), nothing else of the kind */
+	{ "token_url with a fragment", HEAD "    token_url = \"https://idp.example.com/t?x=1#top\";\n" TAIL, 6, 0,
+	  NULL, "'" NAME "':6: 'token_url' in profile 'prod' is not a valid URL: 'https://idp.example.com/t?x=1#top' has a fragment ('#...') (write https://host[:port][/path][?query])" },
+	{ "token_url with userinfo and a query", HEAD "    token_url = \"https://me@idp.example.com/t?x=1\";\n" TAIL,
+	  6, 0, "has a user name or password", NULL },
+	{ "token_url with a bad escape in the query", HEAD "    token_url = \"https://idp.example.com/t?x=%g0\";\n" TAIL,
+	  6, 0, "'%' that is not followed by two hex digits", NULL },
+	{ "token_url with a dot segment", HEAD "    token_url = \"https://idp.example.com/a/../t\";\n" TAIL, 6, 0,
+	  "has a '.' or '..' path segment", NULL },
+	{ "revoke_url with a query", HEAD "    revoke_url = \"https://idp.example.com/revoke?x=1\";\n" TAIL, 6, 0,
+	  NULL, "'" NAME "':6: 'revoke_url' in profile 'prod' is not a valid URL: 'https://idp.example.com/revoke?x=1' has a query ('?...') (write https://host[:port][/path])" },
 	{ "non-https url in urls", HEAD "    urls = [ \"http://git.example.com\" ];\n" TAIL, 6, 0,
 	  "not https", NULL },
 	{ "url with userinfo in urls", HEAD "    urls = [ \"https://user@git.example.com\" ];\n" TAIL, 6, 0,
@@ -240,6 +277,15 @@ static const struct bad_row bad_rows[] = {
 	  "space or control", NULL },
 	{ "url with a bad wildcard", HEAD "    urls = [ \"https://a.*.example.com\" ];\n" TAIL, 6, 0,
 	  "invalid host", NULL },
+	/* a wildcard never covers a public suffix, ICANN or private (libpsl decides) */
+	{ "wildcard over a top-level domain", HEAD "    urls = [ \"https://*.com\" ];\n" TAIL, 6, 0, NULL,
+	  "'" NAME "':6: in 'urls' of profile 'prod': URL 'https://*.com' would send the token to every site under 'com', a public suffix: list the hosts, or put the wildcard under a domain you own (https://*.example.com)" },
+	{ "wildcard over co.uk", HEAD "    urls = [ \"https://git.example.co.uk\",\n             \"https://*.co.uk/team\" ];\n" TAIL,
+	  7, 0, "URL 'https://*.co.uk/team' would send the token to every site under 'co.uk', a public suffix", NULL },
+	{ "wildcard over github.io (private section)", HEAD "    urls = [ \"https://*.github.io\" ];\n" TAIL, 6, 0,
+	  "every site under 'github.io', a public suffix", NULL },
+	{ "wildcard over an address", HEAD "    urls = [ \"https://*.0.0.1\" ];\n" TAIL, 6, 0,
+	  "over an IP address", NULL },
 	{ "url with port 0", HEAD "    urls = [ \"https://git.example.com:0\" ];\n" TAIL, 6, 0,
 	  "invalid host or port", NULL },
 	{ "url with port 65536", HEAD "    urls = [ \"https://git.example.com:65536/\" ];\n" TAIL, 6, 0,
@@ -532,6 +578,46 @@ static const struct bad_row control_rows[] = {
 	  "'provider' in profile 'prod' contains a control character", NULL },
 };
 
+/*
+ * A string that is not UTF-8 cannot go into JSON (claims, the cache key,
+ * kubectl's and docker's answers): refused at load, at its line and by its
+ * name, never "out of memory" later.  libconfig's \xNN escape gives a raw
+ * byte; a Latin-1 file gives them too.
+ */
+static const struct bad_row utf8_rows[] = {
+	{ "\\xff escape in username",
+	  "profiles = {\n  prod = {\n    client_id = \"c\";\n    username = \"ci\\xff@example.com\";\n"
+	  "    private_key = \"/k\";\n  };\n};\n", 4, 0, NULL,
+	  "'" NAME "':4: 'username' in profile 'prod' is not valid UTF-8: save the file as UTF-8 (a \\xNN escape is one raw byte)" },
+	{ "Latin-1 byte in the file", HEAD "    scope = \"caf\xe9\";\n" TAIL, 6, 0,
+	  "'scope' in profile 'prod' is not valid UTF-8", NULL },
+	{ "cut-short sequence in client_id",
+	  "profiles = {\n  prod = {\n    client_id = \"3MVG9\\xc3\";\n    username = \"u\";\n"
+	  "    private_key = \"/k\";\n  };\n};\n", 3, 0,
+	  "'client_id' in profile 'prod' is not valid UTF-8", NULL },
+	{ "overlong in a path", HEAD "    ca_file = \"/etc/\\xc0\\xafca.pem\";\n" TAIL, 6, 0,
+	  "'ca_file' in profile 'prod' is not valid UTF-8", NULL },
+	{ "surrogate in an audience list", HEAD "    audience = [ \"https://login.salesforce.com\",\n"
+	  "                 \"https://x\\xed\\xa0\\x80.example.com\" ];\n" TAIL, 7, 0,
+	  "'audience' in profile 'prod' is not valid UTF-8", NULL },
+	{ "git_username", HEAD "    git_username = \"\\xfe\";\n" TAIL, 6, 0,
+	  "'git_username' in profile 'prod' is not valid UTF-8", NULL },
+	{ "docker_username", HEAD "    docker_username = \"d\\x80\";\n" TAIL, 6, 0,
+	  "'docker_username' in profile 'prod' is not valid UTF-8", NULL },
+	{ "a scope of scopes", HEAD "    scopes = [ \"api\", \"w\\xffb\" ];\n" TAIL, 6, 0,
+	  "'scopes' in profile 'prod' is not valid UTF-8", NULL },
+	{ "an entry of urls", HEAD "    urls = [ \"https://git.example.com/t\\xffm\" ];\n" TAIL, 6, 0,
+	  "'urls' in profile 'prod' is not valid UTF-8", NULL },
+	{ "a claim", XHEAD "    claims = { tenant = \"acme\";\n               team = \"\\xff\"; };\n" TAIL, 8, 0,
+	  "'claims.team' in profile 'x' is not valid UTF-8", NULL },
+	{ "a claim in a list", XHEAD "    claims = { groups = [ \"a\", \"\\xff\" ]; };\n" TAIL, 7, 0,
+	  "'claims.groups' in profile 'x' is not valid UTF-8", NULL },
+	{ "a form parameter", XHEAD "    form = { resource = \"https://api.example.com/\\xff\"; };\n" TAIL, 7, 0,
+	  "'form.resource' in profile 'x' is not valid UTF-8", NULL },
+	{ "key_id", XHEAD "    key_id = \"k\\xff\";\n" TAIL, 7, 0,
+	  "'key_id' in profile 'x' is not valid UTF-8", NULL },
+};
+
 /* "'t.conf':<line>: " at the start, or "'t.conf': " when there is no line. */
 static bool names_line(const char *msg, int line)
 {
@@ -578,6 +664,21 @@ static void test_every_error_names_its_line(void **state)
 {
 	(void)state;
 	assert_int_equal(check_bad_rows(bad_rows, sizeof(bad_rows) / sizeof(bad_rows[0])), 0);
+}
+
+static void test_not_utf8(void **state)
+{
+	struct jwtcred_config *cfg;
+
+	(void)state;
+	assert_int_equal(check_bad_rows(utf8_rows, sizeof(utf8_rows) / sizeof(utf8_rows[0])), 0);
+	/* UTF-8 itself is welcome, written out or as escapes */
+	cfg = load_ok(HEAD "    git_username = \"J\xc3\xbcrgen\";\n    scope = \"caf\xc3\xa9 \xf0\x9f\x94\x91\";\n" TAIL);
+	assert_string_equal(cfg->profiles[0].git_username, "J\xc3\xbcrgen");
+	jc_conf_free(cfg);
+	cfg = load_ok(HEAD "    git_username = \"J\\xc3\\xbcrgen\";\n" TAIL);
+	assert_string_equal(cfg->profiles[0].git_username, "J\xc3\xbcrgen");
+	jc_conf_free(cfg);
 }
 
 static void test_messages_are_one_line(void **state)
@@ -887,8 +988,10 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_minimal_profile_defaults),
 		cmocka_unit_test(test_login_url_derivations),
+		cmocka_unit_test(test_token_url_query),
 		cmocka_unit_test(test_every_error_names_its_line),
 		cmocka_unit_test(test_messages_are_one_line),
+		cmocka_unit_test(test_not_utf8),
 		cmocka_unit_test(test_provider_errors),
 		cmocka_unit_test(test_google_defaults),
 		cmocka_unit_test(test_generic_settings),

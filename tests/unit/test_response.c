@@ -32,6 +32,9 @@
 	"\"token_type\":\"Bearer\","                                                   \
 	"\"issued_at\":\"1700000000000\"}"
 
+/* A Salesforce answer with this instance_url (a JSON string's contents). */
+#define IURL(u) "{\"access_token\":\"" TOKEN "\",\"token_type\":\"Bearer\",\"instance_url\":\"" u "\"}"
+
 static int parse(long status, const char *body, struct jc_grant *g, jwtcred_error *err)
 {
 	return jc_parse_token_response(status, body, strlen(body), AUD, g, err);
@@ -68,6 +71,32 @@ static const struct ok_row {
 	{ "unknown members ignored", "{\"access_token\":\"t\",\"x\":{\"y\":[1,2]},\"id_token\":\"a.b.c\"}", -1 },
 	{ "token of 8192 characters", NULL, -1 }, /* built below */
 };
+
+/* Plain https instance URLs are kept exactly as sent. */
+static void test_instance_url_accepted(void **state)
+{
+	static const char *const urls[] = {
+		"https://acme.my.salesforce.com",
+		"https://acme--dev.sandbox.my.salesforce.com/",
+		"https://localhost:8443",
+		"https://[::1]:8443/services",
+		"https://na1.salesforce.com/path%20with%2Fescapes/~x-y_z",
+	};
+	char body[512];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(urls) / sizeof(urls[0]); i++) {
+		jwtcred_error err = { "" };
+		struct jc_grant g;
+
+		snprintf(body, sizeof(body), IURL("%s"), urls[i]);
+		if (parse(200, body, &g, &err) != JWTCRED_OK || !g.instance_url ||
+		    strcmp(g.instance_url, urls[i]) != 0)
+			fail_msg("%s: %s", urls[i], err.text);
+		jc_grant_clear(&g);
+	}
+}
 
 static void test_accepted(void **state)
 {
@@ -185,19 +214,54 @@ static const struct bad_row {
 	{ "DEL and non-ASCII in the description", 400,
 	  "{\"error\":\"invalid_grant\",\"error_description\":\"caf\\u00e9\\u007f \\u202e\"}", JWTCRED_E_DENIED,
 	  { "caf" } },
+	/*
+	 * instance_url is handed to scripts and allowed as a destination by exec
+	 * and curl: anything but a plain https URL fails the exchange
+	 */
+	{ "instance_url over http", 200, IURL("http://acme.my.salesforce.com"), JWTCRED_E_RESPONSE,
+	  { "instance_url 'http://acme.my.salesforce.com' is not an https URL" } },
+	{ "instance_url with an escape sequence", 200, IURL("https://acme.my.salesforce.com/\\u001b[2J"),
+	  JWTCRED_E_RESPONSE, { "instance_url 'https://acme.my.salesforce.com/\\x1b[2J' contains a space or a control character" } },
+	{ "instance_url with a newline", 200, IURL("https://acme.my.salesforce.com\\nJWTCRED_X=1"),
+	  JWTCRED_E_RESPONSE, { "instance_url", "\\x0a", "control character" } },
+	{ "instance_url with a space", 200, IURL("https://acme.my.salesforce.com/ x"), JWTCRED_E_RESPONSE,
+	  { "instance_url", "space" } },
+	{ "instance_url with a backtick", 200, IURL("https://acme.my.salesforce.com/`id`"), JWTCRED_E_RESPONSE,
+	  { "instance_url", "contains '`', which URLs do not allow" } },
+	{ "instance_url with a double quote", 200, IURL("https://acme.my.salesforce.com/\\\"x"),
+	  JWTCRED_E_RESPONSE, { "instance_url", "contains '\"'" } },
+	{ "instance_url with userinfo", 200, IURL("https://evil.example@acme.my.salesforce.com"),
+	  JWTCRED_E_RESPONSE, { "instance_url", "user name" } },
+	{ "instance_url with a fragment", 200, IURL("https://acme.my.salesforce.com/#x"), JWTCRED_E_RESPONSE,
+	  { "instance_url", "fragment" } },
+	{ "instance_url with a query", 200, IURL("https://acme.my.salesforce.com/?next=evil"),
+	  JWTCRED_E_RESPONSE, { "instance_url", "query" } },
+	{ "instance_url with no host", 200, IURL("https:///x"), JWTCRED_E_RESPONSE,
+	  { "instance_url", "invalid host" } },
+	{ "instance_url with a bad port", 200, IURL("https://acme.my.salesforce.com:99999"),
+	  JWTCRED_E_RESPONSE, { "instance_url", "port" } },
+	{ "instance_url not ASCII", 200, IURL("https://acm\\u00e9.my.salesforce.com"), JWTCRED_E_RESPONSE,
+	  { "instance_url 'https://acm\\xc3\\xa9.my.salesforce.com' contains a byte that is not ASCII" } },
+	{ "instance_url empty", 200, IURL(""), JWTCRED_E_RESPONSE, { "instance_url ''", "not an https URL" } },
+	{ "instance_url with dot segments", 200, IURL("https://acme.my.salesforce.com/a/../b"),
+	  JWTCRED_E_RESPONSE, { "instance_url", "'..'" } },
+	{ "instance_url too long", 200, NULL /* built below */, JWTCRED_E_RESPONSE,
+	  { "instance_url", "longer than 2048 bytes", "..." } },
 };
 
 static void test_refused(void **state)
 {
+	char longer[2200];
 	size_t i, k;
 	int bad = 0;
 
 	(void)state;
+	snprintf(longer, sizeof(longer), IURL("https://acme.my.salesforce.com/%02049d"), 0);
 	for (i = 0; i < sizeof(bad_rows) / sizeof(bad_rows[0]); i++) {
 		const struct bad_row *r = &bad_rows[i];
 		jwtcred_error err = { "" };
 		struct jc_grant g;
-		int rc = parse(r->status, r->body, &g, &err);
+		int rc = parse(r->status, r->body ? r->body : longer, &g, &err);
 		bool ok = rc == r->rc && g.access_token == NULL && err.text[0] != '\0' &&
 		          !tu_has_control(err.text) && !tu_contains(err.text, TOKEN);
 
@@ -459,6 +523,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_salesforce_success),
 		cmocka_unit_test(test_accepted),
+		cmocka_unit_test(test_instance_url_accepted),
 		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_size_limits),
 		cmocka_unit_test(test_hints),

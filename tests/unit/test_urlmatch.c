@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pubsuffix.h"
 #include "urlmatch.h"
 #include "testutil.h"
 
@@ -383,6 +384,86 @@ static void test_parse_pattern(void **state)
 	assert_int_equal(bad, 0);
 }
 
+/*
+ * A "*." wildcard never covers a public suffix (libpsl's list: the ICANN
+ * section, the private section, and the default rule for top-level
+ * domains the list does not know), nor an IP address.
+ */
+static void test_wildcard_public_suffix(void **state)
+{
+	static const struct {
+		const char *pattern;
+		const char *why; /* NULL: accepted */
+	} rows[] = {
+		{ "https://*.com", "every site under 'com', a public suffix" },
+		{ "https://*.co.uk", "every site under 'co.uk', a public suffix" },
+		{ "https://*.uk", "under 'uk'" },
+		{ "https://*.COM", "under 'com'" },                             /* lower-cased first */
+		{ "https://*.github.io", "every site under 'github.io'" },       /* private section */
+		{ "https://*.s3.amazonaws.com", "under 's3.amazonaws.com'" },    /* private section */
+		{ "https://*.kawasaki.jp", "under 'kawasaki.jp'" },
+		{ "https://*.anything.kawasaki.jp", "under 'anything.kawasaki.jp'" }, /* "*.kawasaki.jp" rule */
+		{ "https://*.xn--p1ai", "under 'xn--p1ai'" },                    /* .рф, as punycode */
+		{ "https://*.localhost", "under 'localhost'" },                  /* the default rule */
+		{ "https://*.corp", "under 'corp'" },
+		{ "https://*.com:8443/team", "under 'com'" },
+		{ "https://*.co.uk/a", "(https://*.example.co.uk)" },            /* and says what to write */
+		{ "https://*.0.0.1", "over an IP address" },
+		{ "https://*.168.1.10:8443", "over an IP address" },
+		{ "https://*.example.com", NULL },
+		{ "https://*.corp.example.com/team", NULL },
+		{ "https://*.example.co.uk", NULL },
+		{ "https://*.acme.github.io", NULL },
+		{ "https://*.city.kawasaki.jp", NULL },                          /* "!city.kawasaki.jp" */
+		{ "https://*.git.corp", NULL },
+		{ "https://*.my.salesforce.com", NULL },
+		{ "https://*.sandbox.my.salesforce.com", NULL },
+		{ "https://com", NULL },                                         /* no wildcard: exact host */
+		{ "https://github.io", NULL },
+	};
+	size_t i;
+	int bad = 0;
+
+	(void)state;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct jc_url u;
+		jwtcred_error err = { "" };
+		int rc = jc_url_parse_pattern(rows[i].pattern, &u, &err);
+		bool ok = rows[i].why ? rc == JWTCRED_E_CONFIG && tu_contains(err.text, rows[i].why) &&
+		                            tu_contains(err.text, rows[i].pattern) && !u.host
+		                      : rc == JWTCRED_OK;
+
+		if (!ok) {
+			print_error("'%s': rc %d, %s (want %s)\n", rows[i].pattern, rc, err.text,
+			            rows[i].why ? rows[i].why : "accepted");
+			bad++;
+		}
+		if (rc == JWTCRED_OK)
+			jc_url_clear(&u);
+	}
+	assert_int_equal(bad, 0);
+}
+
+/* Without libpsl nobody can tell what a wildcard covers: every one is refused, exact hosts are fine. */
+static void test_wildcard_without_libpsl(void **state)
+{
+	struct jc_url u;
+	jwtcred_error err = { "" };
+
+	(void)state;
+	jc_public_suffix_library("libpsl-not-installed.so.5");
+	assert_int_equal(jc_url_parse_pattern("https://*.example.com", &u, &err), JWTCRED_E_CONFIG);
+	assert_true(tu_contains(err.text, "URL 'https://*.example.com': cannot check its '*.' wildcard against the public suffix list (libpsl-not-installed.so.5"));
+	assert_true(tu_contains(err.text, "install libpsl5, or list the hosts without '*.'"));
+	assert_null(u.host);
+	assert_int_equal(jc_url_parse_pattern("https://git.example.com", &u, &err), JWTCRED_OK);
+	jc_url_clear(&u);
+	/* and with it back, the same wildcard is fine again */
+	jc_public_suffix_library(NULL);
+	assert_int_equal(jc_url_parse_pattern("https://*.example.com", &u, &err), JWTCRED_OK);
+	jc_url_clear(&u);
+}
+
 static long score(const char *pattern, const char *host, const char *path)
 {
 	struct jc_url u;
@@ -414,6 +495,96 @@ static void test_specificity(void **state)
 	assert_true(score("https://*.example.com", "git.example.com", NULL) >= 0);
 }
 
+/* The one rule for URLs jwtcred posts to (token_url) or hands on (instance_url). */
+static void test_https_url_check(void **state)
+{
+	static const struct {
+		const char *url;
+		unsigned flags;
+		const char *why; /* NULL: accepted */
+	} rows[] = {
+		{ "https://login.salesforce.com", 0, NULL },
+		{ "https://login.salesforce.com/", 0, NULL },
+		{ "https://LOGIN.salesforce.com:8443/services/oauth2/token", 0, NULL },
+		{ "https://[::1]:8443/t", 0, NULL },
+		{ "https://127.0.0.1/t", 0, NULL },
+		{ "https://h.example/a%2Fb/~x-y_z.json", 0, NULL },
+		{ "https://h.example/sub-delims!$&'()*+,;=:@", 0, NULL },
+		{ "https://idp.example.com/token?api-version=2.0&tenant=a%20b", JC_URL_QUERY, NULL },
+		{ "https://idp.example.com?x=1", JC_URL_QUERY, NULL },
+		{ "https://idp.example.com/t?", JC_URL_QUERY, NULL },
+		{ "https://idp.example.com/t?a=/b?c", JC_URL_QUERY, NULL },
+		{ "https://idp.example.com/t?x=1", 0, "has a query" },
+		{ "https://idp.example.com/t#frag", JC_URL_QUERY, "has a fragment" },
+		{ "https://idp.example.com/t?x=1#frag", JC_URL_QUERY, "has a fragment" },
+		{ "https://me@idp.example.com/t", JC_URL_QUERY, "has a user name or password" },
+		{ "https://me:pw@idp.example.com/t", 0, "has a user name or password" },
+		{ "https://idp.example.com/t?next=me@evil.example", JC_URL_QUERY, NULL },
+		{ "http://idp.example.com/t", JC_URL_QUERY, "is not an https URL" },
+		{ "HTTPS://idp.example.com/t", 0, "is not an https URL" },
+		{ "idp.example.com/t", 0, "is not an https URL" },
+		{ "", 0, "is not an https URL" },
+		{ "https://", 0, "has an invalid host or port" },
+		{ "https:///t", 0, "has an invalid host or port" },
+		{ "https://idp.example.com:0/t", 0, "has an invalid host or port" },
+		{ "https://idp.example.com:65536", 0, "has an invalid host or port" },
+		{ "https://idp.example.com:443x", 0, "has an invalid host or port" },
+		{ "https://idp.example.com./t", 0, "has an invalid host or port" },
+		{ "https://idp..example.com/t", 0, "has an invalid host or port" },
+		{ "https://idp.example.com/a b", 0, "contains a space or a control character" },
+		{ "https://idp.example.com/a\tb", 0, "contains a space or a control character" },
+		{ "https://idp.example.com/\x1b[2J", 0, "contains a space or a control character" },
+		{ "https://idp.example.com/x\r\nHost: evil", 0, "contains a space or a control character" },
+		{ "https://idp.example.com/\x7f", 0, "contains a space or a control character" },
+		{ "https://idp.example.com/caf\xc3\xa9", 0, "contains a byte that is not ASCII" },
+		{ "https://idp.example.com/\"x\"", 0, "contains '\"'" },
+		{ "https://idp.example.com/a\\b", 0, "contains '\\'" },
+		{ "https://idp.example.com/<x>", 0, "contains '<'" },
+		{ "https://idp.example.com/`id`", 0, "contains '`'" },
+		{ "https://idp.example.com/{x}", 0, "contains '{'" },
+		{ "https://idp.example.com/a[1]", 0, "contains '['" },
+		{ "https://idp.example.com/%zz", 0, "'%' that is not followed by two hex digits" },
+		{ "https://idp.example.com/%4", 0, "'%' that is not followed by two hex digits" },
+		{ "https://idp.example.com/t?x=%", JC_URL_QUERY, "'%' that is not followed by two hex digits" },
+		{ "https://idp.example.com/a/../token", 0, "has a '.' or '..' path segment" },
+		{ "https://idp.example.com/./token", 0, "has a '.' or '..' path segment" },
+		{ "https://idp.example.com/token/..", JC_URL_QUERY, "has a '.' or '..' path segment" },
+		{ "https://idp.example.com//..//t", 0, "has a '.' or '..' path segment" },
+		{ "https://idp.example.com/..a/b.c/.../t", 0, NULL },
+		{ "https://idp.example.com/t?p=../x", JC_URL_QUERY, NULL },
+	};
+	char url[JC_URL_MAX + 64];
+	size_t i;
+	int bad = 0;
+
+	(void)state;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		jwtcred_error err = { "" };
+		int rc = jc_https_url_check(rows[i].url, rows[i].flags, &err);
+		/* the reason never quotes the URL: the caller does, escaped */
+		bool quoted = strlen(rows[i].url) > 8 && tu_contains(err.text, rows[i].url + 8);
+		bool ok = rows[i].why ? rc == JWTCRED_E_INPUT && tu_contains(err.text, rows[i].why) &&
+		                            !quoted && !tu_has_control(err.text)
+		                      : rc == JWTCRED_OK;
+
+		if (!ok) {
+			char shown[256];
+			print_error("'%s': rc %d, %s (want %s)\n", tu_visible(rows[i].url, shown, sizeof(shown)),
+			            rc, err.text, rows[i].why ? rows[i].why : "accepted");
+			bad++;
+		}
+	}
+	assert_int_equal(bad, 0);
+	/* the length limit, exactly */
+	memset(url, 'a', sizeof(url));
+	memcpy(url, "https://h.example/", 18);
+	url[JC_URL_MAX] = '\0';
+	assert_int_equal(jc_https_url_check(url, 0, NULL), JWTCRED_OK);
+	url[JC_URL_MAX] = 'a';
+	url[JC_URL_MAX + 1] = '\0';
+	assert_int_equal(jc_https_url_check(url, 0, NULL), JWTCRED_E_INPUT);
+}
+
 static void test_default_port(void **state)
 {
 	(void)state;
@@ -431,6 +602,9 @@ int main(void)
 		cmocka_unit_test(test_request_fields),
 		cmocka_unit_test(test_parse_pattern),
 		cmocka_unit_test(test_specificity),
+		cmocka_unit_test(test_wildcard_public_suffix),
+		cmocka_unit_test(test_wildcard_without_libpsl),
+		cmocka_unit_test(test_https_url_check),
 		cmocka_unit_test(test_default_port),
 	};
 
