@@ -604,8 +604,8 @@ int jc_parse_revoke_answer(const char *url, const char *token, long status, cons
 	/* the server knows the token; the user's terminal need not see it again */
 	if (token && *token && ((error && strstr(error, token)) || (desc && strstr(desc, token))))
 		error = desc = NULL;
-	printable(error, e, sizeof(e));
-	printable(desc, d, sizeof(d));
+	jc_escape(error, e, sizeof(e));
+	jc_escape(desc, d, sizeof(d));
 	if (error)
 		snprintf(detail, sizeof(detail), " (%s%s%s)", e, desc ? ": " : "", d);
 	snprintf(how, sizeof(how), "with HTTP %ld", status);

@@ -33,17 +33,6 @@
 static const char take_over[] =
 	"; to decide where the token goes yourself, run curl -q -K <(jwtcred token --format curl-config) ...";
 
-/* s for a message: at most size - 4 bytes, anything but printable ASCII as '?'. */
-static const char *printable(const char *s, char *buf, size_t size)
-{
-	size_t i;
-
-	for (i = 0; s && s[i] && i + 4 < size; i++)
-		buf[i] = (unsigned char)s[i] < ' ' || (unsigned char)s[i] >= 0x7f ? '?' : s[i];
-	memcpy(buf + i, s && s[i] ? "..." : "", s && s[i] ? 4 : 1);
-	return buf;
-}
-
 static void say_refusal(const struct jc_curl_refusal *r)
 {
 	const char *fix = "";
@@ -53,7 +42,7 @@ static void say_refusal(const struct jc_curl_refusal *r)
 		jc_say("cannot read the curl arguments: %s", r->why);
 		return;
 	}
-	printable(r->arg, arg, sizeof(arg));
+	jc_escape(r->arg, arg, sizeof(arg));
 	if (!r->opt && r->arg[0] != '-') {
 		jc_say("refusing the curl arguments at '%s': %s", arg, r->why);
 		return;
@@ -332,8 +321,8 @@ static int read_urls(const struct jc_curl_args *a, char **urls, struct jc_reques
 			continue;
 		if (engine->curl_url(a->items[i].value, &urls[u], &reqs[u], &err) != 0) {
 			jc_say("refusing the URL '%s' in the curl arguments: %s",
-			       printable(a->items[i].value, shown, sizeof(shown)),
-			       printable(err.text, why, sizeof(why)));
+			       jc_escape(a->items[i].value, shown, sizeof(shown)),
+			       jc_escape(err.text, why, sizeof(why)));
 			return -1;
 		}
 		u++;
@@ -369,7 +358,7 @@ static int check_urls(const struct jc_profile *p, const struct jc_curl_args *a, 
 		if (a->remote_name && hidden_name(&reqs[i])) {
 			jc_say("refusing -O for '%s': curl would name the file after its last segment, "
 			       "a hidden name; give -o FILE instead",
-			       printable(urls[i], shown, sizeof(shown)));
+			       jc_escape(urls[i], shown, sizeof(shown)));
 			return JC_EXIT_USAGE;
 		}
 	}
@@ -380,14 +369,14 @@ static int check_urls(const struct jc_profile *p, const struct jc_curl_args *a, 
 	for (i = 0; i < a->nurls; i++) {
 		if (verdict[i] == NOT_ALLOWED && (verdict[i] = url_allowed(p, e, &reqs[i])) == NOT_ALLOWED) {
 			jc_say("the token of profile '%s' may not go to '%s': it is not in the profile's urls",
-			       p->name, printable(urls[i], shown, sizeof(shown)));
+			       p->name, jc_escape(urls[i], shown, sizeof(shown)));
 			return JC_EXIT_FAIL;
 		}
 		if (verdict[i] == ALLOWED_PATH && a->follow) {
 			jc_say("refusing -L for '%s': profile '%s' allows only some paths of that host, and "
 			       "curl would resend the token on a redirect to any path of it; drop -L, or "
 			       "list the whole host in the profile's urls",
-			       printable(urls[i], shown, sizeof(shown)), p->name);
+			       jc_escape(urls[i], shown, sizeof(shown)), p->name);
 			return JC_EXIT_USAGE;
 		}
 	}
@@ -427,7 +416,7 @@ int jc_front_curl(const struct jc_cli *cli)
 		}
 	} else if (!(p = jc_conf_match(cfg, NULL, &reqs[0]))) {
 		jc_say("no profile lists '%s' in its urls: add it to one, or pass --profile",
-		       printable(urls[0], shown, sizeof(shown)));
+		       jc_escape(urls[0], shown, sizeof(shown)));
 		goto out;
 	}
 	if ((status = check_urls(p, &a, urls, reqs, &e)) != JC_EXIT_OK)
