@@ -56,6 +56,7 @@ struct row {
 static const char no_such[] = "no such option";
 static const char needs_value[] = "it needs a value";
 static const char not_on_off[] = "only an on/off option has a --no- form";
+static const char no_abbrev[] = "only a full option name after --no-";
 
 static const struct row rows[] = {
 	/* long names: exact, a unique prefix, ambiguous, unknown */
@@ -104,6 +105,12 @@ static const struct row rows[] = {
 	{ .argv = { "--no-tlsv1" }, .refused = "--no-tlsv1", .refused_opt = "tlsv1", .why = not_on_off },
 	{ .argv = { "--no-insecure" }, .refused = "--no-insecure", .refused_opt = "insecure" },
 	{ .argv = { "--no-frobnicate" }, .refused = "--no-frobnicate", .why = no_such },
+	/* after --no-, curl compares the whole word: no abbreviations */
+	{ .argv = { "--no-sil", A }, .refused = "--no-sil", .why = no_abbrev },
+	{ .argv = { "--no-progress-m" }, .refused = "--no-progress-m", .why = no_abbrev },
+	{ .argv = { "--no-keep" }, .refused = "--no-keep", .why = no_abbrev },
+	{ .argv = { "--no-" }, .refused = "--no-", .why = no_abbrev },
+	{ .argv = { "--no-Progress-Meter" }, .items = { NO("progress-meter") } },
 	/* -- ends the options: every later word is a URL */
 	{ .argv = { "--", "-k", A }, .items = { U("-k"), U(A) } },
 	{ .argv = { "-s", "--", "--insecure", "-K", "cfg" },
