@@ -44,11 +44,44 @@ static const char *policy_refusal(const struct jc_curlopt *opt, bool negated)
 	return jc_curl_policy_why(opt->policy);
 }
 
+/*
+ * NULL when curl may send this value, else why not.  curl writes the
+ * values of these options into the request head as they are given: a CR or
+ * LF in one ends the header, or the whole request, and what follows is a
+ * request of the user's own, to any path of the host, with the token in
+ * it (a Host header comes before the token's); and a method with a space
+ * in it names another path in the request line.
+ */
+static const char *value_refusal(const struct jc_curlopt *opt, const char *value)
+{
+	static const char *const in_head[] = { "cookie", "header", "range", "referer", "user-agent" };
+	static const char tchar[] = "!#$%&'*+-.^_`|~"; /* and letters and digits (RFC 9110) */
+	size_t i;
+
+	if (strcmp(opt->name, "request") == 0) {
+		for (i = 0; value[i]; i++)
+			if (!((value[i] >= 'a' && value[i] <= 'z') || (value[i] >= 'A' && value[i] <= 'Z') ||
+			      (value[i] >= '0' && value[i] <= '9') || strchr(tchar, value[i])))
+				break;
+		return i > 0 && !value[i] ? NULL
+		                          : "a method is one word of letters, digits and !#$%&'*+-.^_`|~ "
+		                            "(curl writes it into the request line as it is)";
+	}
+	for (i = 0; i < sizeof(in_head) / sizeof(in_head[0]); i++)
+		if (strcmp(opt->name, in_head[i]) == 0 && strpbrk(value, "\r\n"))
+			return "curl writes it into the request as it is, where a CR or LF would start "
+			       "another header or another request";
+	return NULL;
+}
+
 static int add(struct jc_curl_args *a, const struct jc_curlopt *opt, bool negated, bool short_form,
                const char *value, const char *arg, struct jc_curl_refusal *r)
 {
 	struct jc_curl_item *it;
+	const char *why;
 
+	if (opt && value && (why = value_refusal(opt, value)))
+		return refuse(r, arg, opt, why);
 	if (opt && strcmp(opt->name, "url") == 0)
 		opt = NULL; /* --url X is a URL like any other */
 	if (!opt && a->nurls == JC_CURL_MAX_URLS)

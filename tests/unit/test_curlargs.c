@@ -156,6 +156,32 @@ static const struct row rows[] = {
 	  .items = { S("data", B), U(A) } },
 	{ .argv = { "-o", "--", "-k" }, .refused = "-k", .refused_opt = "insecure" },
 	{ .argv = { "-H", "" }, .items = { S("header", "") } },
+	/*
+	 * values curl writes into the request head as they are: no CR or LF (a Host
+	 * header comes before the token's, so what follows it would be another
+	 * request with the token in it), and a method is one word
+	 */
+	{ .argv = { "-X", "GET /outside HTTP/1.1\r\nX:", A }, .refused = "-X", .refused_opt = "request",
+	  .why = "a method is one word" },
+	{ .argv = { "-X", "GET /outside", A }, .refused = "-X", .refused_opt = "request" },
+	{ .argv = { "-sXGET\t/outside", A }, .refused = "-sXGET\t/outside", .refused_opt = "request" },
+	{ .argv = { "--request=GET?" }, .refused = "--request=GET?", .refused_opt = "request" },
+	{ .argv = { "-X", "" }, .refused = "-X", .refused_opt = "request" },
+	{ .argv = { "-X", "M-SEARCH" }, .items = { S("request", "M-SEARCH") } },
+	{ .argv = { "--request", "!#$%&'*+-.^_`|~09azAZ" }, .items = { L("request", "!#$%&'*+-.^_`|~09azAZ") } },
+	{ .argv = { "-H", "Host: a.example\r\n\r\nGET /outside HTTP/1.1\r\nX: y", A }, .refused = "-H",
+	  .refused_opt = "header", .why = "CR or LF" },
+	{ .argv = { "--header=X: a\nb" }, .refused = "--header=X: a\nb", .refused_opt = "header" },
+	{ .argv = { "-HX: a\rb" }, .refused = "-HX: a\rb", .refused_opt = "header" },
+	{ .argv = { "-A", "ua\r\nX: y" }, .refused = "-A", .refused_opt = "user-agent" },
+	{ .argv = { "-e", "r\nX: y" }, .refused = "-e", .refused_opt = "referer" },
+	{ .argv = { "-b", "a=b\r\nX: y" }, .refused = "-b", .refused_opt = "cookie" },
+	{ .argv = { "-r", "0-1\r\nX: y" }, .refused = "-r", .refused_opt = "range" },
+	{ .argv = { "-H", "X: a\tb" }, .items = { S("header", "X: a\tb") } },
+	{ .argv = { "-H", "Host: a.example" }, .items = { S("header", "Host: a.example") } },
+	/* a body may hold any bytes */
+	{ .argv = { "-d", "a\r\nb" }, .items = { S("data", "a\r\nb") } },
+	{ .argv = { "--form-string", "a=b\r\nc" }, .items = { L("form-string", "a=b\r\nc") } },
 	/* --NAME=VALUE, which jwtcred hands to curl as two words */
 	{ .argv = { "--header=X: y" }, .items = { L("header", "X: y") } },
 	{ .argv = { "--header=" }, .items = { L("header", "") } },
@@ -271,8 +297,10 @@ static int check_row(size_t n, const struct row *r)
 		for (k = 0; k < argc; k++)
 			from_argv = from_argv || ref.arg == argv[k];
 		if (rc != -1 || !same(ref.arg, r->refused) || !from_argv) {
+			char w1[128], w2[128];
+
 			print_error("row %zu (%s): want '%s' refused, got rc %d, arg '%s'\n", n, shown,
-			            r->refused, rc, ref.arg ? ref.arg : "(none)");
+			            visible(r->refused, w1, sizeof(w1)), rc, visible(ref.arg, w2, sizeof(w2)));
 			bad++;
 		} else if (!same(ref.opt ? ref.opt->name : NULL, r->refused_opt)) {
 			print_error("row %zu (%s): want the refusal to name --%s, got --%s\n", n, shown,
@@ -288,7 +316,9 @@ static int check_row(size_t n, const struct row *r)
 		return bad;
 	}
 	if (rc != 0) {
-		print_error("row %zu (%s): refused '%s' (--%s): %s\n", n, shown, ref.arg ? ref.arg : "",
+		char w[128];
+
+		print_error("row %zu (%s): refused '%s' (--%s): %s\n", n, shown, visible(ref.arg, w, sizeof(w)),
 		            ref.opt ? ref.opt->name : "", ref.why ? ref.why : "");
 		jc_curl_args_free(&a);
 		return 1;
