@@ -4,11 +4,12 @@
  * curl's rules (src/tool_getparam.c): a word that starts with "-" is an
  * option until a bare "--", after which every word is a URL; any other
  * word is a URL.  "--NAME" matches a long name case-insensitively, exactly
- * or as a unique prefix; "--no-NAME" (lower case "no-") turns off an
- * on/off option.  "-abc" is a cluster of short options, and the first one
- * that takes a value takes the rest of the word, or the next word.  A long
- * option's value is always the next word; jwtcred also accepts
- * "--NAME=VALUE", which it hands to curl as two words.
+ * or as a unique prefix; "--no-NAME" (lower case "no-", then the full
+ * name: curl compares the whole word there) turns off an on/off option.
+ * "-abc" is a cluster of short options, and the first one that takes a
+ * value takes the rest of the word, or the next word.  A long option's
+ * value is always the next word; jwtcred also accepts "--NAME=VALUE",
+ * which it hands to curl as two words.
  *
  * Every option is looked up in the full table, then held to the policy:
  * anything but the allow-list stops the run, and so does anything the
@@ -211,7 +212,10 @@ static int long_option(struct jc_curl_args *a, const char *arg, const char *next
 		negated = true;
 	}
 	len = strcspn(name, "=");
-	if (!(opt = jc_curlopt_long(name, len, &ambiguous)))
+	opt = jc_curlopt_long(name, len, &ambiguous);
+	if (negated && (ambiguous || (opt && opt->name[len])))
+		return refuse(r, arg, NULL, "curl takes only a full option name after --no-");
+	if (!opt)
 		return refuse(r, arg, NULL,
 		              ambiguous ? "it abbreviates more than one curl option: write it in full"
 		                        : no_such_option);
