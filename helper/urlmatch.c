@@ -239,9 +239,12 @@ int jc_request_from_parts(const char *scheme, const char *hostport, const char *
 	if (out->port < 0 && (out->port = jc_default_port(out->scheme)) < 0)
 		goto fail;
 	if (path) {
-		size_t n = strcspn(path, "?#");
+		/* one leading "/" only: "//x" stays "/x", which a server may read as host "x" */
+		size_t n = strcspn(path, "?#"), lead = path[0] == '/';
 		rc = JWTCRED_E_NOMEM;
-		if (!(out->path = path_dup(path, n)))
+		while (n > lead && path[n - 1] == '/')
+			n--;
+		if (!(out->path = strndup(path + lead, n - lead)))
 			goto fail;
 	}
 	return JWTCRED_OK;
@@ -343,21 +346,26 @@ int jc_https_url_check(const char *s, unsigned flags, jwtcred_error *err)
 	return JWTCRED_OK;
 }
 
-/* Dot segments and encoded separators could walk out of a path prefix. */
+/*
+ * Dot segments, empty segments and encoded separators could walk out of a
+ * path prefix on some server: "//x" reads as a host, "..;" is a dot segment
+ * for Tomcat, Jetty and Spring, "%2e%2e" for whatever decodes before it
+ * resolves.  A path-limited entry matches none of them.
+ */
 static bool path_suspicious(const char *p)
 {
 	const char *seg = p;
 
 	for (;;) {
 		size_t n = strcspn(seg, "/");
-		if ((n == 1 && seg[0] == '.') || (n == 2 && seg[0] == '.' && seg[1] == '.'))
+		if (n == 0 || (n == 1 && seg[0] == '.') || (n == 2 && seg[0] == '.' && seg[1] == '.'))
 			return true;
 		if (!seg[n])
 			break;
 		seg += n + 1;
 	}
 	return strcasestr(p, "%2e") || strcasestr(p, "%2f") || strcasestr(p, "%5c") ||
-	       strchr(p, '\\');
+	       strcasestr(p, "%3b") || strpbrk(p, "\\;");
 }
 
 static bool host_matches(const char *pattern, const char *host, bool *exact)

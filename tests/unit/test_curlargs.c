@@ -132,7 +132,7 @@ static const struct row rows[] = {
 	{ .argv = { "-oout" }, .items = { S("output", "out") } },
 	{ .argv = { "-XPOST" }, .items = { S("request", "POST") } },
 	{ .argv = { "-sHX: y" }, .items = { S("silent", NULL), S("header", "X: y") } },
-	{ .argv = { "-Hs", A }, .items = { S("header", "s"), U(A) } },
+	{ .argv = { "-Hs:", A }, .items = { S("header", "s:"), U(A) } },
 	{ .argv = { "-ok", A }, .items = { S("output", "k"), U(A) } },
 	{ .argv = { "-N" }, .items = { S("buffer", NULL) } },
 	{ .argv = { "-0#" }, .items = { S("http1.0", NULL), S("progress-bar", NULL) } },
@@ -150,12 +150,12 @@ static const struct row rows[] = {
 	{ .argv = { "--url", "--", "-k" }, .refused = "-k", .refused_opt = "insecure" },
 	{ .argv = { "--url" }, .refused = "--url", .refused_opt = "url", .why = needs_value },
 	/* a value is the next word, whatever it looks like */
-	{ .argv = { "-H", "-k", A }, .items = { S("header", "-k"), U(A) } },
-	{ .argv = { "--header", "--insecure" }, .items = { L("header", "--insecure") } },
+	{ .argv = { "-A", "-k", A }, .items = { S("user-agent", "-k"), U(A) } },
+	{ .argv = { "--user-agent", "--insecure" }, .items = { L("user-agent", "--insecure") } },
 	{ .argv = { "-d", B, A },
 	  .items = { S("data", B), U(A) } },
 	{ .argv = { "-o", "--", "-k" }, .refused = "-k", .refused_opt = "insecure" },
-	{ .argv = { "-H", "" }, .items = { S("header", "") } },
+	{ .argv = { "-A", "" }, .items = { S("user-agent", "") } },
 	/*
 	 * values curl writes into the request head as they are: no CR or LF (a Host
 	 * header comes before the token's, so what follows it would be another
@@ -170,7 +170,7 @@ static const struct row rows[] = {
 	{ .argv = { "-X", "M-SEARCH" }, .items = { S("request", "M-SEARCH") } },
 	{ .argv = { "--request", "!#$%&'*+-.^_`|~09azAZ" }, .items = { L("request", "!#$%&'*+-.^_`|~09azAZ") } },
 	{ .argv = { "-H", "Host: a.example\r\n\r\nGET /outside HTTP/1.1\r\nX: y", A }, .refused = "-H",
-	  .refused_opt = "header", .why = "CR or LF" },
+	  .refused_opt = "header", .why = "line break" },
 	{ .argv = { "--header=X: a\nb" }, .refused = "--header=X: a\nb", .refused_opt = "header" },
 	{ .argv = { "-HX: a\rb" }, .refused = "-HX: a\rb", .refused_opt = "header" },
 	{ .argv = { "-A", "ua\r\nX: y" }, .refused = "-A", .refused_opt = "user-agent" },
@@ -178,14 +178,62 @@ static const struct row rows[] = {
 	{ .argv = { "-b", "a=b\r\nX: y" }, .refused = "-b", .refused_opt = "cookie" },
 	{ .argv = { "-r", "0-1\r\nX: y" }, .refused = "-r", .refused_opt = "range" },
 	{ .argv = { "-H", "X: a\tb" }, .items = { S("header", "X: a\tb") } },
-	{ .argv = { "-H", "Host: a.example" }, .items = { S("header", "Host: a.example") } },
+	/* headers that pick another site or path behind the same address */
+	{ .argv = { "-H", "Host: a.example" }, .refused = "-H", .refused_opt = "header" },
+	{ .argv = { "-H", "host:a.example" }, .refused = "-H", .refused_opt = "header" },
+	{ .argv = { "-H", "X-Forwarded-Host: b" }, .refused = "-H", .refused_opt = "header" },
+	{ .argv = { "-H", "Forwarded;" }, .refused = "-H", .refused_opt = "header" },
+	{ .argv = { "-H", "X-Original-URL: /x" }, .refused = "-H", .refused_opt = "header" },
+	{ .argv = { "-H", "Hostname: a" }, .items = { S("header", "Hostname: a") } },
+	{ .argv = { "-H", "X-Empty;" }, .items = { S("header", "X-Empty;") } },
+	{ .argv = { "-H", "a b: c" }, .refused = "-H", .refused_opt = "header" },
+	{ .argv = { "-H", ":authority: b" }, .refused = "-H", .refused_opt = "header" },
+	/* a file may be read from standard input only */
+	{ .argv = { "-H", "@/etc/passwd" }, .refused = "-H", .refused_opt = "header" },
+	{ .argv = { "-H", "@-" }, .items = { S("header", "@-") } },
+	{ .argv = { "-d", "@key.pem" }, .refused = "-d", .refused_opt = "data" },
+	{ .argv = { "-d@key.pem" }, .refused = "-d@key.pem", .refused_opt = "data" },
+	{ .argv = { "-d", "@-" }, .items = { S("data", "@-") } },
+	{ .argv = { "-d", "a=@b" }, .items = { S("data", "a=@b") } },
+	{ .argv = { "--data-binary", "@k" }, .refused = "--data-binary", .refused_opt = "data-binary" },
+	{ .argv = { "--json", "@k" }, .refused = "--json", .refused_opt = "json" },
+	{ .argv = { "--data-raw", "@k" }, .items = { L("data-raw", "@k") } },
+	{ .argv = { "--data-urlencode", "n@k" }, .refused = "--data-urlencode", .refused_opt = "data-urlencode" },
+	{ .argv = { "--data-urlencode", "@k" }, .refused = "--data-urlencode", .refused_opt = "data-urlencode" },
+	{ .argv = { "--data-urlencode", "n@-" }, .items = { L("data-urlencode", "n@-") } },
+	{ .argv = { "--data-urlencode", "n=a@b" }, .items = { L("data-urlencode", "n=a@b") } },
+	{ .argv = { "-F", "f=@k" }, .refused = "-F", .refused_opt = "form" },
+	{ .argv = { "-F", "f=<k" }, .refused = "-F", .refused_opt = "form" },
+	{ .argv = { "-F", "f=@-" }, .items = { S("form", "f=@-") } },
+	{ .argv = { "-F", "f=v;headers=@h" }, .refused = "-F", .refused_opt = "form" },
+	{ .argv = { "-F", "email=a@b.example" }, .items = { S("form", "email=a@b.example") } },
+	{ .argv = { "-w", "@fmt" }, .refused = "-w", .refused_opt = "write-out" },
+	{ .argv = { "-w", "%{http_code}@x" }, .items = { S("write-out", "%{http_code}@x") } },
+	{ .argv = { "-b", "cookies.txt" }, .refused = "-b", .refused_opt = "cookie" },
+	{ .argv = { "-b", "a=1; b=2" }, .items = { S("cookie", "a=1; b=2") } },
+	/* curl may not write hidden files, nor under /dev or /proc */
+	{ .argv = { "-o", "out.json" }, .items = { S("output", "out.json") } },
+	{ .argv = { "-o", "../x/y" }, .items = { S("output", "../x/y") } },
+	{ .argv = { "-o", "-" }, .items = { S("output", "-") } },
+	{ .argv = { "-o", "/dev/null" }, .items = { S("output", "/dev/null") } },
+	{ .argv = { "-o", "/home/u/.bashrc" }, .refused = "-o", .refused_opt = "output" },
+	{ .argv = { "-o", ".curlrc" }, .refused = "-o", .refused_opt = "output" },
+	{ .argv = { "-o", "a/.ssh/authorized_keys" }, .refused = "-o", .refused_opt = "output" },
+	{ .argv = { "-o", "/dev/fd/6" }, .refused = "-o", .refused_opt = "output" },
+	{ .argv = { "-o", "../../dev/fd/6" }, .refused = "-o", .refused_opt = "output" },
+	{ .argv = { "-o", "/proc/self/fd/6" }, .refused = "-o", .refused_opt = "output" },
+	{ .argv = { "-o", "" }, .refused = "-o", .refused_opt = "output" },
+	{ .argv = { "-D", "/dev/tty" }, .refused = "-D", .refused_opt = "dump-header" },
+	{ .argv = { "-c", "~/.netrc" }, .refused = "-c", .refused_opt = "cookie-jar" },
+	{ .argv = { "--etag-save", ".profile" }, .refused = "--etag-save", .refused_opt = "etag-save" },
+	{ .argv = { "--output-dir", "/home/u/.config" }, .refused = "--output-dir", .refused_opt = "output-dir" },
 	/* a body may hold any bytes */
 	{ .argv = { "-d", "a\r\nb" }, .items = { S("data", "a\r\nb") } },
 	{ .argv = { "--form-string", "a=b\r\nc" }, .items = { L("form-string", "a=b\r\nc") } },
 	/* --NAME=VALUE, which jwtcred hands to curl as two words */
 	{ .argv = { "--header=X: y" }, .items = { L("header", "X: y") } },
-	{ .argv = { "--header=" }, .items = { L("header", "") } },
-	{ .argv = { "--heade=a=b" }, .items = { L("header", "a=b") } },
+	{ .argv = { "--user-agent=" }, .items = { L("user-agent", "") } },
+	{ .argv = { "--heade=a: b=c" }, .items = { L("header", "a: b=c") } },
 	{ .argv = { "--hea=x" }, .refused = "--hea=x", .why = "abbreviates more than one" },
 	{ .argv = { "--silent=yes" }, .refused = "--silent=yes", .refused_opt = "silent",
 	  .why = "takes no value" },
@@ -458,9 +506,26 @@ static void test_too_many_words(void **state)
  * forced on/off ones) become one item naming that option, everything else
  * is refused by that option's name.
  */
+/* A value that keeps to the option's rule (curlopts.h). */
+static char *value_for(const struct jc_curlopt *o)
+{
+	static char plain[] = "v", header[] = "X-A: 1", method[] = "GET", cookie[] = "a=1";
+
+	switch (o->rule) {
+	case JC_RULE_HEADER:
+		return header;
+	case JC_RULE_METHOD:
+		return method;
+	case JC_RULE_COOKIE:
+		return cookie;
+	default:
+		return plain;
+	}
+}
+
 static void test_every_option(void **state)
 {
-	static char value[] = "v", url[] = "https://a.example/";
+	static char url[] = "https://a.example/";
 	char word[64], upper[64], cluster[4];
 	size_t i, j;
 	int bad = 0;
@@ -486,7 +551,7 @@ static void test_every_option(void **state)
 			if (!spellings[j])
 				continue;
 			argv[0] = (char *)spellings[j];
-			argv[1] = value_taking ? value : url;
+			argv[1] = value_taking ? value_for(o) : url;
 			argv[2] = url;
 			rc = jc_curl_args_scan(argv, value_taking ? 3 : 2, &a, &r);
 			if (passes && strcmp(o->name, "url") == 0) {
@@ -496,7 +561,7 @@ static void test_every_option(void **state)
 				}
 			} else if (passes) {
 				if (rc != 0 || a.nitems != 2 || a.items[0].opt != o ||
-				    !same(a.items[0].value, value_taking ? value : NULL) ||
+				    !same(a.items[0].value, value_taking ? value_for(o) : NULL) ||
 				    a.items[0].short_form != (j == 2) || a.items[0].negated || a.items[1].opt ||
 				    a.nurls != 1) {
 					print_error("'%s': want one --%s item and a URL (rc %d)\n", spellings[j], o->name,
@@ -654,8 +719,8 @@ static void test_allow_list(void **state)
 {
 	static const char *const allowed[] = {
 		"buffer", "clobber", "compressed", "connect-timeout", "continue-at", "cookie",
-		"cookie-jar", "create-dirs", "create-file-mode", "data", "data-ascii", "data-binary",
-		"data-raw", "data-urlencode", "dump-header", "etag-compare", "etag-save",
+		"cookie-jar", "create-dirs", "data", "data-ascii", "data-binary",
+		"data-raw", "data-urlencode", "dump-header", "etag-save",
 		"expect100-timeout", "fail", "fail-early", "fail-with-body", "form", "form-escape",
 		"form-string", "get", "head", "header", "http0.9", "http1.0", "http1.1", "http2",
 		"http2-prior-knowledge", "http3", "http3-only", "ignore-content-length", "include",
@@ -663,10 +728,10 @@ static void test_allow_list(void **state)
 		"limit-rate", "location", "max-filesize", "max-redirs", "max-time", "output",
 		"output-dir", "parallel", "parallel-immediate", "parallel-max", "post301", "post302",
 		"post303", "progress-bar", "progress-meter", "range", "raw", "referer",
-		"remote-header-name", "remote-name", "remote-name-all", "remote-time",
+		"remote-name", "remote-name-all", "remote-time",
 		"remove-on-error", "request", "retry", "retry-all-errors", "retry-connrefused",
 		"retry-delay", "retry-max-time", "show-error", "silent", "speed-limit", "speed-time",
-		"stderr", "styled-output", "tcp-fastopen", "tcp-nodelay", "time-cond", "tr-encoding",
+		"styled-output", "tcp-fastopen", "tcp-nodelay", "time-cond", "tr-encoding",
 		"url", "url-query", "user-agent", "write-out",
 	};
 	static const char *const forced[] = { "disable", "globoff", "proto", "proto-redir" };
