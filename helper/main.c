@@ -294,6 +294,14 @@ int main(int argc, char **argv)
 		return JC_EXIT_USAGE;
 	}
 	if (cmd->flags & F_REST) {
+		/* a "--" first, so that no word meant for curl or the command is read as
+		 * jwtcred's own (-c would be jwtcred's --config, not curl's cookie jar) */
+		if (strcmp(argv[optind - 1], "--") != 0) {
+			jc_say("put '--' before the arguments of %s: jwtcred %s [--profile NAME] -- %s",
+			       cmd->name, cmd->name,
+			       strcmp(cmd->name, "curl") == 0 ? "CURL-ARGS..." : "COMMAND [ARGS...]");
+			return JC_EXIT_USAGE;
+		}
 		cli.rest = argv + optind;
 		cli.nrest = argc - optind;
 	} else if (optind < argc) {

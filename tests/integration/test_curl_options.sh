@@ -78,4 +78,24 @@ self_check "a name curl does not know" '$a jwtcred-selfcheck - flag other' \
 self_check "--no-buffer's --buffer as a flag" 's/^buffer N bool /buffer N flag /' \
 	"--no-buffer: curl lists it as the --no- form of --buffer"
 
+# 4. jwtcred(1) lists exactly the allowed options (a --no- form stands for its option).
+man_allowed() { # MANPAGE: the options named in the allow-list of jwtcred curl
+	sed -n '/^what is sent$/,/^\.RE$/p' "$1" | grep -o '\\-\\-[a-z0-9.\\-]*' | sed 's/\\-/-/g; s/^--//' |
+		while read -r name; do
+			if grep -q "^$name " "$TEST_TMP/table"; then echo "$name"; else echo "${name#no-}"; fi
+		done | sort -u
+}
+awk '$4 == "allow" { print $1 }' "$TEST_TMP/table" | sort -u >"$TEST_TMP/allowed"
+man_allowed "$TOP_SRCDIR/man/jwtcred.1" >"$TEST_TMP/man-allowed"
+if diff "$TEST_TMP/allowed" "$TEST_TMP/man-allowed" >"$TEST_TMP/man.diff"; then
+	ok "jwtcred(1) lists exactly the allowed options ($(wc -l <"$TEST_TMP/allowed"))"
+else
+	echo "#   < the table allows it, jwtcred(1) does not say so; > the reverse"
+	show "$TEST_TMP/man.diff"
+	not_ok "jwtcred(1) lists exactly the allowed options"
+fi
+sed '/^\.BR \\-\\-retry ,$/d' "$TOP_SRCDIR/man/jwtcred.1" >"$TEST_TMP/man-altered.1"
+check "self-check: a man page that drops --retry is caught" \
+	test -n "$(man_allowed "$TEST_TMP/man-altered.1" | diff "$TEST_TMP/allowed" - | grep '^< retry$')"
+
 finish

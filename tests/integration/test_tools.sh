@@ -62,13 +62,19 @@ expect_eq "curl: a second, unlisted URL is refused" 1 "$RC"
 expect_grep "curl: names the URL the token may not go to" "may not go to 'https://elsewhere.example/'" "$TEST_TMP/curltwo.err"
 run_jwtcred curltrusted curl -- --location-trusted "$DATA"
 expect_eq "curl: --location-trusted refused" 2 "$RC"
-expect_grep "curl: says why, and what to do instead" "refusing curl option '--location-trusted': it can send the request, token included, somewhere other than the URL jwtcred checked; to decide where the token goes yourself, run curl -K <\\(jwtcred token --format curl-config\\)" "$TEST_TMP/curltrusted.err"
+expect_grep "curl: says why, and what to do instead" "refusing curl option '--location-trusted': it can send the request, token included, somewhere other than the URL jwtcred checked; to decide where the token goes yourself, run curl -q -K <\\(jwtcred token --format curl-config\\)" "$TEST_TMP/curltrusted.err"
 # curl takes unambiguous abbreviations and short clusters: so does the check
 for bad in "--location-t" "-sSk" "--insecure" "-K /dev/null" "--conf /dev/null" "--next" "--unix-socket /tmp/s"; do
 	# shellcheck disable=SC2086
 	run_jwtcred curlbad curl -- $bad "$DATA"
 	expect_eq "curl: '$bad' refused before anything runs" 2 "$RC"
 done
+# without "--", a word meant for curl could be read as jwtcred's own option
+run_jwtcred curlnodash curl "$DATA"
+expect_eq "curl: arguments without '--' are a usage error" 2 "$RC"
+expect_grep "curl: says to put '--' first" "put '--' before the arguments of curl" "$TEST_TMP/curlnodash.err"
+run_jwtcred execnodash exec true
+expect_eq "exec: a command without '--' is a usage error" 2 "$RC"
 run_jwtcred curlnourl curl -- -sS
 expect_grep "curl: no URL, clear message" "no URL among the curl arguments" "$TEST_TMP/curlnourl.err"
 # curl takes a word without a scheme for an http:// URL: the token must not go there
