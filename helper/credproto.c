@@ -213,11 +213,8 @@ out:
 
 int jc_cred_write(FILE *out, const char *key, const char *value)
 {
-	const char *s;
-
-	for (s = value; *s; s++)
-		if ((unsigned char)*s < ' ' || *s == 0x7f)
-			return JWTCRED_E_INPUT;
+	if (jc_has_control(value))
+		return JWTCRED_E_INPUT;
 	if (fprintf(out, "%s=%s\n", key, value) < 0)
 		return JWTCRED_E_SYSTEM;
 	return JWTCRED_OK;

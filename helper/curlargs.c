@@ -18,9 +18,11 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "curlargs.h"
 
@@ -84,25 +86,64 @@ static bool routes(const char *name, size_t n)
 	return false;
 }
 
+/* Does the absolute form of path, "." and ".." resolved, lie under /dev or /proc? */
+static bool under_dev_or_proc(const char *path)
+{
+	char cwd[4096], first[8];
+	const char *s = path;
+	size_t depth = 0, n;
+
+	if (path[0] != '/') {
+		/* the first segment of the working directory counts as much */
+		if (!getcwd(cwd, sizeof(cwd)))
+			return true; /* cannot tell: refuse */
+		if (under_dev_or_proc(cwd))
+			return true;
+		for (s = cwd; *s; s += n) {
+			while (*s == '/')
+				s++;
+			n = strcspn(s, "/");
+			if (n)
+				depth++;
+		}
+		s = path;
+	}
+	/* walk the path's segments: only the first segment that stays matters */
+	first[0] = '\0';
+	for (; *s; s += n) {
+		while (*s == '/')
+			s++;
+		n = strcspn(s, "/");
+		if (n == 0 || (n == 1 && s[0] == '.'))
+			continue;
+		if (n == 2 && s[0] == '.' && s[1] == '.') {
+			depth -= depth > 0;
+			if (depth == 0)
+				first[0] = '\0';
+			continue;
+		}
+		if (depth++ == 0)
+			snprintf(first, sizeof(first), "%.*s", (int)(n < 7 ? n : 7), s);
+	}
+	return strcmp(first, "dev") == 0 || strcmp(first, "proc") == 0;
+}
+
 /*
  * May curl write here?  Not under /dev or /proc (jwtcred's pipes to curl
- * are /dev/fd/N), except the usual three; not a hidden file or directory
- * anywhere in the path as given (a shell's rc file, ~/.curlrc, ~/.ssh).
+ * are /dev/fd/N), except /dev/null, /dev/stdout and /dev/stderr as
+ * written; not a hidden file or directory anywhere in the path as given
+ * (a shell's rc file, ~/.curlrc, ~/.ssh).
  */
 static bool output_ok(const char *path)
 {
-	static const char *const special[] = { "/dev/", "/proc/" };
 	const char *seg;
-	size_t i, n;
+	size_t n;
 
 	if (strcmp(path, "-") == 0 || strcmp(path, "/dev/null") == 0 ||
 	    strcmp(path, "/dev/stdout") == 0 || strcmp(path, "/dev/stderr") == 0)
 		return true;
-	if (path[0] == '\0')
+	if (path[0] == '\0' || under_dev_or_proc(path))
 		return false;
-	for (i = 0; i < sizeof(special) / sizeof(special[0]); i++)
-		if (strstr(path, special[i]) || strncmp(path, special[i], strlen(special[i]) - 1) == 0)
-			return false; /* also "../../dev/fd/6" and "/dev" */
 	for (seg = path;; seg += n + 1) {
 		n = strcspn(seg, "/");
 		if (seg[0] == '.' && n > 0 && !(n == 1 || (n == 2 && seg[1] == '.')))
@@ -127,10 +168,8 @@ static const char *value_refusal(const struct jc_curlopt *opt, const char *v)
 		return is_token(v, strlen(v)) ? NULL
 		                              : "a method is one word of letters, digits and !#$%&'*+-.^_`|~";
 	case JC_RULE_HEADER:
-		if (strcmp(v, "@-") == 0)
-			return NULL;
-		if (v[0] == '@')
-			return "curl would read headers from a file: give each as -H 'Name: value', or pipe them in as @-";
+		if (v[0] == '@') /* standard input too: what it holds cannot be checked */
+			return "curl would read headers from a file or standard input: give each as -H 'Name: value'";
 		if (has_line_break(v))
 			return "its value has a line break, which would add lines to the request";
 		colon = v + strcspn(v, ":;");
@@ -140,8 +179,11 @@ static const char *value_refusal(const struct jc_curlopt *opt, const char *v)
 			return "it can route the request to another site behind the same address: "
 			       "the URL's host is the one jwtcred checked";
 		return NULL;
-	case JC_RULE_DATA:
 	case JC_RULE_WRITEOUT:
+		if (strstr(v, "%output{")) /* curl 8.3 and later: -w writes a file */
+			return "%output{FILE} would write a file: give -o FILE instead";
+		/* fall through */
+	case JC_RULE_DATA:
 		return reads_file(v) ? "@FILE would read a local file into the request or the output: "
 		                       "pipe it in as @- instead"
 		                     : NULL;

@@ -171,7 +171,7 @@ const struct jc_curlopt jc_curlopts[] = {
 	{ "ntlm-wb", 0, BOOL, CREDS, NONE },
 	{ "oauth2-bearer", 0, VALUE, CREDS, NONE },
 	{ "output", 'o', VALUE, ALLOW, OUTPUT },
-	{ "output-dir", 0, VALUE, ALLOW, OUTPUT },
+	{ "output-dir", 0, VALUE, OTHER, NONE }, /* curl joins it to -o: give -o DIR/NAME */
 	{ "parallel", 'Z', BOOL, ALLOW, NONE },
 	{ "parallel-immediate", 0, BOOL, ALLOW, NONE },
 	{ "parallel-max", 0, VALUE, ALLOW, NONE },

@@ -32,8 +32,19 @@ struct jc_cli {
 #define JC_EXIT_FAIL 1
 #define JC_EXIT_USAGE 2
 
-/* Print "jwtcred: <text>" on stderr. */
+/*
+ * Print "jwtcred: <text>" on stderr.  Control characters in the text
+ * become '?': whatever a message quotes, no escape sequence or line break
+ * reaches the terminal.
+ */
 void jc_say(const char *fmt, ...) JC_PRINTF(1, 2);
+
+/*
+ * Undo for a command jwtcred runs (curl, exec) what jwtcred set for itself:
+ * the caller's umask back, SIGXFSZ to its default (an ignored signal
+ * survives exec).
+ */
+void jc_child_defaults(const struct jc_cli *cli);
 
 /* Load the configuration named by the command line; prints on failure. */
 int jc_cli_config(const struct jc_cli *cli, struct jwtcred_config **cfg);

@@ -233,7 +233,7 @@ static int run_curl(const struct jc_cli *cli, const struct jc_profile *p, const 
 
 	if (!(mem = open_memstream(&config, &len)) || jc_print_token(mem, "curl-config", p, e) != 0 ||
 	    fclose(mem) != 0 || !config) {
-		jc_say("out of memory");
+		jc_say("cannot pass the token to curl: out of memory");
 		goto out;
 	}
 	/* the config fits a pipe's buffer: write it all now, curl reads it at start */
@@ -247,7 +247,7 @@ static int run_curl(const struct jc_cli *cli, const struct jc_profile *p, const 
 	snprintf(cfgpath, sizeof(cfgpath), "/dev/fd/%d", cfg[0]);
 	snprintf(hdrpath, sizeof(hdrpath), "/dev/fd/%d", hdr[1]);
 	if (build_argv(a, urls, cfgpath, watch ? hdrpath : NULL, &c) != 0) {
-		jc_say("out of memory");
+		jc_say("cannot build curl's command line: out of memory");
 		goto out;
 	}
 	jc_trace("running curl with the token of profile '%s' on %s", p->name, cfgpath);
@@ -262,7 +262,7 @@ static int run_curl(const struct jc_cli *cli, const struct jc_profile *p, const 
 	if (pid == 0) {
 		sigaction(SIGINT, &old_int, NULL);
 		sigaction(SIGQUIT, &old_quit, NULL);
-		umask(cli->umask); /* curl's files are the caller's business */
+		jc_child_defaults(cli); /* the caller's umask and SIGXFSZ */
 		unsetenv("SSLKEYLOGFILE"); /* TLS secrets in a file would decrypt the token */
 		fcntl(cfg[0], F_SETFD, 0);
 		if (watch)
@@ -279,8 +279,12 @@ static int run_curl(const struct jc_cli *cli, const struct jc_profile *p, const 
 		hdr[1] = -1;
 		rejected = saw_401(hdr[0]);
 	}
-	while (waitpid(pid, &wstatus, 0) < 0 && errno == EINTR)
-		;
+	while (waitpid(pid, &wstatus, 0) < 0) {
+		if (errno != EINTR) {
+			jc_say("cannot wait for curl: %s", strerror(errno));
+			goto restore;
+		}
+	}
 	status = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 128 + WTERMSIG(wstatus);
 	if (rejected) {
 		jc_trace("the server answered 401: dropping the cached token");
@@ -330,13 +334,16 @@ static int read_urls(const struct jc_curl_args *a, char **urls, struct jc_reques
 	return 0;
 }
 
-/* Would curl -O name a file after this URL's last segment, and is that hidden? */
+/* Would curl -O name a file after this URL's last segment, and is that hidden?
+ * curl 7.88 takes the name after the last '/' or '\\'. */
 static bool hidden_name(const struct jc_request *req)
 {
-	const char *last = req->path ? strrchr(req->path, '/') : NULL;
+	const char *s, *last = req->path ? req->path : "";
 
-	last = last ? last + 1 : req->path;
-	return last && (last[0] == '.' || strncasecmp(last, "%2e", 3) == 0);
+	for (s = last; *s; s++)
+		if (*s == '/' || *s == '\\')
+			last = s + 1;
+	return last[0] == '.' || strncasecmp(last, "%2e", 3) == 0;
 }
 
 /*

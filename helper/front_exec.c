@@ -52,7 +52,7 @@ int jc_front_exec(const struct jc_cli *cli)
 	jc_conf_free(cfg);
 	cfg = NULL;
 	fflush(NULL);
-	umask(cli->umask); /* the command's files are the caller's business */
+	jc_child_defaults(cli); /* the caller's umask and SIGXFSZ */
 	execvp(cli->rest[0], cli->rest);
 	status = errno == ENOENT ? 127 : 126;
 	jc_say("cannot run '%s': %s", cli->rest[0], strerror(errno));

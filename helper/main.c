@@ -103,6 +103,19 @@ static int run_docker(const struct jc_cli *cli)
 	return jc_front_docker(cli, action_word);
 }
 
+/* One line on stderr; a control character in it becomes '?'. */
+static void say_line(const char *prefix, const char *text)
+{
+	char buf[2048];
+	size_t i;
+
+	snprintf(buf, sizeof(buf), "%s", text);
+	for (i = 0; buf[i]; i++)
+		if ((unsigned char)buf[i] < ' ' || buf[i] == 0x7f)
+			buf[i] = '?';
+	fprintf(stderr, "jwtcred: %s%s\n", prefix, buf);
+}
+
 void jc_say(const char *fmt, ...)
 {
 	char buf[2048];
@@ -111,17 +124,23 @@ void jc_say(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "jwtcred: %s\n", buf);
+	say_line("", buf);
 }
 
 static void trace_to_stderr(const char *msg)
 {
-	fprintf(stderr, "jwtcred: %s\n", msg);
+	say_line("", msg);
 }
 
 static void warn_to_stderr(const char *msg)
 {
-	fprintf(stderr, "jwtcred: warning: %s\n", msg);
+	say_line("warning: ", msg);
+}
+
+void jc_child_defaults(const struct jc_cli *cli)
+{
+	umask(cli->umask);
+	signal(SIGXFSZ, SIG_DFL);
 }
 
 int jc_cli_config(const struct jc_cli *cli, struct jwtcred_config **cfg)

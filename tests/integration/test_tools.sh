@@ -69,6 +69,10 @@ for bad in "--location-t" "-sSk" "--insecure" "-K /dev/null" "--conf /dev/null" 
 	run_jwtcred curlbad curl -- $bad "$DATA"
 	expect_eq "curl: '$bad' refused before anything runs" 2 "$RC"
 done
+# a message quotes what it was given, but no control character reaches the terminal
+run_jwtcred escword $'\e[31mred\nline'
+check "a message never carries an ESC or a line break" test "$(tr -d -c '\033' <"$TEST_TMP/escword.err" | wc -c)" -eq 0
+expect_lines "a message is one line" 1 "$TEST_TMP/escword.err"
 # without "--", a word meant for curl could be read as jwtcred's own option
 run_jwtcred curlnodash curl "$DATA"
 expect_eq "curl: arguments without '--' are a usage error" 2 "$RC"
@@ -128,6 +132,10 @@ chmod +x "$TEST_TMP/child"
 run_jwtcred exec exec -- "$TEST_TMP/child" "a b" '$HOME'
 expect_eq "exec: the child saw the token, instance and its arguments; its status passes" 7 "$RC"
 expect_eq "exec: the command runs with the caller's umask" 0022 "$(umask 022 && "$JWTCRED" exec -- sh -c umask 2>&1)"
+# SIGXFSZ is ignored by jwtcred itself; an ignored signal would survive exec
+sigign=$("$JWTCRED" exec -- sh -c 'sed -n "s/^SigIgn:[[:space:]]*//p" /proc/self/status' 2>&1)
+check "exec: the command does not inherit jwtcred's ignored SIGXFSZ ($sigign)" \
+	test $((0x${sigign:-1000000} & 0x1000000)) -eq 0
 run_jwtcred execmissing exec -- "$TEST_TMP/no-such-program"
 expect_eq "exec: a missing command exits 127" 127 "$RC"
 expect_grep "exec: and says so" "cannot run '.*no-such-program': No such file or directory" "$TEST_TMP/execmissing.err"
