@@ -432,7 +432,7 @@ static void test_scan_rows(void **state)
 /* At most 64 URLs: the 65th is refused by name, however it is given. */
 static void test_too_many_urls(void **state)
 {
-	static char url[] = "https://a.example/";
+	static char url[] = "https://a.example/", other[] = "https://b.example/", url_opt[] = "--url";
 	char *argv[2 * JC_CURL_MAX_URLS + 2];
 	struct jc_curl_refusal r;
 	struct jc_curl_args a;
@@ -446,7 +446,7 @@ static void test_too_many_urls(void **state)
 	assert_int_equal(a.nitems, JC_CURL_MAX_URLS);
 	jc_curl_args_free(&a);
 
-	argv[JC_CURL_MAX_URLS] = (char[]){ "https://b.example/" };
+	argv[JC_CURL_MAX_URLS] = other;
 	assert_int_equal(jc_curl_args_scan(argv, JC_CURL_MAX_URLS + 1, &a, &r), -1);
 	assert_ptr_equal(r.arg, argv[JC_CURL_MAX_URLS]);
 	assert_null(r.opt);
@@ -455,7 +455,7 @@ static void test_too_many_urls(void **state)
 
 	/* as --url values, and after "--" */
 	for (i = 0; i <= JC_CURL_MAX_URLS; i++) {
-		argv[2 * i] = (char[]){ "--url" };
+		argv[2 * i] = url_opt;
 		argv[2 * i + 1] = url;
 	}
 	assert_int_equal(jc_curl_args_scan(argv, 2 * JC_CURL_MAX_URLS + 2, &a, &r), -1);
