@@ -72,18 +72,43 @@ static bool is_token(const char *s, size_t n)
 	return true;
 }
 
+/* Is the header name one of names[], case-insensitively and '_' read as '-' (CGI does)? */
+static bool header_is(const char *name, size_t n, const char *const *names, size_t count)
+{
+	size_t i, j;
+
+	for (i = 0; i < count; i++) {
+		if (strlen(names[i]) != n)
+			continue;
+		for (j = 0; j < n; j++)
+			if (tolower((unsigned char)(name[j] == '_' ? '-' : name[j])) != names[i][j])
+				break;
+		if (j == n)
+			return true;
+	}
+	return false;
+}
+
 /* Headers that choose another site or path behind the allowed address. */
 static bool routes(const char *name, size_t n)
 {
 	static const char *const names[] = {
-		"host", "forwarded", "x-forwarded-host", "x-host", "x-original-url", "x-rewrite-url",
+		"host", "forwarded", "x-forwarded-host", "x-forwarded-server", "x-forwarded-prefix",
+		"x-host", "x-original-host", "x-http-host-override", "x-original-url", "x-rewrite-url",
 	};
-	size_t i;
 
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (strlen(names[i]) == n && strncasecmp(name, names[i], n) == 0)
-			return true;
-	return false;
+	return header_is(name, n, names, sizeof(names) / sizeof(names[0]));
+}
+
+/* Headers that frame the message: with one of its own, the body can carry a request. */
+static bool frames(const char *name, size_t n)
+{
+	static const char *const names[] = {
+		"content-length", "transfer-encoding", "connection", "upgrade", "te", "trailer",
+		"keep-alive", "proxy-connection",
+	};
+
+	return header_is(name, n, names, sizeof(names) / sizeof(names[0]));
 }
 
 /* Does the absolute form of path, "." and ".." resolved, lie under /dev or /proc? */
@@ -178,6 +203,9 @@ static const char *value_refusal(const struct jc_curlopt *opt, const char *v)
 		if (routes(v, (size_t)(colon - v)))
 			return "it can route the request to another site behind the same address: "
 			       "the URL's host is the one jwtcred checked";
+		if (frames(v, (size_t)(colon - v)))
+			return "it frames the message, so the body could carry a request of its own: "
+			       "curl sets it";
 		return NULL;
 	case JC_RULE_WRITEOUT:
 		if (strstr(v, "%output{")) /* curl 8.3 and later: -w writes a file */
@@ -187,6 +215,13 @@ static const char *value_refusal(const struct jc_curlopt *opt, const char *v)
 		return reads_file(v) ? "@FILE would read a local file into the request or the output: "
 		                       "pipe it in as @- instead"
 		                     : NULL;
+	case JC_RULE_QUERY:
+		if (has_line_break(v))
+			return "its value has a line break, which would add lines to the request";
+		if (v[0] == '+')
+			return NULL; /* taken as it is: no file */
+		/* otherwise it reads as --data-urlencode does */
+		/* fall through */
 	case JC_RULE_URLENCODE:
 		at = v + strcspn(v, "@=");
 		return *at == '@' && strcmp(at, "@-") != 0
@@ -198,7 +233,7 @@ static const char *value_refusal(const struct jc_curlopt *opt, const char *v)
 			return "name=@FILE and name=<FILE would read a local file into the request: pipe it in as @- instead";
 		return strcasestr(v, "headers=") ? "headers= would read or add part headers: leave it out" : NULL;
 	case JC_RULE_COOKIE:
-		return !strchr(v, '=') ? "curl would read cookies from a file: give them as name=value"
+		return v[0] == '@' || !strchr(v, '=') ? "curl would read cookies from a file: give them as name=value"
 		       : has_line_break(v) ? "its value has a line break, which would add lines to the request"
 		                           : NULL;
 	case JC_RULE_OUTPUT:

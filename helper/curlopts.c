@@ -29,6 +29,7 @@
 #define OTHER JC_CURL_OTHER
 #define NONE JC_RULE_NONE
 #define LINE JC_RULE_LINE
+#define QUERY JC_RULE_QUERY
 #define METHOD JC_RULE_METHOD
 #define HEADER JC_RULE_HEADER
 #define DATA JC_RULE_DATA
@@ -287,7 +288,7 @@ const struct jc_curlopt jc_curlopts[] = {
 	{ "unix-socket", 0, VALUE, ROUTE, NONE },
 	{ "upload-file", 'T', VALUE, ROUTE, NONE },
 	{ "url", 0, VALUE, ALLOW, NONE },
-	{ "url-query", 0, VALUE, ALLOW, LINE },
+	{ "url-query", 0, VALUE, ALLOW, QUERY },
 	{ "use-ascii", 'B', BOOL, OTHER, NONE },
 	{ "user", 'u', VALUE, CREDS, NONE },
 	{ "user-agent", 'A', VALUE, ALLOW, LINE },

@@ -43,13 +43,14 @@ enum jc_curl_policy {
  */
 enum jc_curlopt_rule {
 	JC_RULE_NONE,
-	JC_RULE_LINE,      /* one line: no CR or LF (-A, -e, -r, --url-query) */
+	JC_RULE_LINE,      /* one line: no CR or LF (-A, -e, -r) */
+	JC_RULE_QUERY,     /* one line; unless +RAW, [name]@FILE only as @- (--url-query) */
 	JC_RULE_METHOD,    /* an RFC 9110 token (-X) */
-	JC_RULE_HEADER,    /* "Name: value", no Host, no @FILE or @- (-H) */
+	JC_RULE_HEADER,    /* "Name: value", no Host or framing header, no @FILE or @- (-H) */
 	JC_RULE_DATA,      /* @FILE only as @- (-d, --data-*, --json) */
 	JC_RULE_URLENCODE, /* [name]@FILE only as @- (--data-urlencode) */
 	JC_RULE_FORM,      /* name=@FILE or <FILE only as -, no headers= (-F) */
-	JC_RULE_COOKIE,    /* name=value, not a cookie file (-b) */
+	JC_RULE_COOKIE,    /* name=value, not a cookie file or @FILE (-b) */
 	JC_RULE_WRITEOUT,  /* @FILE only as @-, no %output{FILE} (-w) */
 	JC_RULE_OUTPUT,    /* a path curl writes (-o, -D, -c, --etag-save) */
 };

@@ -33,9 +33,9 @@ struct jc_cli {
 #define JC_EXIT_USAGE 2
 
 /*
- * Print "jwtcred: <text>" on stderr.  Control characters in the text
- * become '?': whatever a message quotes, no escape sequence or line break
- * reaches the terminal.
+ * Print "jwtcred: <text>" on stderr.  Anything but printable ASCII in the
+ * text becomes '?': whatever a message quotes, no escape sequence or line
+ * break reaches the terminal (jc_escape() shows such bytes as \xNN).
  */
 void jc_say(const char *fmt, ...) JC_PRINTF(1, 2);
 

@@ -103,7 +103,11 @@ static int run_docker(const struct jc_cli *cli)
 	return jc_front_docker(cli, action_word);
 }
 
-/* One line on stderr; a control character in it becomes '?'. */
+/*
+ * One line on stderr, in printable ASCII: anything else becomes '?', so no
+ * escape sequence (C0, C1 in UTF-8 or not), line break or bidi override
+ * that a message quotes reaches the terminal.
+ */
 static void say_line(const char *prefix, const char *text)
 {
 	char buf[2048];
@@ -111,7 +115,7 @@ static void say_line(const char *prefix, const char *text)
 
 	snprintf(buf, sizeof(buf), "%s", text);
 	for (i = 0; buf[i]; i++)
-		if ((unsigned char)buf[i] < ' ' || buf[i] == 0x7f)
+		if ((unsigned char)buf[i] < ' ' || (unsigned char)buf[i] >= 0x7f)
 			buf[i] = '?';
 	fprintf(stderr, "jwtcred: %s%s\n", prefix, buf);
 }

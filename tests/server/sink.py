@@ -12,6 +12,8 @@ from the log which requests carried a token and whether they were allowed.
 Paths that answer with a redirect (for -L):
   /redirect?to=URL   302 to URL
 Anything else answers 200 "sink".
+Every answer closes the connection, but to a path with "keep-alive" in it
+(so that a test can send a second request on the same connection).
 
 usage: sink.py --cert C --key K --ports N --port-file F --log L
   F gets the N ports, space separated, once all listen.
@@ -74,12 +76,14 @@ class Handler(BaseHTTPRequestHandler):
             self.send_response(200)
             self.send_header('Content-Type', 'text/plain')
             out = b'sink\n'
+        keep = 'keep-alive' in url.path
         self.send_header('Content-Length', str(len(out)))
-        self.send_header('Connection', 'close')
+        if not keep:
+            self.send_header('Connection', 'close')
         self.end_headers()
         if self.command != 'HEAD':
             self.wfile.write(out)
-        self.close_connection = True
+        self.close_connection = not keep
 
     do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = do_OPTIONS = handle_any
 
