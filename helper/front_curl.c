@@ -390,6 +390,70 @@ static int check_urls(const struct jc_profile *p, const struct jc_curl_args *a, 
 	return JC_EXIT_OK;
 }
 
+/* Is st the file at path? */
+static bool same_file(const struct stat *st, const char *path)
+{
+	struct stat other;
+
+	return path && stat(path, &other) == 0 && other.st_dev == st->st_dev && other.st_ino == st->st_ino;
+}
+
+/*
+ * Would curl write over one of jwtcred's own files: the configuration, a
+ * profile's key, passphrase or certificate, or anything in the cache?  A
+ * server's answer in their place would stop jwtcred, or choose its key.
+ */
+static const char *own_file(const struct jwtcred_config *cfg, const char *target)
+{
+	struct stat st, cache;
+	char *dir = NULL, *path = NULL, *slash;
+	const char *what = NULL;
+	int dirfd = -1;
+	size_t i;
+
+	if (stat(target, &st) == 0) {
+		if (same_file(&st, cfg->path))
+			return "the configuration";
+		for (i = 0; i < cfg->nprofiles; i++)
+			if (same_file(&st, cfg->profiles[i].private_key) ||
+			    same_file(&st, cfg->profiles[i].passphrase_file) ||
+			    same_file(&st, cfg->profiles[i].certificate))
+				return "a profile's key, passphrase or certificate";
+	}
+	if (!(dir = strdup(target)))
+		return "a file jwtcred cannot check (out of memory)";
+	if ((slash = strrchr(dir, '/')))
+		slash[slash == dir] = '\0'; /* "/x" keeps "/" */
+	if (jc_cache_open(&dirfd, &path, NULL) == 0 && fstat(dirfd, &cache) == 0 &&
+	    stat(slash ? dir : ".", &st) == 0 && st.st_dev == cache.st_dev && st.st_ino == cache.st_ino)
+		what = "the token cache";
+	if (dirfd >= 0)
+		close(dirfd);
+	free(path);
+	free(dir);
+	return what;
+}
+
+/* The first file that curl would write over and jwtcred owns; 0 when none. */
+static int refuse_own_files(const struct jwtcred_config *cfg, const struct jc_curl_args *a)
+{
+	const char *what;
+	char shown[96];
+	size_t i;
+
+	for (i = 0; i < a->nitems; i++) {
+		const struct jc_curl_item *it = &a->items[i];
+		if (!it->opt || it->opt->rule != JC_RULE_OUTPUT || strcmp(it->value, "-") == 0)
+			continue;
+		if ((what = own_file(cfg, it->value))) {
+			jc_say("refusing --%s '%s': curl would write over %s of jwtcred",
+			       it->opt->name, jc_escape(it->value, shown, sizeof(shown)), what);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 int jc_front_curl(const struct jc_cli *cli)
 {
 	struct jc_request reqs[JC_CURL_MAX_URLS] = { { 0 } };
@@ -424,6 +488,10 @@ int jc_front_curl(const struct jc_cli *cli)
 	} else if (!(p = jc_conf_match(cfg, NULL, &reqs[0]))) {
 		jc_say("no profile lists '%s' in its urls: add it to one, or pass --profile",
 		       jc_escape(urls[0], shown, sizeof(shown)));
+		goto out;
+	}
+	if (refuse_own_files(cfg, &a) != 0) {
+		status = JC_EXIT_USAGE;
 		goto out;
 	}
 	if ((status = check_urls(p, &a, urls, reqs, &e)) != JC_EXIT_OK)
