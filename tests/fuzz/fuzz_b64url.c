@@ -5,7 +5,7 @@
 #include "config.h"
 
 #include "fuzz.h"
-#include "jwt.h"
+#include "engine/jwt.h"
 
 static void round_trip(const unsigned char *bytes, size_t len)
 {

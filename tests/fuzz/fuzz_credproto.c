@@ -5,8 +5,8 @@
 #include "config.h"
 
 #include "fuzz.h"
-#include "credproto.h"
-#include "urlmatch.h"
+#include "core/credproto.h"
+#include "core/urlmatch.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -4,7 +4,7 @@
  */
 #include "config.h"
 
-#include "curlargs.h"
+#include "cli/curlargs.h"
 #include "fuzz.h"
 
 static bool bad(const struct jc_curl_item *it, const struct jc_curlopt *o)

@@ -5,7 +5,7 @@
 #include "config.h"
 
 #include "fuzz.h"
-#include "toolinput.h"
+#include "core/toolinput.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -5,12 +5,12 @@
 #include "config.h"
 
 #include "fuzz.h"
-#include "exchange.h"
+#include "engine/exchange.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const long statuses[] = { 200, 400, 401, 500 };
-	struct jc_grant g;
+	struct jc_answer g;
 	jwtcred_error err;
 	char *body = malloc(size + 1);
 	size_t i;
@@ -22,7 +22,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (i = 0; i < sizeof(statuses) / sizeof(statuses[0]); i++)
 		if (jc_parse_token_response(statuses[i], body, size, "https://login.salesforce.com",
 		                            &g, &err) == JWTCRED_OK)
-			jc_grant_clear(&g);
+			jc_answer_clear(&g);
 	free(body);
 	return 0;
 }

@@ -6,7 +6,7 @@
 #include "config.h"
 
 #include "fuzz.h"
-#include "urlmatch.h"
+#include "core/urlmatch.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

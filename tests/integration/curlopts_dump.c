@@ -7,7 +7,7 @@
 
 #include <stdio.h>
 
-#include "curlopts.h"
+#include "cli/curlopts.h"
 
 static const char *const kinds[] = {
 	[JC_CURLOPT_FLAG] = "flag",

@@ -1,5 +1,5 @@
 #!/bin/bash
-# jwtcred's table of curl's options (helper/curlopts.c) against the installed
+# jwtcred's table of curl's options (helper/cli/curlopts.c) against the installed
 # curl, so that a curl that adds or changes an option fails here before
 # jwtcred curl reads its arguments wrongly:
 #

@@ -27,9 +27,9 @@
 #include <openssl/evp.h>
 #include <openssl/rsa.h>
 
-#include "assertion.h"
-#include "jwt.h"
-#include "key.h"
+#include "engine/assertion.h"
+#include "engine/jwt.h"
+#include "engine/key.h"
 #include "testutil.h"
 
 #define FIXED_NOW 1700000000

@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "jwt.h"
+#include "engine/jwt.h"
 #include "testutil.h"
 
 struct vector {

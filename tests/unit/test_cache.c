@@ -24,7 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cache.h"
+#include "core/cache.h"
 #include "testutil.h"
 
 struct fixture {

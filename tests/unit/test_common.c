@@ -16,7 +16,7 @@
 
 #include <jansson.h>
 
-#include "common.h"
+#include "core/common.h"
 #include "testutil.h"
 
 static void test_has_control(void **state)

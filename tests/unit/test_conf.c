@@ -19,7 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "conf.h"
+#include "core/conf.h"
 #include "testutil.h"
 
 #define NAME "t.conf"

@@ -21,7 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "credproto.h"
+#include "core/credproto.h"
 #include "testutil.h"
 
 #define WATCHDOG_SECONDS 10 /* a read that hangs kills the test (SIGALRM) */

@@ -18,8 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "curlargs.h"
-#include "curlopts.h"
+#include "cli/curlargs.h"
+#include "cli/curlopts.h"
 
 #define MAX_WORDS 12
 #define MAX_ITEMS 12

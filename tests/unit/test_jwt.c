@@ -24,8 +24,8 @@
 #include <openssl/evp.h>
 #include <openssl/rsa.h>
 
-#include "jwt.h"
-#include "key.h"
+#include "engine/jwt.h"
+#include "engine/key.h"
 #include "testutil.h"
 
 #define RS256_HEADER "{\"alg\":\"RS256\",\"typ\":\"JWT\"}"

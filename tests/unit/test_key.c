@@ -22,7 +22,7 @@
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
-#include "key.h"
+#include "engine/key.h"
 #include "testutil.h"
 
 #define PASS "correct horse battery staple"

@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "exchange.h"
+#include "engine/exchange.h"
 #include "testutil.h"
 
 #define TOKEN "00D5g000004XXXX!AQ0AQHn8.Ab_cd-EF"
@@ -35,7 +35,7 @@
 /* A Salesforce answer with this instance_url (a JSON string's contents). */
 #define IURL(u) "{\"access_token\":\"" TOKEN "\",\"token_type\":\"Bearer\",\"instance_url\":\"" u "\"}"
 
-static int parse(long status, const char *body, struct jc_grant *g, jwtcred_error *err)
+static int parse(long status, const char *body, struct jc_answer *g, jwtcred_error *err)
 {
 	return jc_parse_token_response(status, body, strlen(body), AUD, g, err);
 }
@@ -43,7 +43,7 @@ static int parse(long status, const char *body, struct jc_grant *g, jwtcred_erro
 static void test_salesforce_success(void **state)
 {
 	jwtcred_error err = { "" };
-	struct jc_grant g;
+	struct jc_answer g;
 
 	(void)state;
 	assert_int_equal(parse(200, SF_SUCCESS, &g, &err), JWTCRED_OK);
@@ -52,7 +52,7 @@ static void test_salesforce_success(void **state)
 	assert_string_equal(g.id, "https://login.salesforce.com/id/00D5g000004XXXXEAA/0055g00000AAAAAAA3");
 	assert_string_equal(g.scope, "api web");
 	assert_int_equal(g.expires_in, -1);
-	jc_grant_clear(&g);
+	jc_answer_clear(&g);
 	assert_null(g.access_token);
 	assert_int_equal(g.expires_in, -1);
 }
@@ -88,13 +88,13 @@ static void test_instance_url_accepted(void **state)
 	(void)state;
 	for (i = 0; i < sizeof(urls) / sizeof(urls[0]); i++) {
 		jwtcred_error err = { "" };
-		struct jc_grant g;
+		struct jc_answer g;
 
 		snprintf(body, sizeof(body), IURL("%s"), urls[i]);
 		if (parse(200, body, &g, &err) != JWTCRED_OK || !g.instance_url ||
 		    strcmp(g.instance_url, urls[i]) != 0)
 			fail_msg("%s: %s", urls[i], err.text);
-		jc_grant_clear(&g);
+		jc_answer_clear(&g);
 	}
 }
 
@@ -111,7 +111,7 @@ static void test_accepted(void **state)
 	for (i = 0; i < sizeof(ok_rows) / sizeof(ok_rows[0]); i++) {
 		const char *body = ok_rows[i].body ? ok_rows[i].body : big;
 		jwtcred_error err = { "" };
-		struct jc_grant g;
+		struct jc_answer g;
 		int rc = parse(200, body, &g, &err);
 
 		if (rc != JWTCRED_OK || !g.access_token || g.expires_in != ok_rows[i].expires_in) {
@@ -119,7 +119,7 @@ static void test_accepted(void **state)
 			            err.text);
 			bad++;
 		}
-		jc_grant_clear(&g);
+		jc_answer_clear(&g);
 	}
 	assert_int_equal(bad, 0);
 }
@@ -260,7 +260,7 @@ static void test_refused(void **state)
 	for (i = 0; i < sizeof(bad_rows) / sizeof(bad_rows[0]); i++) {
 		const struct bad_row *r = &bad_rows[i];
 		jwtcred_error err = { "" };
-		struct jc_grant g;
+		struct jc_answer g;
 		int rc = parse(r->status, r->body ? r->body : longer, &g, &err);
 		bool ok = rc == r->rc && g.access_token == NULL && err.text[0] != '\0' &&
 		          !tu_has_control(err.text) && !tu_contains(err.text, TOKEN);
@@ -279,7 +279,7 @@ static void test_refused(void **state)
 			            tu_visible(err.text, shown, sizeof(shown)));
 			bad++;
 		}
-		jc_grant_clear(&g);
+		jc_answer_clear(&g);
 	}
 	assert_int_equal(bad, 0);
 }
@@ -287,7 +287,7 @@ static void test_refused(void **state)
 static void test_size_limits(void **state)
 {
 	jwtcred_error err = { "" };
-	struct jc_grant g;
+	struct jc_answer g;
 	size_t n = JC_MAX_RESPONSE + 1, pad;
 	char *body = malloc(n + 1), big[JC_MAX_TOKEN + 64];
 
@@ -303,7 +303,7 @@ static void test_size_limits(void **state)
 	/* and at the limit it parses */
 	memmove(body + 25, body + 26, n - 25); /* one '0' fewer */
 	assert_int_equal(jc_parse_token_response(200, body, n - 1, AUD, &g, &err), JWTCRED_OK);
-	jc_grant_clear(&g);
+	jc_answer_clear(&g);
 	free(body);
 
 	/* a token longer than JC_MAX_TOKEN */
@@ -394,9 +394,9 @@ static void test_hints(void **state)
 	for (i = 0; i < sizeof(hint_rows) / sizeof(hint_rows[0]); i++) {
 		const struct hint_row *r = &hint_rows[i];
 		struct jc_profile p;
-		struct jc_answer ctx = { NULL, "'" AUD "'", 1700000000, false };
+		struct jc_exchange_ctx ctx = { NULL, "'" AUD "'", 1700000000, false };
 		jwtcred_error err = { "" };
-		struct jc_grant g;
+		struct jc_answer g;
 		int rc;
 		bool ok;
 
@@ -422,7 +422,7 @@ static void test_hints(void **state)
 			            ctx.audience_refused, err.text);
 			bad++;
 		}
-		jc_grant_clear(&g);
+		jc_answer_clear(&g);
 		tu_profile_free(&p);
 	}
 	assert_int_equal(bad, 0);
@@ -432,9 +432,9 @@ static void test_hints(void **state)
 static void test_approval_url(void **state)
 {
 	struct jc_profile p;
-	struct jc_answer ctx = { NULL, "'" AUD "'", -1, false };
+	struct jc_exchange_ctx ctx = { NULL, "'" AUD "'", -1, false };
 	jwtcred_error err = { "" };
-	struct jc_grant g;
+	struct jc_answer g;
 	const char *body = ERR("invalid_grant", "user hasn't approved this consumer");
 	char *url, id[90];
 

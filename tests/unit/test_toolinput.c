@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "toolinput.h"
+#include "core/toolinput.h"
 #include "testutil.h"
 
 #define V1 "client.authentication.k8s.io/v1"

@@ -14,8 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pubsuffix.h"
-#include "urlmatch.h"
+#include "core/pubsuffix.h"
+#include "core/urlmatch.h"
 #include "testutil.h"
 
 enum expect {

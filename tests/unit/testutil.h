@@ -13,7 +13,7 @@
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
-#include "conf.h"
+#include "core/conf.h"
 
 /* A fresh private directory under $TMPDIR (or /tmp); free with tu_rmtree(). */
 char *tu_tmpdir(void);

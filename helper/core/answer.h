@@ -1,0 +1,23 @@
+/*
+ * answer.h: what the token endpoint granted.
+ */
+#ifndef JWTCRED_ANSWER_H
+#define JWTCRED_ANSWER_H
+
+/* The longest a token may live: a larger expires_in is refused. */
+#define JC_MAX_LIFETIME (366LL * 86400)
+
+struct jc_answer {
+	char *access_token;   /* secret: jc_answer_clear wipes it */
+	char *instance_url;
+	char *id;
+	char *scope;
+	long long expires_in; /* -1 when the server sent none */
+	char *audience;       /* the aud the endpoint accepted */
+	char *subject;        /* whom the token acts for (sub, else iss) */
+};
+
+/* Wipe and free the fields; the grant can be reused. */
+void jc_answer_clear(struct jc_answer *g);
+
+#endif

@@ -1,0 +1,494 @@
+/*
+ * cache.c: token files.
+ *
+ * An entry is a small JSON object.  Readers never lock: entries are only
+ * ever replaced by rename(2), so a reader sees the old file or the new one.
+ * Anything unexpected (a symlink, another owner, loose permissions, bad
+ * JSON, other parameters) reads as "not found" and is overwritten by the
+ * next mint; it is never trusted.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <poll.h>
+#include <sys/file.h>
+#include <sys/inotify.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "core/cache.h"
+#include "core/answer.h"
+#include "core/trust.h"
+
+#define ENTRY_VERSION 1
+#define MAX_ENTRY (64 * 1024)
+#define CLOCK_SLACK 300 /* an entry "issued" further in the future: the clock went back */
+
+void jc_entry_clear(struct jc_entry *e)
+{
+	free(e->profile);
+	free(e->subject);
+	free(e->params);
+	jc_free_secret(e->token);
+	free(e->instance_url);
+	free(e->audience_used);
+	memset(e, 0, sizeof(*e));
+}
+
+long long jc_entry_deadline(const struct jc_entry *e, const struct jc_profile *p)
+{
+	long long expires = e->expires;
+
+	if (!e->server_expiry && e->issued + p->token_lifetime < expires)
+		expires = e->issued + p->token_lifetime;
+	return expires - p->refresh_margin;
+}
+
+bool jc_entry_fresh(const struct jc_entry *e, const struct jc_profile *p, long long now)
+{
+	return e->token && e->issued <= now + CLOCK_SLACK && now < jc_entry_deadline(e, p);
+}
+
+static unsigned long long fnv1a(const char *s)
+{
+	unsigned long long h = 0xcbf29ce484222325ULL;
+
+	for (; *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+/* A file's identity without reading it: a new key file is a new entry. */
+static void file_identity(const char *path, char *buf, size_t len)
+{
+	struct stat st;
+
+	if (path && stat(path, &st) == 0)
+		snprintf(buf, len, "%llu:%llu:%lld:%lld", (unsigned long long)st.st_dev,
+		         (unsigned long long)st.st_ino, (long long)st.st_size, (long long)st.st_mtime);
+	else
+		snprintf(buf, len, "%s", path ? "missing" : "");
+}
+
+static int append_string(json_t *a, const char *s)
+{
+	return json_array_append_new(a, json_string(s ? s : ""));
+}
+
+/*
+ * Everything that changes what a token is, or who it is for: the provider,
+ * the endpoint, iss/sub/aud, scope and where it goes, the algorithm and key
+ * id, extra claims and form parameters, and the key file (path and
+ * identity; a service account file also holds the issuer and token_uri).
+ * And the revocation endpoint: purge --revoke sends a token only to the
+ * revoke_url of the settings it was minted with (jc_cache_entry_matches).
+ */
+int jc_cache_key(const struct jc_profile *p, char **params, char name[JC_ENTRY_NAME])
+{
+	char keyid[128], said[128];
+	json_t *a, *auds = NULL, *form = NULL;
+	int bad = 0;
+	size_t i;
+
+	*params = NULL;
+	file_identity(p->private_key, keyid, sizeof(keyid));
+	file_identity(p->service_account_file, said, sizeof(said));
+	/* a JSON array: no value can be mistaken for a separator */
+	if (!(a = json_array()) || !(auds = json_array()) || !(form = json_array()))
+		goto out;
+	for (i = 0; i < p->naudiences; i++)
+		bad |= append_string(auds, p->audiences[i]);
+	for (i = 0; i < p->nform; i++)
+		bad |= json_array_append_new(form, json_pack("[ss]", p->form[i].name, p->form[i].value));
+	bad |= append_string(a, "v3");
+	bad |= append_string(a, p->name);
+	bad |= append_string(a, jc_provider_name(p->provider));
+	bad |= append_string(a, p->token_url);
+	bad |= append_string(a, p->revoke_url);
+	bad |= append_string(a, p->issuer);
+	bad |= append_string(a, p->subject);
+	bad |= json_array_append(a, auds);
+	bad |= append_string(a, p->scope);
+	bad |= json_array_append_new(a, json_integer(p->scope_in));
+	bad |= append_string(a, p->algorithm);
+	bad |= append_string(a, p->key_id);
+	bad |= append_string(a, p->claims);
+	bad |= json_array_append(a, form);
+	bad |= append_string(a, p->private_key);
+	bad |= append_string(a, keyid);
+	bad |= append_string(a, p->service_account_file);
+	bad |= append_string(a, said);
+	if (!bad)
+		*params = json_dumps(a, JSON_COMPACT);
+out:
+	json_decref(a);
+	json_decref(auds);
+	json_decref(form);
+	if (!*params)
+		return JWTCRED_E_NOMEM;
+	snprintf(name, JC_ENTRY_NAME, "%016llx", fnv1a(*params));
+	return JWTCRED_OK;
+}
+
+int jc_cache_entry_matches(const struct jc_profile *p, const char *name,
+                           const struct jc_entry *e, bool *same)
+{
+	char *params = NULL, mine[JC_ENTRY_NAME];
+
+	*same = false;
+	if (jc_cache_key(p, &params, mine) != JWTCRED_OK)
+		return JWTCRED_E_NOMEM;
+	*same = e->params && strcmp(name, mine) == 0 && strcmp(e->params, params) == 0;
+	free(params);
+	return JWTCRED_OK;
+}
+
+/* mkdir -p with 0700 for what we create. */
+static int make_dirs(const char *path)
+{
+	char *tmp = strdup(path), *s;
+	int rc = 0;
+
+	if (!tmp)
+		return -1;
+	for (s = tmp + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(tmp, 0700) != 0 && errno != EEXIST)
+			rc = -1;
+		*s = '/';
+	}
+	if (rc == 0 && mkdir(tmp, 0700) != 0 && errno != EEXIST)
+		rc = -1;
+	free(tmp);
+	return rc;
+}
+
+static char *cache_dir_path(void)
+{
+	const char *env = getenv("JWTCRED_CACHE_DIR"), *run = getenv("XDG_RUNTIME_DIR");
+	const char *xdg = getenv("XDG_CACHE_HOME"), *home;
+
+	if (env && *env)
+		return strdup(env);
+	if (run && *run == '/')
+		return jc_concat(run, "/jwtcred");
+	if (xdg && *xdg == '/')
+		return jc_concat(xdg, "/jwtcred");
+	if (!(home = jc_home()))
+		return NULL;
+	return jc_concat(home, "/.cache/jwtcred");
+}
+
+/* Ours alone: a token cache others can list or write is not private. */
+static const struct jc_trust dir_trust = {
+	JWTCRED_E_CACHE, S_IFDIR, false, 077, "700",
+	"remove it, or set JWTCRED_CACHE_DIR to a directory of your own",
+	"use a directory of your own (JWTCRED_CACHE_DIR)",
+};
+
+int jc_cache_open(int *dirfd, char **path, jwtcred_error *err)
+{
+	const int flags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW;
+	char *dir;
+	int rc;
+
+	*dirfd = -1;
+	*path = NULL;
+	if (!(dir = cache_dir_path()))
+		return jc_fail(err, JWTCRED_E_CACHE, "no cache directory: set HOME or JWTCRED_CACHE_DIR");
+	if (dir[0] != '/') {
+		rc = jc_fail(err, JWTCRED_E_CACHE, "cache directory '%s' must be an absolute path", dir);
+		goto fail;
+	}
+	rc = jc_open_trusted(AT_FDCWD, dir, flags, "cache directory", dir, &dir_trust, dirfd, NULL, err);
+	if (rc && errno == ENOENT) {
+		if (make_dirs(dir) != 0) {
+			rc = jc_fail(err, JWTCRED_E_CACHE, "cannot create cache directory '%s': %s", dir,
+			             strerror(errno));
+			goto fail;
+		}
+		rc = jc_open_trusted(AT_FDCWD, dir, flags, "cache directory", dir, &dir_trust, dirfd,
+		                     NULL, err);
+	}
+	if (rc)
+		goto fail;
+	*path = dir;
+	return JWTCRED_OK;
+fail:
+	free(dir);
+	return rc;
+}
+
+static int take_string(json_t *o, const char *key, bool required, char **out)
+{
+	json_t *v = json_object_get(o, key);
+
+	*out = NULL;
+	if (!v)
+		return required ? -1 : 0;
+	if (!json_is_string(v))
+		return -1;
+	return (*out = strdup(json_string_value(v))) ? 0 : -1;
+}
+
+/* Anything else is ignored (and replaced by the next mint), never trusted. */
+static const struct jc_trust entry_trust = {
+	JWTCRED_E_NOTFOUND, S_IFREG, false, 077, "600", "remove it", "remove it",
+};
+
+int jc_cache_read(int dirfd, const char *name, const char *params, struct jc_entry *out)
+{
+	char *text = NULL;
+	size_t len;
+	struct stat st;
+	jwtcred_error err;
+	json_t *o = NULL, *v;
+	int fd, rc = JWTCRED_E_NOTFOUND;
+
+	memset(out, 0, sizeof(*out));
+	if (jc_open_trusted(dirfd, name, O_RDONLY | O_NOFOLLOW, "cache entry", name,
+	                    &entry_trust, &fd, &st, &err) != 0) {
+		if (errno != ENOENT)
+			jc_trace("%s: ignored", err.text);
+		return JWTCRED_E_NOTFOUND;
+	}
+	if (st.st_size > MAX_ENTRY) {
+		jc_trace("cache entry %s ignored: larger than %d bytes", name, MAX_ENTRY);
+		goto out;
+	}
+	if (jc_read_fd(fd, MAX_ENTRY, &text, &len) != 0)
+		goto out;
+	if (!(o = json_loadb(text, len, JSON_REJECT_DUPLICATES, NULL)) || !json_is_object(o)) {
+		jc_trace("cache entry %s ignored: damaged", name);
+		goto out;
+	}
+	v = json_object_get(o, "version");
+	if (!json_is_integer(v) || json_integer_value(v) != ENTRY_VERSION ||
+	    take_string(o, "profile", true, &out->profile) ||
+	    take_string(o, "subject", true, &out->subject) ||
+	    take_string(o, "params", true, &out->params) ||
+	    take_string(o, "token", true, &out->token) ||
+	    take_string(o, "instance_url", false, &out->instance_url) ||
+	    take_string(o, "audience_used", false, &out->audience_used) ||
+	    !json_is_integer(json_object_get(o, "issued")) ||
+	    !json_is_integer(json_object_get(o, "expires"))) {
+		jc_trace("cache entry %s ignored: damaged", name);
+		goto out;
+	}
+	out->server_expiry = json_is_true(json_object_get(o, "server_expiry"));
+	out->issued = json_integer_value(json_object_get(o, "issued"));
+	out->expires = json_integer_value(json_object_get(o, "expires"));
+	if (!*out->token || strpbrk(out->token, " \t\r\n")) {
+		jc_trace("cache entry %s ignored: damaged", name);
+		goto out;
+	}
+	/* times we could have written: jc_entry_deadline() does arithmetic on them */
+	if (out->issued <= 0 || out->issued > JC_TIME_MAX || out->expires <= out->issued ||
+	    out->expires - out->issued > JC_MAX_LIFETIME) {
+		jc_trace("cache entry %s ignored: issued %lld, expires %lld is not a lifetime of ours",
+		         name, out->issued, out->expires);
+		goto out;
+	}
+	if (params && strcmp(params, out->params) != 0) {
+		jc_trace("cache entry %s ignored: made for other profile settings", name);
+		goto out;
+	}
+	rc = JWTCRED_OK;
+out:
+	if (rc)
+		jc_entry_clear(out);
+	if (o && (v = json_object_get(o, "token")) && json_is_string(v))
+		jc_wipe((char *)json_string_value(v), json_string_length(v));
+	json_decref(o);
+	if (text) {
+		jc_wipe(text, len);
+		free(text);
+	}
+	close(fd);
+	return rc;
+}
+
+int jc_cache_write(int dirfd, const char *dirpath, const char *name, const struct jc_entry *e,
+                   jwtcred_error *err)
+{
+	char tmp[4096], final[4096];
+	char *text = NULL;
+	json_t *o;
+	int fd = -1, rc;
+
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s/%s.tmp.XXXXXX", dirpath, name) >= sizeof(tmp) ||
+	    (size_t)snprintf(final, sizeof(final), "%s/%s", dirpath, name) >= sizeof(final))
+		return jc_fail(err, JWTCRED_E_CACHE, "cache directory path '%s' is too long", dirpath);
+	o = json_pack("{si s:s s:s s:s s:s s:I s:I s:b}", "version", ENTRY_VERSION, "profile",
+	              e->profile, "subject", e->subject, "params", e->params, "token", e->token,
+	              "issued", (json_int_t)e->issued, "expires", (json_int_t)e->expires,
+	              "server_expiry", e->server_expiry);
+	if (o && e->instance_url)
+		json_object_set_new(o, "instance_url", json_string(e->instance_url));
+	if (o && e->audience_used)
+		json_object_set_new(o, "audience_used", json_string(e->audience_used));
+	if (o)
+		text = json_dumps(o, JSON_COMPACT);
+	if (o && json_object_get(o, "token"))
+		jc_wipe((char *)json_string_value(json_object_get(o, "token")), strlen(e->token));
+	json_decref(o);
+	if (!text)
+		return jc_fail(err, JWTCRED_E_NOMEM, "out of memory writing the cache");
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0) {
+		rc = jc_fail(err, JWTCRED_E_CACHE, "cannot create a file in cache directory '%s': %s",
+		             dirpath, strerror(errno));
+		goto out;
+	}
+	/* mkostemp creates 0600; say it anyway in case of an odd libc */
+	if (fchmod(fd, 0600) != 0 || jc_write_all(fd, text, strlen(text)) != 0 || fsync(fd) != 0) {
+		rc = jc_fail(err, JWTCRED_E_CACHE, "cannot write the cache entry in '%s': %s", dirpath,
+		             strerror(errno));
+		goto out;
+	}
+	if (close(fd) != 0) {
+		fd = -1;
+		rc = jc_fail(err, JWTCRED_E_CACHE, "cannot write the cache entry in '%s': %s", dirpath,
+		             strerror(errno));
+		goto out;
+	}
+	fd = -1;
+	if (rename(tmp, final) != 0) {
+		rc = jc_fail(err, JWTCRED_E_CACHE, "cannot replace cache entry '%s': %s", final,
+		             strerror(errno));
+		goto out;
+	}
+	tmp[0] = '\0'; /* nothing to clean up */
+	fsync(dirfd);
+	rc = JWTCRED_OK;
+out:
+	if (fd >= 0)
+		close(fd);
+	if (tmp[0] && rc)
+		unlink(tmp);
+	jc_free_secret(text);
+	return rc;
+}
+
+int jc_cache_remove(int dirfd, const char *name, jwtcred_error *err)
+{
+	if (unlinkat(dirfd, name, 0) != 0 && errno != ENOENT)
+		return jc_fail(err, JWTCRED_E_CACHE, "cannot remove cache entry '%s': %s", name,
+		               strerror(errno));
+	return JWTCRED_OK;
+}
+
+static long long monotonic_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* An inotify descriptor that fires when a file is renamed into the directory, or -1. */
+static int watch_renames(int dirfd)
+{
+	char path[64];
+	int in = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", dirfd);
+	if (in >= 0 && inotify_add_watch(in, path, IN_MOVED_TO) < 0) {
+		close(in);
+		in = -1;
+	}
+	return in;
+}
+
+/* Sleep until a rename lands in the directory (when watched) or step_ms pass. */
+static void wait_a_little(int in, long step_ms)
+{
+	char events[4096];
+	struct pollfd pfd = { in, POLLIN, 0 };
+	struct timespec ts = { 0, step_ms * 1000000L };
+
+	if (in < 0) {
+		nanosleep(&ts, NULL);
+		return;
+	}
+	if (poll(&pfd, 1, (int)step_ms) > 0)
+		while (read(in, events, sizeof(events)) > 0)
+			;
+}
+
+/* Its content does not matter; that it is a plain file of ours does (flock). */
+static const struct jc_trust lock_trust = {
+	JWTCRED_E_CACHE, S_IFREG, false, 0, NULL, "remove it", "remove it",
+};
+
+int jc_cache_lock_or_wait(int dirfd, const char *dirpath, const char *name, long timeout_ms,
+                          bool (*ready)(void *), void *arg, int *lockfd, jwtcred_error *err)
+{
+	char lockname[JC_ENTRY_NAME + 8], shown[4096];
+	long long deadline = monotonic_ms() + timeout_ms;
+	long step = 5;
+	int fd, in = -1, rc = JWTCRED_OK;
+
+	*lockfd = -1;
+	snprintf(lockname, sizeof(lockname), "%s.lock", name);
+	if ((size_t)snprintf(shown, sizeof(shown), "%s/%s", dirpath, lockname) >= sizeof(shown))
+		return jc_fail(err, JWTCRED_E_CACHE, "cache directory path '%s' is too long", dirpath);
+	/* read-only is enough for flock, and still works on a read-only file system */
+	if ((rc = jc_open_trusted(dirfd, lockname, O_RDONLY | O_CREAT | O_NOFOLLOW, "lock file", shown,
+	                          &lock_trust, &fd, NULL, err)) != 0)
+		return rc;
+	/* waiters wake when the minter's entry is renamed into place, not on a timer */
+	if (ready && flock(fd, LOCK_EX | LOCK_NB) != 0)
+		in = watch_renames(dirfd);
+	for (;;) {
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
+			*lockfd = fd;
+			fd = -1; /* transferred */
+			break;
+		}
+		if (errno != EWOULDBLOCK && errno != EINTR) {
+			rc = jc_fail(err, JWTCRED_E_CACHE, "cannot lock '%s': %s", lockname, strerror(errno));
+			break;
+		}
+		if (ready && ready(arg))
+			break; /* another process's result will do */
+		if (monotonic_ms() >= deadline) {
+			rc = jc_fail(err, JWTCRED_E_BUSY,
+			             "another jwtcred has been minting this profile's token for %lds: giving up (try again, or check the token endpoint)",
+			             timeout_ms / 1000);
+			break;
+		}
+		/* a failed mint renames nothing: look at the lock again within 50 ms */
+		wait_a_little(in, step);
+		if (step < 50)
+			step *= 2;
+	}
+	if (fd >= 0)
+		close(fd);
+	if (in >= 0)
+		close(in);
+	return rc;
+}
+
+int jc_cache_lock(int dirfd, const char *dirpath, const char *name, long timeout_ms, int *lockfd,
+                  jwtcred_error *err)
+{
+	return jc_cache_lock_or_wait(dirfd, dirpath, name, timeout_ms, NULL, NULL, lockfd, err);
+}
+
+void jc_cache_unlock(int lockfd)
+{
+	if (lockfd >= 0)
+		close(lockfd); /* closing releases the flock */
+}

@@ -1,0 +1,93 @@
+/*
+ * cache.h: token files shared by every caller.
+ *
+ * One entry per profile, named by a fingerprint of the profile's non-secret
+ * parameters; 0600 files in a 0700 directory we own, opened with O_NOFOLLOW,
+ * replaced atomically.  A per-entry lock file makes minting single-flight.
+ */
+#ifndef JWTCRED_CACHE_H
+#define JWTCRED_CACHE_H
+
+#include "core/conf.h"
+
+#define JC_ENTRY_NAME 32
+
+struct jc_entry {
+	char *profile;
+	char *subject;
+	char *params;        /* the fingerprinted parameters, compared in full */
+	char *token;         /* secret */
+	char *instance_url;  /* or NULL */
+	char *audience_used; /* the aud the endpoint accepted, tried first next time; or NULL */
+	long long issued;    /* seconds since the epoch */
+	long long expires;
+	bool server_expiry;  /* expires came from the server's expires_in */
+};
+
+void jc_entry_clear(struct jc_entry *e);
+
+/*
+ * When e stops being servable: its expiry minus the profile's margin; an
+ * expiry the profile chose (no expires_in) is also capped by the profile's
+ * current token_lifetime, so shortening it takes effect at once.
+ */
+long long jc_entry_deadline(const struct jc_entry *e, const struct jc_profile *p);
+
+/* Is e servable at now?  Never when it was issued in our future (the clock went back). */
+bool jc_entry_fresh(const struct jc_entry *e, const struct jc_profile *p, long long now);
+
+/* The canonical parameters and the entry name ("<16 hex>") for profile p. */
+int jc_cache_key(const struct jc_profile *p, char **params, char name[JC_ENTRY_NAME]);
+
+/*
+ * Was entry e, read from the file `name`, made for profile p as it is now:
+ * p's entry name and the same parameters, compared in full (endpoints,
+ * issuer, subject, key...)?  A profile of the same name in another
+ * configuration is not.  *same says; JWTCRED_E_NOMEM when it cannot tell.
+ */
+int jc_cache_entry_matches(const struct jc_profile *p, const char *name,
+                           const struct jc_entry *e, bool *same);
+
+/*
+ * Open (creating with 0700) the cache directory: $JWTCRED_CACHE_DIR, else
+ * $XDG_RUNTIME_DIR/jwtcred, else $XDG_CACHE_HOME/jwtcred, else
+ * ~/.cache/jwtcred.  Refuses a directory another user owns or that group or
+ * others can use.  *path is the caller's.
+ */
+int jc_cache_open(int *dirfd, char **path, jwtcred_error *err);
+
+/*
+ * Read entry `name`.  JWTCRED_E_NOTFOUND when it is missing, or is not a
+ * regular 0600 file of ours, or is damaged, or its params differ from
+ * `params` (NULL: accept any, for status listings).  Damaged includes
+ * times no mint writes: issued outside (0, JC_TIME_MAX], expires not after
+ * issued or more than JC_MAX_LIFETIME after it.
+ */
+int jc_cache_read(int dirfd, const char *name, const char *params, struct jc_entry *out);
+
+/* Atomically replace entry `name` (temp file, fsync, rename, fsync dir). */
+int jc_cache_write(int dirfd, const char *dirpath, const char *name, const struct jc_entry *e,
+                   jwtcred_error *err);
+
+/* Remove entry `name` (missing is fine). */
+int jc_cache_remove(int dirfd, const char *name, jwtcred_error *err);
+
+/*
+ * Take the entry's lock, waiting at most timeout_ms; *lockfd is released by
+ * jc_cache_unlock() or by the process dying (flock), so no stale locks.
+ * dirpath (dirfd's path) names the lock file in messages.
+ */
+int jc_cache_lock(int dirfd, const char *dirpath, const char *name, long timeout_ms, int *lockfd,
+                  jwtcred_error *err);
+
+/*
+ * The same, for a process that only needs the result of a mint: it also
+ * stops waiting, with *lockfd -1 and JWTCRED_OK, as soon as ready(arg) is
+ * true.  ready is asked again each time an entry is renamed into the
+ * directory (inotify), and at least every 50 ms.
+ */
+int jc_cache_lock_or_wait(int dirfd, const char *dirpath, const char *name, long timeout_ms,
+                          bool (*ready)(void *), void *arg, int *lockfd, jwtcred_error *err);
+void jc_cache_unlock(int lockfd);
+
+#endif

@@ -1,0 +1,123 @@
+/*
+ * conf.h: profiles loaded from a libconfig file, validated, with defaults.
+ */
+#ifndef JWTCRED_CONF_H
+#define JWTCRED_CONF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/common.h"
+#include "core/urlmatch.h"
+
+enum jc_provider {
+	JC_PROVIDER_SALESFORCE,
+	JC_PROVIDER_GOOGLE,
+	JC_PROVIDER_GENERIC,
+};
+
+/* Where a scope travels: in the assertion, in the token request, or both. */
+enum jc_scope_in {
+	JC_SCOPE_CLAIM,
+	JC_SCOPE_FORM,
+	JC_SCOPE_BOTH,
+};
+
+/* An extra form parameter of the token request. */
+struct jc_param {
+	char *name;
+	char *value;
+};
+
+/*
+ * A profile as loaded: every setting with its provider's default filled
+ * in.  Nothing here is secret; key files are read only when minting.
+ */
+struct jc_profile {
+	char *name;
+	int line;                  /* where the profile starts in the file */
+	enum jc_provider provider;
+	char *issuer;              /* iss: client_id (salesforce), issuer (generic);
+	                              NULL for google (the service account's client_email) */
+	char *subject;             /* sub: username (salesforce), subject (generic,
+	                              google); NULL: no sub claim (google) */
+	char *login_url;           /* salesforce; NULL otherwise */
+	char *token_url;
+	bool token_url_set;        /* set in the file; google: else the key file's token_uri wins */
+	char *revoke_url;          /* or NULL: the provider has none and none is set */
+	char **audiences;          /* aud values in the order tried; google may have */
+	size_t naudiences;         /* none: then aud is the token URL */
+	char *private_key;         /* absolute path; NULL for google */
+	char *service_account_file;/* google: absolute path; NULL otherwise */
+	char *passphrase_file;     /* absolute path, or NULL */
+	char *passphrase_env;      /* variable name, or NULL */
+	char *algorithm;           /* a JWS alg name, checked against the provider */
+	char *key_id;              /* generic: the header's kid, or NULL */
+	char *scope;               /* space-separated, or NULL */
+	enum jc_scope_in scope_in;
+	char *claims;              /* generic: extra claims, a compact JSON object, or NULL */
+	struct jc_param *form;     /* generic: extra form parameters */
+	size_t nform;
+	bool jti;                  /* send a random jti claim */
+	char *callback_url;        /* salesforce: for the one-time approval URL, or NULL */
+	char *ca_file;             /* absolute path, or NULL */
+	char *certificate;         /* absolute path, or NULL: checked by jwtcred check */
+	char *git_username;
+	char *docker_username;
+	long assertion_lifetime;   /* seconds */
+	long token_lifetime;       /* seconds, when the server gives no expires_in */
+	long refresh_margin;       /* seconds */
+	long timeout;              /* seconds, the whole exchange */
+	bool cache;
+	struct jc_url *urls;       /* allow-list */
+	size_t nurls;
+};
+
+/* "salesforce", "google" or "generic". */
+const char *jc_provider_name(enum jc_provider provider);
+
+/*
+ * Is `alg` a JWS algorithm jwtcred signs with (RS256/384/512, PS256/384/512,
+ * ES256/384/512, EdDSA)?  Exact, case-sensitive names.
+ */
+bool jc_alg_known(const char *alg);
+
+struct jwtcred_config {
+	char *path;
+	struct jc_profile *profiles;
+	size_t nprofiles;
+};
+
+/* Where the configuration lives when no path is given; a new string. */
+char *jc_conf_default_path(void);
+
+/*
+ * Load and validate `path`.  Every problem is reported as
+ * "'<file>':<line>: <what> ..." in err.  *out is the caller's.
+ */
+int jc_conf_load(const char *path, struct jwtcred_config **out, jwtcred_error *err);
+
+/* Same, from a string (fuzzing, unit tests); `name` is used in messages. */
+int jc_conf_load_string(const char *text, const char *name, struct jwtcred_config **out,
+                        jwtcred_error *err);
+
+void jc_conf_free(struct jwtcred_config *cfg);
+
+/* Free every field of a profile (not the struct itself) and zero it. */
+void jc_profile_clear(struct jc_profile *p);
+
+/*
+ * The profile called `name`; NULL name picks the only profile.  Unknown:
+ * JWTCRED_E_NOPROFILE with the known names listed.  *out is borrowed.
+ */
+int jc_conf_profile(const struct jwtcred_config *cfg, const char *name,
+                    const struct jc_profile **out, jwtcred_error *err);
+
+/*
+ * The profile whose urls allow the request (most specific; the first in
+ * the file on a tie), optionally limited to `only`.  NULL when none does.
+ */
+const struct jc_profile *jc_conf_match(const struct jwtcred_config *cfg, const char *only,
+                                       const struct jc_request *req);
+
+#endif

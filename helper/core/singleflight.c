@@ -1,0 +1,200 @@
+/*
+ * singleflight.c: cache first; on a miss, lock -> check again -> mint -> write.
+ *
+ * The second check under the lock is what makes N concurrent callers cost
+ * one mint: the first one mints, the others find its entry when the lock
+ * comes free.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/engine.h"
+#include "core/singleflight.h"
+
+#define LOCK_SLACK_MS 5000L
+
+static int mint(const struct jc_profile *p, const char *audience_first, struct jc_answer *g,
+                jwtcred_error *err)
+{
+	const struct jc_engine *engine = jc_engine(err);
+
+	memset(g, 0, sizeof(*g));
+	g->expires_in = -1;
+	return engine ? engine->mint(p, audience_first, g, err) : JWTCRED_E_SYSTEM;
+}
+
+static int entry_from_grant(const struct jc_profile *p, char *params, struct jc_answer *g,
+                            long long now, struct jc_entry *e)
+{
+	memset(e, 0, sizeof(*e));
+	e->params = params;
+	e->token = g->access_token;
+	g->access_token = NULL; /* transferred */
+	e->instance_url = g->instance_url;
+	g->instance_url = NULL; /* transferred */
+	e->audience_used = g->audience;
+	g->audience = NULL; /* transferred */
+	e->issued = now;
+	e->server_expiry = g->expires_in > 0;
+	e->expires = now + (e->server_expiry ? g->expires_in : p->token_lifetime);
+	if (!(e->profile = strdup(p->name)) ||
+	    !(e->subject = strdup(g->subject ? g->subject : p->subject ? p->subject : "")))
+		return JWTCRED_E_NOMEM;
+	return JWTCRED_OK;
+}
+
+static int mint_uncached(const struct jc_profile *p, struct jc_entry *out, jwtcred_error *err)
+{
+	struct jc_answer g;
+	char *params = NULL, name[JC_ENTRY_NAME];
+	int rc;
+
+	if ((rc = mint(p, NULL, &g, err)))
+		return rc;
+	if ((rc = jc_cache_key(p, &params, name)) == 0)
+		rc = entry_from_grant(p, params, &g, jc_now(), out);
+	jc_answer_clear(&g);
+	if (rc) {
+		jc_entry_clear(out);
+		return jc_fail(err, rc, "out of memory");
+	}
+	return JWTCRED_OK;
+}
+
+/* What a process waiting for another's mint needs to recognise its result. */
+struct waiter {
+	int dirfd;
+	const char *name;
+	const char *params;
+	const struct jc_profile *p;
+	unsigned flags;
+	const struct jc_entry *seen;  /* the entry before we waited, if any */
+	struct jc_entry *fresh;       /* filled when the answer is yes */
+};
+
+/*
+ * Has another process minted a token we can serve?  A fresh entry, and
+ * with --refresh one other than the token we were asked to replace.
+ */
+static bool minted_elsewhere(void *arg)
+{
+	struct waiter *w = arg;
+
+	jc_entry_clear(w->fresh);
+	if (jc_cache_read(w->dirfd, w->name, w->params, w->fresh) == 0 &&
+	    jc_entry_fresh(w->fresh, w->p, jc_now()) &&
+	    (!(w->flags & JWTCRED_REFRESH) || !w->seen->token ||
+	     !jc_secret_equal(w->seen->token, w->fresh->token)))
+		return true;
+	jc_entry_clear(w->fresh);
+	return false;
+}
+
+int jc_token_fetch(const struct jc_profile *p, unsigned flags, struct jc_entry *out,
+                   jwtcred_error *err)
+{
+	char *params = NULL, *dirpath = NULL, name[JC_ENTRY_NAME];
+	struct jc_entry seen = { 0 }, fresh = { 0 };
+	struct jc_answer g = { 0 };
+	struct waiter wait;
+	jwtcred_error werr;
+	int dirfd = -1, lockfd = -1, rc;
+	long long now = jc_now();
+
+	memset(out, 0, sizeof(*out));
+	if ((flags & JWTCRED_NO_CACHE) || !p->cache)
+		return mint_uncached(p, out, err);
+	if ((rc = jc_cache_key(p, &params, name))) {
+		rc = jc_fail(err, rc, "out of memory");
+		goto out;
+	}
+	if ((rc = jc_cache_open(&dirfd, &dirpath, err)))
+		goto out;
+	/* fast path: no lock, no mint */
+	if (jc_cache_read(dirfd, name, params, &seen) == 0 && !(flags & JWTCRED_REFRESH) &&
+	    jc_entry_fresh(&seen, p, now)) {
+		jc_trace("profile '%s': cached token, %llds left", p->name, seen.expires - now);
+		*out = seen;
+		memset(&seen, 0, sizeof(seen)); /* transferred */
+		goto out;
+	}
+	/* one mint for all: take the lock, or find that the holder's token has landed */
+	wait = (struct waiter){ dirfd, name, params, p, flags, &seen, &fresh };
+	if ((rc = jc_cache_lock_or_wait(dirfd, dirpath, name, p->timeout * 1000L + LOCK_SLACK_MS,
+	                                minted_elsewhere, &wait, &lockfd, err)))
+		goto out;
+	/* check again under the lock too: the holder may have finished just before */
+	if (lockfd < 0 || minted_elsewhere(&wait)) {
+		jc_trace("profile '%s': token minted by another process", p->name);
+		*out = fresh;
+		memset(&fresh, 0, sizeof(fresh)); /* transferred */
+		goto out;
+	}
+	/* the audience that worked last time goes first (the entry may have expired) */
+	if ((rc = mint(p, seen.audience_used, &g, err)))
+		goto out;
+	if ((rc = entry_from_grant(p, params, &g, jc_now(), out))) {
+		params = NULL; /* transferred even on failure */
+		jc_entry_clear(out);
+		rc = jc_fail(err, rc, "out of memory");
+		goto out;
+	}
+	params = NULL; /* transferred */
+	/* a token we cannot cache is still a token: serve it, and say why it was not kept */
+	if (jc_cache_write(dirfd, dirpath, name, out, &werr) != 0)
+		jc_warn("%s", werr.text);
+out:
+	jc_cache_unlock(lockfd);
+	if (dirfd >= 0)
+		close(dirfd);
+	jc_answer_clear(&g);
+	jc_entry_clear(&seen);
+	jc_entry_clear(&fresh);
+	free(params);
+	free(dirpath);
+	return rc;
+}
+
+int jc_token_drop(const struct jc_profile *p, const char *token, bool *dropped,
+                  jwtcred_error *err)
+{
+	char *params = NULL, *dirpath = NULL, name[JC_ENTRY_NAME];
+	struct jc_entry e = { 0 };
+	int dirfd = -1, lockfd = -1, rc;
+
+	*dropped = false;
+	if (!p->cache)
+		return JWTCRED_OK;
+	if ((rc = jc_cache_key(p, &params, name))) {
+		rc = jc_fail(err, rc, "out of memory");
+		goto out;
+	}
+	if ((rc = jc_cache_open(&dirfd, &dirpath, err)) ||
+	    (rc = jc_cache_lock(dirfd, dirpath, name, p->timeout * 1000L + LOCK_SLACK_MS, &lockfd, err)))
+		goto out;
+	if (jc_cache_read(dirfd, name, NULL, &e) == 0 && (!token || jc_secret_equal(e.token, token))) {
+		if ((rc = jc_cache_remove(dirfd, name, err)) == 0)
+			*dropped = true;
+		jc_trace("profile '%s': rejected token dropped from the cache", p->name);
+	}
+out:
+	jc_cache_unlock(lockfd);
+	if (dirfd >= 0)
+		close(dirfd);
+	jc_entry_clear(&e);
+	free(params);
+	free(dirpath);
+	return rc;
+}
+
+int jc_token_entry_name(const struct jc_profile *p, char name[JC_ENTRY_NAME])
+{
+	char *params = NULL;
+	int rc = jc_cache_key(p, &params, name);
+
+	free(params);
+	return rc;
+}

@@ -1,0 +1,149 @@
+/*
+ * assertion.c: from a profile to a signed assertion.
+ *
+ * Salesforce and generic profiles name their key and their iss and sub;
+ * a Google profile names a service account file, which holds the key, the
+ * issuer (client_email), the kid (private_key_id) and the token URL
+ * (token_uri).  That file is read here, when minting, never when the
+ * configuration is loaded.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/rand.h>
+
+#include "engine/assertion.h"
+#include "engine/jwt.h"
+#include "engine/key.h"
+
+void jc_signer_clear(struct jc_signer *s)
+{
+	EVP_PKEY_free(s->key);
+	X509_free(s->cert);
+	free(s->key_file);
+	free(s->iss);
+	free(s->sub);
+	free(s->kid);
+	free(s->token_url);
+	memset(s, 0, sizeof(*s));
+}
+
+static int google_signer(const struct jc_profile *p, struct jc_signer *s, jwtcred_error *err)
+{
+	struct jc_service_account sa;
+	int rc;
+
+	if ((rc = jc_service_account_load(p->service_account_file, &sa, &s->key, err)))
+		return rc;
+	s->iss = sa.client_email;
+	s->kid = sa.private_key_id;
+	/* token_url set in the profile wins; else the file's token_uri; else Google's */
+	s->token_url = !p->token_url_set && sa.token_uri ? sa.token_uri : NULL;
+	sa.client_email = sa.private_key_id = NULL; /* transferred */
+	if (s->token_url)
+		sa.token_uri = NULL; /* transferred */
+	jc_service_account_clear(&sa);
+	if (!s->token_url && !(s->token_url = strdup(p->token_url)))
+		return jc_fail(err, JWTCRED_E_NOMEM, "out of memory");
+	return JWTCRED_OK;
+}
+
+int jc_signer_load(const struct jc_profile *p, struct jc_signer *s, jwtcred_error *err)
+{
+	const char *file = p->provider == JC_PROVIDER_GOOGLE ? p->service_account_file : p->private_key;
+	int rc;
+
+	memset(s, 0, sizeof(*s));
+	if (!file)
+		return jc_fail(err, JWTCRED_E_KEY, "profile '%s' names no key file", p->name);
+	if (!(s->key_file = strdup(file)))
+		return jc_fail(err, JWTCRED_E_NOMEM, "out of memory");
+	if (p->provider == JC_PROVIDER_GOOGLE)
+		rc = google_signer(p, s, err);
+	else if ((rc = jc_key_load(p, &s->key, &s->cert, err)) == 0 &&
+	         (!(s->iss = strdup(p->issuer)) || (p->key_id && !(s->kid = strdup(p->key_id))) ||
+	          !(s->token_url = strdup(p->token_url))))
+		rc = jc_fail(err, JWTCRED_E_NOMEM, "out of memory");
+	if (!rc && p->subject && !(s->sub = strdup(p->subject)))
+		rc = jc_fail(err, JWTCRED_E_NOMEM, "out of memory");
+	return rc;
+}
+
+size_t jc_audiences(const struct jc_profile *p, const struct jc_signer *s, const char *first,
+                    const char **out, size_t max)
+{
+	size_t i, n = 0;
+
+	if (max == 0)
+		return 0;
+	if (p->naudiences == 0) {
+		out[0] = s->token_url;
+		return 1;
+	}
+	for (i = 0; first && i < p->naudiences; i++)
+		if (strcmp(p->audiences[i], first) == 0)
+			out[n++] = p->audiences[i];
+	for (i = 0; i < p->naudiences && n < max; i++)
+		if (!first || strcmp(p->audiences[i], first) != 0)
+			out[n++] = p->audiences[i];
+	return n;
+}
+
+int jc_assertion_sign(const struct jc_profile *p, const struct jc_signer *s, const char *aud,
+                      time_t now, char **out, jwtcred_error *err)
+{
+	struct jc_claims c = { 0 };
+	unsigned char raw[16];
+	char *jti = NULL, *claims = NULL, *header = NULL;
+	int rc;
+
+	*out = NULL;
+	if (p->jti) {
+		if (RAND_bytes(raw, sizeof(raw)) != 1)
+			return jc_fail(err, JWTCRED_E_SIGN, "the random number generator failed");
+		if ((rc = jc_b64url_encode(raw, sizeof(raw), &jti)))
+			goto out;
+	}
+	c.iss = s->iss;
+	c.sub = s->sub;
+	c.aud = aud;
+	c.scope = p->scope_in != JC_SCOPE_FORM ? p->scope : NULL;
+	c.jti = jti;
+	c.extra = p->claims;
+	c.iat = (long long)now - JC_IAT_BACKDATE;
+	c.exp = c.iat + p->assertion_lifetime;
+	if ((rc = jc_claims_json(&c, &claims)) || (rc = jc_header_json(p->algorithm, s->kid, &header))) {
+		if (rc == JWTCRED_E_INPUT)
+			rc = jc_fail(err, rc, "profile '%s': a claim is not valid UTF-8", p->name);
+		goto out;
+	}
+	if ((rc = jc_jws_sign(s->key, p->algorithm, header, claims, out, err)))
+		goto out;
+	jc_trace("signed a %s assertion for iss=%s sub=%s aud=%s%s%s, valid %lds", p->algorithm,
+	         s->iss, s->sub ? s->sub : "(none)", aud, s->kid ? " kid=" : "", s->kid ? s->kid : "",
+	         p->assertion_lifetime);
+out:
+	if (rc == JWTCRED_E_NOMEM)
+		jc_fail(err, rc, "out of memory building the assertion");
+	free(jti);
+	free(claims);
+	free(header);
+	return rc;
+}
+
+int jc_assertion_make(const struct jc_profile *p, time_t now, char **out, jwtcred_error *err)
+{
+	struct jc_signer s;
+	const char *aud[1];
+	int rc;
+
+	*out = NULL;
+	if ((rc = jc_signer_load(p, &s, err)) == 0) {
+		jc_audiences(p, &s, NULL, aud, 1);
+		rc = jc_assertion_sign(p, &s, aud[0], now, out, err);
+	}
+	jc_signer_clear(&s);
+	return rc;
+}

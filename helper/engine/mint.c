@@ -1,0 +1,77 @@
+/*
+ * mint.c: load key -> build claims -> sign -> POST -> parse, once per
+ * audience while the server refuses the audience.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "engine/assertion.h"
+#include "engine/exchange.h"
+#include "engine/mint.h"
+
+#define MAX_TRIED 16
+
+/* "'a', then 'b'": the audiences tried so far, for the last message. */
+static void tried_text(const char **auds, size_t n, char *buf, size_t len)
+{
+	size_t i, used = 0;
+	int k;
+
+	buf[0] = '\0';
+	for (i = 0; i < n && used < len; i++) {
+		k = snprintf(buf + used, len - used, "%s'%s'", i ? ", then " : "", auds[i]);
+		if (k < 0)
+			break;
+		used += (size_t)k;
+	}
+}
+
+int jc_mint(const struct jc_profile *p, const char *audience_first, struct jc_answer *out,
+            jwtcred_error *err)
+{
+	const char *auds[MAX_TRIED];
+	char *assertion = NULL, shown[1024];
+	struct jc_signer s;
+	struct jc_exchange_ctx ctx;
+	struct timespec t0, t1;
+	size_t n, i;
+	int rc;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	memset(out, 0, sizeof(*out));
+	out->expires_in = -1;
+	if ((rc = jc_signer_load(p, &s, err)))
+		goto out;
+	n = jc_audiences(p, &s, audience_first, auds, MAX_TRIED);
+	for (i = 0; i < n; i++) {
+		memset(&ctx, 0, sizeof(ctx));
+		ctx.p = p;
+		tried_text(auds, i + 1, shown, sizeof(shown));
+		ctx.audience = shown;
+		ctx.server_date = -1;
+		if ((rc = jc_assertion_sign(p, &s, auds[i], jc_now(), &assertion, err)))
+			break;
+		rc = jc_exchange(p, s.token_url, assertion, &ctx, out, err);
+		jc_free_secret(assertion);
+		assertion = NULL;
+		if (rc == 0 || !ctx.audience_refused || i + 1 == n)
+			break;
+		jc_trace("profile '%s': aud '%s' refused (%s); trying '%s'", p->name, auds[i],
+		         err ? err->text : "", auds[i + 1]);
+	}
+	if (rc == 0 && (!(out->audience = strdup(auds[i])) ||
+	                !(out->subject = strdup(s.sub ? s.sub : s.iss)))) {
+		jc_answer_clear(out);
+		rc = jc_fail(err, JWTCRED_E_NOMEM, "out of memory");
+	}
+out:
+	jc_signer_clear(&s);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	jc_trace("mint for profile '%s' %s in %ld ms", p->name, rc ? "failed" : "succeeded",
+	         (long)((t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000));
+	return rc;
+}

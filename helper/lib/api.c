@@ -1,0 +1,162 @@
+/*
+ * api.c: the public libjwtcred functions (jwtcred.h), thin wrappers over
+ * the engine modules.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <curl/curl.h>
+
+#include "core/conf.h"
+#include "core/singleflight.h"
+
+struct jwtcred_token {
+	struct jc_entry entry;
+	const struct jc_profile *profile; /* borrowed from the configuration */
+};
+
+const char *jwtcred_strerror(int status)
+{
+	switch (status) {
+	case JWTCRED_OK: return "success";
+	case JWTCRED_E_CONFIG: return "the configuration is invalid";
+	case JWTCRED_E_NOPROFILE: return "no matching profile";
+	case JWTCRED_E_KEY: return "the private key cannot be used";
+	case JWTCRED_E_SIGN: return "signing the assertion failed";
+	case JWTCRED_E_NETWORK: return "the token endpoint cannot be reached";
+	case JWTCRED_E_DENIED: return "the token endpoint refused the assertion";
+	case JWTCRED_E_RESPONSE: return "the token endpoint's answer is not a usable token";
+	case JWTCRED_E_CACHE: return "the token cache cannot be used safely";
+	case JWTCRED_E_BUSY: return "another process is still minting the token";
+	case JWTCRED_E_NOMEM: return "out of memory";
+	case JWTCRED_E_INPUT: return "malformed or oversized input";
+	case JWTCRED_E_SYSTEM: return "a system call failed";
+	case JWTCRED_E_NOTFOUND: return "nothing cached";
+	case JWTCRED_E_USAGE: return "invalid argument";
+	default: return "unknown error";
+	}
+}
+
+const char *jwtcred_version(void)
+{
+	return PACKAGE_VERSION;
+}
+
+int jwtcred_config_load(jwtcred_config **cfg, const char *path, jwtcred_error *err)
+{
+	char *def = NULL;
+	int rc;
+
+	if (!cfg)
+		return jc_fail(err, JWTCRED_E_USAGE, "jwtcred_config_load: cfg is NULL");
+	*cfg = NULL;
+	if (!path && !(path = def = jc_conf_default_path()))
+		return jc_fail(err, JWTCRED_E_CONFIG, "no configuration path: set HOME or JWTCRED_CONFIG");
+	rc = jc_conf_load(path, cfg, err);
+	free(def);
+	return rc;
+}
+
+void jwtcred_config_free(jwtcred_config *cfg)
+{
+	jc_conf_free(cfg);
+}
+
+static int fetch(const struct jc_profile *p, unsigned flags, jwtcred_token **tok,
+                 jwtcred_error *err)
+{
+	jwtcred_token *t = calloc(1, sizeof(*t));
+	int rc;
+
+	if (!t)
+		return jc_fail(err, JWTCRED_E_NOMEM, "out of memory");
+	if ((rc = jc_token_fetch(p, flags, &t->entry, err))) {
+		free(t);
+		return rc;
+	}
+	t->profile = p;
+	*tok = t;
+	return JWTCRED_OK;
+}
+
+int jwtcred_token_get(jwtcred_config *cfg, const char *profile, unsigned flags,
+                      jwtcred_token **tok, jwtcred_error *err)
+{
+	const struct jc_profile *p;
+	int rc;
+
+	if (!tok)
+		return jc_fail(err, JWTCRED_E_USAGE, "jwtcred_token_get: tok is NULL");
+	*tok = NULL;
+	if (!cfg)
+		return jc_fail(err, JWTCRED_E_USAGE, "jwtcred_token_get: cfg is NULL");
+	if ((rc = jc_conf_profile(cfg, profile, &p, err)))
+		return rc;
+	return fetch(p, flags, tok, err);
+}
+
+int jwtcred_token_for_url(jwtcred_config *cfg, const char *url, unsigned flags,
+                          jwtcred_token **tok, jwtcred_error *err)
+{
+	const struct jc_profile *p;
+	struct jc_request req;
+
+	if (!tok)
+		return jc_fail(err, JWTCRED_E_USAGE, "jwtcred_token_for_url: tok is NULL");
+	*tok = NULL;
+	if (!cfg || !url)
+		return jc_fail(err, JWTCRED_E_USAGE, "jwtcred_token_for_url: cfg or url is NULL");
+	if (jc_request_from_url(url, &req) != 0)
+		return jc_fail(err, JWTCRED_E_INPUT, "not an absolute URL with a valid host");
+	p = jc_conf_match(cfg, NULL, &req);
+	jc_request_clear(&req);
+	if (!p)
+		return jc_fail(err, JWTCRED_E_NOPROFILE, "no profile in '%s' lists this URL in its urls",
+		               cfg->path);
+	return fetch(p, flags, tok, err);
+}
+
+const char *jwtcred_token_value(const jwtcred_token *tok)
+{
+	return tok ? tok->entry.token : NULL;
+}
+
+time_t jwtcred_token_expiry(const jwtcred_token *tok)
+{
+	return tok ? (time_t)jc_entry_deadline(&tok->entry, tok->profile) : 0;
+}
+
+const char *jwtcred_token_instance_url(const jwtcred_token *tok)
+{
+	return tok ? tok->entry.instance_url : NULL;
+}
+
+int jwtcred_token_invalidate(jwtcred_config *cfg, const jwtcred_token *tok, jwtcred_error *err)
+{
+	bool dropped;
+
+	(void)cfg;
+	if (!tok)
+		return jc_fail(err, JWTCRED_E_USAGE, "jwtcred_token_invalidate: tok is NULL");
+	return jc_token_drop(tok->profile, tok->entry.token, &dropped, err);
+}
+
+void jwtcred_token_free(jwtcred_token *tok)
+{
+	if (!tok)
+		return;
+	jc_entry_clear(&tok->entry);
+	free(tok);
+}
+
+int jwtcred_curl_setup(void *curl, const jwtcred_token *tok, jwtcred_error *err)
+{
+	if (!curl || !tok)
+		return jc_fail(err, JWTCRED_E_USAGE, "jwtcred_curl_setup: curl or tok is NULL");
+	if (curl_easy_setopt(curl, CURLOPT_XOAUTH2_BEARER, tok->entry.token) != CURLE_OK ||
+	    curl_easy_setopt(curl, CURLOPT_HTTPAUTH, (long)CURLAUTH_BEARER) != CURLE_OK)
+		return jc_fail(err, JWTCRED_E_USAGE, "libcurl refused the bearer token options (libcurl >= 7.61 needed)");
+	return JWTCRED_OK;
+}
