@@ -11,6 +11,7 @@
 
 #include "core/cache.h"
 #include "core/conf.h"
+#include "core/fail.h"
 
 struct jc_cli {
 	const char *config_path;  /* --config, or NULL */

@@ -10,9 +10,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "core/engine.h"
 #include "cli/cli.h"
+#include "core/clock.h"
+#include "core/engine.h"
 #include "core/singleflight.h"
+#include "core/trace.h"
 
 static bool is_entry_name(const char *n)
 {

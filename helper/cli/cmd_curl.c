@@ -24,10 +24,15 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cli/cli.h"
+#include "core/allow.h"
 #include "cli/curlargs.h"
 #include "core/engine.h"
-#include "cli/cli.h"
+#include "core/io.h"
+#include "core/secret.h"
 #include "core/singleflight.h"
+#include "core/text.h"
+#include "core/trace.h"
 
 /* What follows a refusal of an option that the user may want all the same. */
 static const char take_over[] =
@@ -77,29 +82,6 @@ static int pipe_above_stdio(int fds[2])
 		fds[i] = high;
 	}
 	return 0;
-}
-
-enum allowed { NOT_ALLOWED, ALLOWED_ORIGIN, ALLOWED_PATH };
-
-/* May the profile's token go to req: its urls, or its own instance_url? */
-static enum allowed url_allowed(const struct jc_profile *p, const struct jc_entry *e,
-                                const struct jc_request *req)
-{
-	enum allowed verdict = NOT_ALLOWED;
-	struct jc_request inst;
-	size_t i;
-
-	for (i = 0; i < p->nurls && verdict != ALLOWED_ORIGIN; i++)
-		if (jc_url_match(&p->urls[i], req) >= 0)
-			verdict = p->urls[i].path[0] ? ALLOWED_PATH : ALLOWED_ORIGIN;
-	if (verdict != ALLOWED_ORIGIN && e && e->instance_url &&
-	    jc_request_from_url(e->instance_url, &inst) == 0) {
-		if (strcmp(inst.scheme, "https") == 0 && strcmp(inst.scheme, req->scheme) == 0 &&
-		    strcmp(inst.host, req->host) == 0 && inst.port == req->port)
-			verdict = ALLOWED_ORIGIN;
-		jc_request_clear(&inst);
-	}
-	return verdict;
 }
 
 /* Read curl's dumped headers until EOF: did any response say 401? */
@@ -355,13 +337,13 @@ static bool hidden_name(const struct jc_request *req)
 static int check_urls(const struct jc_profile *p, const struct jc_curl_args *a, char **urls,
                       const struct jc_request *reqs, struct jc_entry *e)
 {
-	enum allowed verdict[JC_CURL_MAX_URLS];
+	enum jc_allowed verdict[JC_CURL_MAX_URLS];
 	jwtcred_error err;
 	char shown[96];
 	size_t i;
 
 	for (i = 0; i < a->nurls; i++) {
-		verdict[i] = url_allowed(p, NULL, &reqs[i]);
+		verdict[i] = jc_profile_allows(p, &reqs[i], NULL, NULL);
 		if (a->remote_name && hidden_name(&reqs[i])) {
 			jc_say("refusing -O for '%s': curl would name the file after its last segment, "
 			       "a hidden name; give -o FILE instead",
@@ -374,12 +356,13 @@ static int check_urls(const struct jc_profile *p, const struct jc_curl_args *a, 
 		return JC_EXIT_FAIL;
 	}
 	for (i = 0; i < a->nurls; i++) {
-		if (verdict[i] == NOT_ALLOWED && (verdict[i] = url_allowed(p, e, &reqs[i])) == NOT_ALLOWED) {
+		if (verdict[i] == JC_NOT_ALLOWED &&
+		    (verdict[i] = jc_profile_allows(p, &reqs[i], e->instance_url, NULL)) == JC_NOT_ALLOWED) {
 			jc_say("the token of profile '%s' may not go to '%s': it is not in the profile's urls",
 			       p->name, jc_escape(urls[i], shown, sizeof(shown)));
 			return JC_EXIT_FAIL;
 		}
-		if (verdict[i] == ALLOWED_PATH && a->follow) {
+		if (verdict[i] == JC_ALLOWED_PATH && a->follow) {
 			jc_say("refusing -L for '%s': profile '%s' allows only some paths of that host, and "
 			       "curl would resend the token on a redirect to any path of it; drop -L, or "
 			       "list the whole host in the profile's urls",
@@ -485,7 +468,7 @@ int jc_front_curl(const struct jc_cli *cli)
 			jc_say("%s", err.text);
 			goto out;
 		}
-	} else if (!(p = jc_conf_match(cfg, NULL, &reqs[0]))) {
+	} else if (!(p = jc_allowed_profile(cfg, NULL, &reqs[0]))) {
 		jc_say("no profile lists '%s' in its urls: add it to one, or pass --profile",
 		       jc_escape(urls[0], shown, sizeof(shown)));
 		goto out;

@@ -17,6 +17,9 @@
 #include <jansson.h>
 
 #include "cli/cli.h"
+#include "core/allow.h"
+#include "core/io.h"
+#include "core/secret.h"
 #include "core/singleflight.h"
 #include "core/toolinput.h"
 
@@ -57,7 +60,7 @@ static const struct jc_profile *match_registry(const struct jwtcred_config *cfg,
 	struct jc_request req;
 
 	if (jc_docker_server_request(server, &req) == 0) {
-		p = jc_conf_match(cfg, only, &req);
+		p = jc_allowed_profile(cfg, only, &req);
 		jc_request_clear(&req);
 	}
 	return p;
@@ -87,8 +90,7 @@ static int docker_get(const struct jc_cli *cli, const struct jwtcred_config *cfg
 		status = JC_EXIT_OK;
 	else
 		jc_say("cannot write the credentials");
-	if (o)
-		jc_wipe((char *)json_string_value(json_object_get(o, "Secret")), strlen(e.token));
+	jc_json_wipe(o, "Secret");
 	json_decref(o);
 	jc_free_secret(text);
 	jc_entry_clear(&e);

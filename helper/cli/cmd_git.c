@@ -11,9 +11,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "core/credproto.h"
 #include "cli/cli.h"
+#include "core/allow.h"
+#include "core/credproto.h"
+#include "core/secret.h"
 #include "core/singleflight.h"
+#include "core/trace.h"
 
 /* The profile allowed to answer this request, or NULL. */
 static const struct jc_profile *match(const struct jwtcred_config *cfg, const char *only,
@@ -28,7 +31,7 @@ static const struct jc_profile *match(const struct jwtcred_config *cfg, const ch
 		jc_trace("request for an invalid host ignored");
 		return NULL;
 	}
-	p = jc_conf_match(cfg, only, &req);
+	p = jc_allowed_profile(cfg, only, &req);
 	jc_trace("request %s://%s%s%s -> %s%s%s", req.scheme, req.host, req.path ? "/" : "",
 	         req.path ? req.path : "", p ? "profile '" : "no profile", p ? p->name : "", p ? "'" : "");
 	jc_request_clear(&req);

@@ -13,7 +13,11 @@
 #include <jansson.h>
 
 #include "cli/cli.h"
+#include "core/allow.h"
+#include "core/clock.h"
+#include "core/secret.h"
 #include "core/singleflight.h"
+#include "core/text.h"
 #include "core/toolinput.h"
 
 /*
@@ -24,15 +28,13 @@
 static bool server_allowed(const struct jc_profile *p, const char *server)
 {
 	struct jc_request req;
-	bool ok = false;
-	size_t i;
+	bool ok;
 
 	if (!server)
 		return true;
 	if (jc_request_from_url(server, &req) != 0)
 		return false;
-	for (i = 0; i < p->nurls && !ok; i++)
-		ok = jc_url_match(&p->urls[i], &req) >= 0;
+	ok = jc_profile_allows(p, &req, NULL, NULL) != JC_NOT_ALLOWED;
 	jc_request_clear(&req);
 	return ok;
 }
@@ -76,9 +78,7 @@ int jc_front_kubectl(const struct jc_cli *cli)
 	}
 	status = JC_EXIT_OK;
 out:
-	if (cred)
-		jc_wipe((char *)json_string_value(json_object_get(json_object_get(cred, "status"), "token")),
-		        e.token ? strlen(e.token) : 0);
+	jc_json_wipe(json_object_get(cred, "status"), "token");
 	json_decref(cred);
 	jc_exec_info_clear(&info);
 	jc_free_secret(text);

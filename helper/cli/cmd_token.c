@@ -10,6 +10,8 @@
 #include <jansson.h>
 
 #include "cli/cli.h"
+#include "core/clock.h"
+#include "core/secret.h"
 #include "core/singleflight.h"
 
 /* 'It'\''s': a single-quoted shell word. */
@@ -51,8 +53,7 @@ static int print_json(FILE *out, const struct jc_profile *p, const struct jc_ent
 		json_object_set_new(o, "instance_url", json_string(e->instance_url));
 	if (o && (text = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER)))
 		rc = fprintf(out, "%s\n", text) < 0 ? -1 : 0;
-	if (o)
-		jc_wipe((char *)json_string_value(json_object_get(o, "access_token")), strlen(e->token));
+	jc_json_wipe(o, "access_token");
 	json_decref(o);
 	jc_free_secret(text);
 	return rc;

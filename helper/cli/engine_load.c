@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "core/engine.h"
+#include "core/fail.h"
 
 #ifdef JC_MINT_BESIDE_PROGRAM
 #define FIX "run make in the build tree"

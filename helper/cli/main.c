@@ -20,8 +20,9 @@
 #include <sys/prctl.h>
 #endif
 
-#include "core/engine.h"
 #include "cli/cli.h"
+#include "core/engine.h"
+#include "core/trace.h"
 
 enum command_flag {
 	F_REFRESH = 1 << 0, F_NO_CACHE = 1 << 1, F_DECODE = 1 << 2, F_ONLINE = 1 << 3,

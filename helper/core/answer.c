@@ -1,13 +1,19 @@
 /*
- * answer.c: the token endpoint's grant, shared by the engine and the cache.
+ * answer.c: the token endpoint's answer, shared by the engine and the cache.
  */
 #include "config.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/common.h"
 #include "core/answer.h"
+#include "core/secret.h"
+
+void jc_answer_init(struct jc_answer *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->expires_in = -1;
+}
 
 void jc_answer_clear(struct jc_answer *g)
 {
@@ -17,6 +23,5 @@ void jc_answer_clear(struct jc_answer *g)
 	free(g->scope);
 	free(g->audience);
 	free(g->subject);
-	memset(g, 0, sizeof(*g));
-	g->expires_in = -1;
+	jc_answer_init(g);
 }

@@ -1,5 +1,5 @@
 /*
- * answer.h: what the token endpoint granted.
+ * answer.h: what the token endpoint answered: the token and what came with it.
  */
 #ifndef JWTCRED_ANSWER_H
 #define JWTCRED_ANSWER_H
@@ -17,7 +17,13 @@ struct jc_answer {
 	char *subject;        /* whom the token acts for (sub, else iss) */
 };
 
-/* Wipe and free the fields; the grant can be reused. */
-void jc_answer_clear(struct jc_answer *g);
+/*
+ * Every answer starts here: all fields NULL and expires_in -1 (none sent),
+ * so that a field nobody filled can never pass for one the server sent.
+ */
+void jc_answer_init(struct jc_answer *a);
+
+/* Wipe and free the fields, then jc_answer_init(): the answer can be reused. */
+void jc_answer_clear(struct jc_answer *a);
 
 #endif

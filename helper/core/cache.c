@@ -23,8 +23,14 @@
 
 #include <jansson.h>
 
-#include "core/cache.h"
 #include "core/answer.h"
+#include "core/cache.h"
+#include "core/clock.h"
+#include "core/fail.h"
+#include "core/io.h"
+#include "core/secret.h"
+#include "core/text.h"
+#include "core/trace.h"
 #include "core/trust.h"
 
 #define ENTRY_VERSION 1
@@ -308,8 +314,7 @@ int jc_cache_read(int dirfd, const char *name, const char *params, struct jc_ent
 out:
 	if (rc)
 		jc_entry_clear(out);
-	if (o && (v = json_object_get(o, "token")) && json_is_string(v))
-		jc_wipe((char *)json_string_value(v), json_string_length(v));
+	jc_json_wipe(o, "token");
 	json_decref(o);
 	if (text) {
 		jc_wipe(text, len);
@@ -340,8 +345,7 @@ int jc_cache_write(int dirfd, const char *dirpath, const char *name, const struc
 		json_object_set_new(o, "audience_used", json_string(e->audience_used));
 	if (o)
 		text = json_dumps(o, JSON_COMPACT);
-	if (o && json_object_get(o, "token"))
-		jc_wipe((char *)json_string_value(json_object_get(o, "token")), strlen(e->token));
+	jc_json_wipe(o, "token");
 	json_decref(o);
 	if (!text)
 		return jc_fail(err, JWTCRED_E_NOMEM, "out of memory writing the cache");

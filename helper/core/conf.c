@@ -28,6 +28,9 @@
 #include <jansson.h>
 
 #include "core/conf.h"
+#include "core/fail.h"
+#include "core/io.h"
+#include "core/text.h"
 #include "core/trust.h"
 
 enum setting_type {
@@ -1206,26 +1209,4 @@ int jc_conf_profile(const struct jwtcred_config *cfg, const char *name,
 		               cfg->path, cfg->nprofiles, known);
 	return jc_fail(err, JWTCRED_E_NOPROFILE, "no profile '%s' in '%s' (known: %s)", name,
 	               cfg->path, known);
-}
-
-const struct jc_profile *jc_conf_match(const struct jwtcred_config *cfg, const char *only,
-                                       const struct jc_request *req)
-{
-	const struct jc_profile *best = NULL;
-	long best_score = -1, score;
-	size_t i, j;
-
-	for (i = 0; i < cfg->nprofiles; i++) {
-		const struct jc_profile *p = &cfg->profiles[i];
-		if (only && strcmp(p->name, only) != 0)
-			continue;
-		for (j = 0; j < p->nurls; j++) {
-			score = jc_url_match(&p->urls[j], req);
-			if (score > best_score) { /* strictly: ties keep the first */
-				best_score = score;
-				best = p;
-			}
-		}
-	}
-	return best;
 }

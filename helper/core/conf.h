@@ -7,7 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "core/common.h"
+#include "core/fail.h"
 #include "core/urlmatch.h"
 
 enum jc_provider {
@@ -112,12 +112,5 @@ void jc_profile_clear(struct jc_profile *p);
  */
 int jc_conf_profile(const struct jwtcred_config *cfg, const char *name,
                     const struct jc_profile **out, jwtcred_error *err);
-
-/*
- * The profile whose urls allow the request (most specific; the first in
- * the file on a tie), optionally limited to `only`.  NULL when none does.
- */
-const struct jc_profile *jc_conf_match(const struct jwtcred_config *cfg, const char *only,
-                                       const struct jc_request *req);
 
 #endif

@@ -14,6 +14,9 @@
 #include <unistd.h>
 
 #include "core/credproto.h"
+#include "core/fail.h"
+#include "core/secret.h"
+#include "core/text.h"
 
 void jc_cred_clear(struct jc_cred *c)
 {

@@ -7,7 +7,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "core/common.h"
+#include "core/fail.h"
+
 
 #define JC_CRED_MAX_LINE (64 * 1024)
 #define JC_CRED_MAX_TOTAL (1024 * 1024)

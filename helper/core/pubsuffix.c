@@ -16,6 +16,7 @@
 
 #include <libpsl.h>
 
+#include "core/fail.h"
 #include "core/pubsuffix.h"
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;

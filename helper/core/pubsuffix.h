@@ -9,7 +9,8 @@
 
 #include <stdbool.h>
 
-#include "core/common.h"
+#include "core/fail.h"
+
 
 /*
  * Is `domain` (lower case, no trailing dot) a public suffix by the Public

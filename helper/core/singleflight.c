@@ -11,8 +11,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/clock.h"
 #include "core/engine.h"
+#include "core/fail.h"
+#include "core/secret.h"
 #include "core/singleflight.h"
+#include "core/trace.h"
 
 #define LOCK_SLACK_MS 5000L
 
@@ -21,12 +25,11 @@ static int mint(const struct jc_profile *p, const char *audience_first, struct j
 {
 	const struct jc_engine *engine = jc_engine(err);
 
-	memset(g, 0, sizeof(*g));
-	g->expires_in = -1;
+	jc_answer_init(g);
 	return engine ? engine->mint(p, audience_first, g, err) : JWTCRED_E_SYSTEM;
 }
 
-static int entry_from_grant(const struct jc_profile *p, char *params, struct jc_answer *g,
+static int entry_from_answer(const struct jc_profile *p, char *params, struct jc_answer *g,
                             long long now, struct jc_entry *e)
 {
 	memset(e, 0, sizeof(*e));
@@ -55,7 +58,7 @@ static int mint_uncached(const struct jc_profile *p, struct jc_entry *out, jwtcr
 	if ((rc = mint(p, NULL, &g, err)))
 		return rc;
 	if ((rc = jc_cache_key(p, &params, name)) == 0)
-		rc = entry_from_grant(p, params, &g, jc_now(), out);
+		rc = entry_from_answer(p, params, &g, jc_now(), out);
 	jc_answer_clear(&g);
 	if (rc) {
 		jc_entry_clear(out);
@@ -98,12 +101,13 @@ int jc_token_fetch(const struct jc_profile *p, unsigned flags, struct jc_entry *
 {
 	char *params = NULL, *dirpath = NULL, name[JC_ENTRY_NAME];
 	struct jc_entry seen = { 0 }, fresh = { 0 };
-	struct jc_answer g = { 0 };
+	struct jc_answer g;
 	struct waiter wait;
 	jwtcred_error werr;
 	int dirfd = -1, lockfd = -1, rc;
 	long long now = jc_now();
 
+	jc_answer_init(&g);
 	memset(out, 0, sizeof(*out));
 	if ((flags & JWTCRED_NO_CACHE) || !p->cache)
 		return mint_uncached(p, out, err);
@@ -136,7 +140,7 @@ int jc_token_fetch(const struct jc_profile *p, unsigned flags, struct jc_entry *
 	/* the audience that worked last time goes first (the entry may have expired) */
 	if ((rc = mint(p, seen.audience_used, &g, err)))
 		goto out;
-	if ((rc = entry_from_grant(p, params, &g, jc_now(), out))) {
+	if ((rc = entry_from_answer(p, params, &g, jc_now(), out))) {
 		params = NULL; /* transferred even on failure */
 		jc_entry_clear(out);
 		rc = jc_fail(err, rc, "out of memory");

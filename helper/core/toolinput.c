@@ -9,6 +9,8 @@
 
 #include <jansson.h>
 
+#include "core/fail.h"
+#include "core/text.h"
 #include "core/toolinput.h"
 
 int jc_docker_input_trim(char *buf, size_t len, jwtcred_error *err)

@@ -7,7 +7,7 @@
 
 #include <stddef.h>
 
-#include "core/common.h"
+#include "core/fail.h"
 #include "core/urlmatch.h"
 
 #define JC_DOCKER_MAX_INPUT (64 * 1024)

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/fail.h"
 #include "core/trust.h"
 
 static const char *type_name(mode_t mode)

@@ -10,7 +10,8 @@
 #include <stdbool.h>
 #include <sys/stat.h>
 
-#include "core/common.h"
+#include "core/fail.h"
+
 
 /* What a file must be; each caller keeps its own as a static const. */
 struct jc_trust {

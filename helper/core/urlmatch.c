@@ -12,7 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/fail.h"
 #include "core/pubsuffix.h"
+#include "core/text.h"
 #include "core/urlmatch.h"
 
 #define HOST_MAX 253

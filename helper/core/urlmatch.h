@@ -9,7 +9,8 @@
 
 #include <stdbool.h>
 
-#include "core/common.h"
+#include "core/fail.h"
+
 
 /* An allow-list entry, as written in a profile's urls. */
 struct jc_url {

@@ -14,6 +14,8 @@
 
 #include <openssl/rand.h>
 
+#include "core/fail.h"
+#include "core/trace.h"
 #include "engine/assertion.h"
 #include "engine/jwt.h"
 #include "engine/key.h"

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/fail.h"
 #include "engine/curlurl.h"
 
 /* A part that is present; CURLUE_NO_* (absent) is not an error. */

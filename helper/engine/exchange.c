@@ -18,6 +18,11 @@
 #include <jansson.h>
 #include <openssl/crypto.h>
 
+#include "core/clock.h"
+#include "core/fail.h"
+#include "core/secret.h"
+#include "core/text.h"
+#include "core/trace.h"
 #include "engine/exchange.h"
 
 #define MAX_TRIES 3
@@ -323,8 +328,7 @@ int jc_parse_token_answer(long status, const char *body, size_t len, struct jc_e
 	const char *type, *tok;
 	int rc;
 
-	memset(out, 0, sizeof(*out));
-	out->expires_in = -1;
+	jc_answer_init(out);
 	if (len > JC_MAX_RESPONSE)
 		return jc_fail(err, JWTCRED_E_RESPONSE, "the token endpoint's answer is larger than %d bytes",
 		               JC_MAX_RESPONSE);
@@ -377,9 +381,7 @@ out:
 	if (rc == JWTCRED_E_NOMEM)
 		jc_fail(err, rc, "out of memory reading the token endpoint's answer");
 	/* the parsed tree held the token too */
-	if (root && json_is_object(root) && (v = json_object_get(root, "access_token")) &&
-	    json_is_string(v))
-		OPENSSL_cleanse((char *)json_string_value(v), json_string_length(v));
+	jc_json_wipe(root, "access_token");
 	json_decref(root);
 	return rc;
 }
@@ -560,8 +562,7 @@ int jc_exchange(const struct jc_profile *p, const char *token_url, const char *a
 	size_t i;
 	int rc;
 
-	memset(out, 0, sizeof(*out));
-	out->expires_in = -1;
+	jc_answer_init(out);
 	if (!(c = curl_easy_init()))
 		return jc_fail(err, JWTCRED_E_NOMEM, "cannot initialise libcurl");
 	form = form_append(c, NULL, "grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer");

@@ -14,8 +14,10 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
-#include "engine/assertion.h"
 #include "cli/cli.h"
+#include "core/clock.h"
+#include "core/secret.h"
+#include "engine/assertion.h"
 #include "engine/jwt.h"
 #include "engine/key.h"
 #include "engine/mint.h"

@@ -19,6 +19,8 @@
 #include <openssl/err.h>
 #include <openssl/rsa.h>
 
+#include "core/fail.h"
+#include "core/secret.h"
 #include "engine/jwt.h"
 #include "engine/key.h"
 

@@ -9,7 +9,8 @@
 
 #include <openssl/evp.h>
 
-#include "core/common.h"
+#include "core/fail.h"
+
 
 enum jc_alg_kind {
 	JC_ALG_RSA_PKCS1, /* RS*: RSASSA-PKCS1-v1_5 */

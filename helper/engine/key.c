@@ -28,9 +28,14 @@
 
 #include <jansson.h>
 
+#include "core/fail.h"
+#include "core/io.h"
+#include "core/secret.h"
+#include "core/text.h"
+#include "core/trace.h"
+#include "core/trust.h"
 #include "engine/jwt.h"
 #include "engine/key.h"
-#include "core/trust.h"
 
 #define MAX_KEY_FILE (256 * 1024)
 #define MAX_PASSPHRASE 1024
@@ -519,8 +524,7 @@ int jc_service_account_load(const char *path, struct jc_service_account *sa, EVP
 		goto out;
 	rc = jc_key_check_alg(*key, "RS256", path, err);
 out:
-	if (pk && json_is_string(pk))
-		OPENSSL_cleanse((char *)json_string_value(pk), json_string_length(pk));
+	jc_json_wipe(root, "private_key");
 	json_decref(root);
 	if (text) {
 		OPENSSL_cleanse(text, len);

@@ -9,6 +9,10 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/clock.h"
+#include "core/fail.h"
+#include "core/secret.h"
+#include "core/trace.h"
 #include "engine/assertion.h"
 #include "engine/exchange.h"
 #include "engine/mint.h"
@@ -42,8 +46,7 @@ int jc_mint(const struct jc_profile *p, const char *audience_first, struct jc_an
 	int rc;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	memset(out, 0, sizeof(*out));
-	out->expires_in = -1;
+	jc_answer_init(out);
 	if ((rc = jc_signer_load(p, &s, err)))
 		goto out;
 	n = jc_audiences(p, &s, audience_first, auds, MAX_TRIED);

@@ -9,7 +9,9 @@
 
 #include <curl/curl.h>
 
+#include "core/allow.h"
 #include "core/conf.h"
+#include "core/fail.h"
 #include "core/singleflight.h"
 
 struct jwtcred_token {
@@ -110,7 +112,7 @@ int jwtcred_token_for_url(jwtcred_config *cfg, const char *url, unsigned flags,
 		return jc_fail(err, JWTCRED_E_USAGE, "jwtcred_token_for_url: cfg or url is NULL");
 	if (jc_request_from_url(url, &req) != 0)
 		return jc_fail(err, JWTCRED_E_INPUT, "not an absolute URL with a valid host");
-	p = jc_conf_match(cfg, NULL, &req);
+	p = jc_allowed_profile(cfg, NULL, &req);
 	jc_request_clear(&req);
 	if (!p)
 		return jc_fail(err, JWTCRED_E_NOPROFILE, "no profile in '%s' lists this URL in its urls",

@@ -27,6 +27,8 @@
 #include <openssl/evp.h>
 #include <openssl/rsa.h>
 
+#include "core/clock.h"
+#include "core/secret.h"
 #include "engine/assertion.h"
 #include "engine/jwt.h"
 #include "engine/key.h"

@@ -16,8 +16,9 @@
 
 #include <jansson.h>
 
-#include "core/common.h"
 #include "testutil.h"
+
+#include "core/text.h"
 
 static void test_has_control(void **state)
 {

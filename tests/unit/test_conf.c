@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/allow.h"
 #include "core/conf.h"
 #include "testutil.h"
 
@@ -782,7 +783,8 @@ static void test_load_resolves_paths(void **state)
 	struct jwtcred_config *cfg = NULL;
 	jwtcred_error err = { "" };
 	const struct jc_profile *p;
-	char *saved_home = jc_strdup0(getenv("HOME"));
+	const char *old_home = getenv("HOME");
+	char *saved_home = old_home ? strdup(old_home) : NULL;
 
 	assert_int_equal(setenv("HOME", home, 1), 0);
 	assert_int_equal(tu_write_file(conf, text, strlen(text), 0600), 0);
@@ -970,7 +972,7 @@ static void test_match(void **state)
 		const struct jc_profile *p;
 
 		assert_int_equal(jc_request_from_parts("https", rows[i].host, rows[i].path, &req), 0);
-		p = jc_conf_match(cfg, rows[i].only, &req);
+		p = jc_allowed_profile(cfg, rows[i].only, &req);
 		if (rows[i].want ? !p || strcmp(p->name, rows[i].want) != 0 : p != NULL) {
 			print_error("%s/%s only=%s: want %s, got %s\n", rows[i].host,
 			            rows[i].path ? rows[i].path : "", rows[i].only ? rows[i].only : "-",

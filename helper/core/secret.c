@@ -1,0 +1,50 @@
+/*
+ * secret.c: wiping secrets, and comparing them without leaking timing.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/secret.h"
+
+void jc_wipe(void *p, size_t len)
+{
+	if (!p || !len)
+		return;
+#ifdef HAVE_EXPLICIT_BZERO
+	explicit_bzero(p, len);
+#else
+	volatile unsigned char *v = p;
+	while (len--)
+		*v++ = 0;
+#endif
+}
+
+void jc_free_secret(char *s)
+{
+	if (!s)
+		return;
+	jc_wipe(s, strlen(s));
+	free(s);
+}
+
+void jc_json_wipe(json_t *object, const char *key)
+{
+	json_t *v = json_object_get(object, key);
+
+	/* jansson owns the string; wiping it in place is the only way to reach it */
+	if (json_is_string(v))
+		jc_wipe((char *)json_string_value(v), json_string_length(v));
+}
+
+bool jc_secret_equal(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), i;
+	unsigned char d = (unsigned char)(la != lb);
+
+	/* walk the longer one so timing depends on lengths only */
+	for (i = 0; i < (la > lb ? la : lb); i++)
+		d |= (unsigned char)((i < la ? a[i] : 0) ^ (i < lb ? b[i] : 0));
+	return d == 0;
+}
