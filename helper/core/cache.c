@@ -393,14 +393,6 @@ int jc_cache_remove(int dirfd, const char *name, jwtcred_error *err)
 	return JWTCRED_OK;
 }
 
-static long long monotonic_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* An inotify descriptor that fires when a file is renamed into the directory, or -1. */
 static int watch_renames(int dirfd)
 {
@@ -440,7 +432,7 @@ int jc_cache_lock_or_wait(int dirfd, const char *dirpath, const char *name, long
                           bool (*ready)(void *), void *arg, int *lockfd, jwtcred_error *err)
 {
 	char lockname[JC_ENTRY_NAME + 8], shown[4096];
-	long long deadline = monotonic_ms() + timeout_ms;
+	long long deadline = jc_monotonic_ms() + timeout_ms;
 	long step = 5;
 	int fd, in = -1, rc = JWTCRED_OK;
 
@@ -467,7 +459,7 @@ int jc_cache_lock_or_wait(int dirfd, const char *dirpath, const char *name, long
 		}
 		if (ready && ready(arg))
 			break; /* another process's result will do */
-		if (monotonic_ms() >= deadline) {
+		if (jc_monotonic_ms() >= deadline) {
 			rc = jc_fail(err, JWTCRED_E_BUSY,
 			             "another jwtcred has been minting this profile's token for %lds: giving up (try again, or check the token endpoint)",
 			             timeout_ms / 1000);

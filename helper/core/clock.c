@@ -34,6 +34,14 @@ time_t jc_now(void)
 	return time(NULL);
 }
 
+long long jc_monotonic_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 void jc_rfc3339(long long t, char *buf, size_t len)
 {
 	time_t tt = (time_t)t;

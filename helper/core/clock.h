@@ -19,6 +19,9 @@
 time_t jc_now(void);
 void jc_clock_set(time_t fixed); /* 0 restores the real clock */
 
+/* A monotonic clock in milliseconds, for deadlines and durations (not the time of day). */
+long long jc_monotonic_ms(void);
+
 /* t as "2026-11-29T19:08:00Z" in buf (at least 21 bytes). */
 void jc_rfc3339(long long t, char *buf, size_t len);
 
