@@ -17,6 +17,7 @@
 #include <poll.h>
 #include <sys/file.h>
 #include <sys/inotify.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -197,12 +198,6 @@ static char *cache_dir_path(void)
 }
 
 /* Ours alone: a token cache others can list or write is not private. */
-static const struct jc_trust dir_trust = {
-	JWTCRED_E_CACHE, S_IFDIR, false, 077, "700",
-	"remove it, or set JWTCRED_CACHE_DIR to a directory of your own",
-	"use a directory of your own (JWTCRED_CACHE_DIR)",
-};
-
 int jc_cache_open(int *dirfd, char **path, jwtcred_error *err)
 {
 	const int flags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW;
@@ -217,14 +212,15 @@ int jc_cache_open(int *dirfd, char **path, jwtcred_error *err)
 		rc = jc_fail(err, JWTCRED_E_CACHE, "cache directory '%s' must be an absolute path", dir);
 		goto fail;
 	}
-	rc = jc_open_trusted(AT_FDCWD, dir, flags, "cache directory", dir, &dir_trust, dirfd, NULL, err);
+	rc = jc_open_trusted(AT_FDCWD, dir, flags, "cache directory", dir, &jc_trust_cache_dir, dirfd,
+	                     NULL, err);
 	if (rc && errno == ENOENT) {
 		if (make_dirs(dir) != 0) {
 			rc = jc_fail(err, JWTCRED_E_CACHE, "cannot create cache directory '%s': %s", dir,
 			             strerror(errno));
 			goto fail;
 		}
-		rc = jc_open_trusted(AT_FDCWD, dir, flags, "cache directory", dir, &dir_trust, dirfd,
+		rc = jc_open_trusted(AT_FDCWD, dir, flags, "cache directory", dir, &jc_trust_cache_dir, dirfd,
 		                     NULL, err);
 	}
 	if (rc)
@@ -249,10 +245,6 @@ static int take_string(json_t *o, const char *key, bool required, char **out)
 }
 
 /* Anything else is ignored (and replaced by the next mint), never trusted. */
-static const struct jc_trust entry_trust = {
-	JWTCRED_E_NOTFOUND, S_IFREG, false, 077, "600", "remove it", "remove it",
-};
-
 int jc_cache_read(int dirfd, const char *name, const char *params, struct jc_entry *out)
 {
 	char *text = NULL;
@@ -264,7 +256,7 @@ int jc_cache_read(int dirfd, const char *name, const char *params, struct jc_ent
 
 	memset(out, 0, sizeof(*out));
 	if (jc_open_trusted(dirfd, name, O_RDONLY | O_NOFOLLOW, "cache entry", name,
-	                    &entry_trust, &fd, &st, &err) != 0) {
+	                    &jc_trust_cache_entry, &fd, &st, &err) != 0) {
 		if (errno != ENOENT)
 			jc_trace("%s: ignored", err.text);
 		return JWTCRED_E_NOTFOUND;
@@ -324,17 +316,45 @@ out:
 	return rc;
 }
 
+#define TEMP_NAME (JC_ENTRY_NAME + sizeof(".tmp.") + 16)
+
+/*
+ * Create a new temporary file for entry `name` in the directory, 0600,
+ * never following or reusing anything there: its name is in tmp.
+ */
+static int create_temp(int dirfd, const char *name, char tmp[TEMP_NAME])
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char r[8];
+	size_t n, i;
+	int fd = -1, tries;
+
+	for (tries = 0; fd < 0 && tries < 16; tries++) {
+		if (getrandom(r, sizeof(r), 0) != (ssize_t)sizeof(r))
+			return -1;
+		n = (size_t)snprintf(tmp, TEMP_NAME, "%s.tmp.", name);
+		for (i = 0; i < sizeof(r); i++, n += 2) {
+			tmp[n] = hex[r[i] >> 4];
+			tmp[n + 1] = hex[r[i] & 15];
+		}
+		tmp[n] = '\0';
+		fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (fd < 0 && errno != EEXIST)
+			return -1;
+	}
+	return fd;
+}
+
 int jc_cache_write(int dirfd, const char *dirpath, const char *name, const struct jc_entry *e,
                    jwtcred_error *err)
 {
-	char tmp[4096], final[4096];
+	char tmp[TEMP_NAME] = "";
 	char *text = NULL;
 	json_t *o;
 	int fd = -1, rc;
 
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s/%s.tmp.XXXXXX", dirpath, name) >= sizeof(tmp) ||
-	    (size_t)snprintf(final, sizeof(final), "%s/%s", dirpath, name) >= sizeof(final))
-		return jc_fail(err, JWTCRED_E_CACHE, "cache directory path '%s' is too long", dirpath);
+	if (strlen(name) >= JC_ENTRY_NAME)
+		return jc_fail(err, JWTCRED_E_CACHE, "cache entry name '%s' is too long", name);
 	o = json_pack("{si s:s s:s s:s s:s s:I s:I s:b}", "version", ENTRY_VERSION, "profile",
 	              e->profile, "subject", e->subject, "params", e->params, "token", e->token,
 	              "issued", (json_int_t)e->issued, "expires", (json_int_t)e->expires,
@@ -349,14 +369,13 @@ int jc_cache_write(int dirfd, const char *dirpath, const char *name, const struc
 	json_decref(o);
 	if (!text)
 		return jc_fail(err, JWTCRED_E_NOMEM, "out of memory writing the cache");
-	fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0) {
+	if ((fd = create_temp(dirfd, name, tmp)) < 0) {
+		tmp[0] = '\0';
 		rc = jc_fail(err, JWTCRED_E_CACHE, "cannot create a file in cache directory '%s': %s",
 		             dirpath, strerror(errno));
 		goto out;
 	}
-	/* mkostemp creates 0600; say it anyway in case of an odd libc */
-	if (fchmod(fd, 0600) != 0 || jc_write_all(fd, text, strlen(text)) != 0 || fsync(fd) != 0) {
+	if (jc_write_all(fd, text, strlen(text)) != 0 || fsync(fd) != 0) {
 		rc = jc_fail(err, JWTCRED_E_CACHE, "cannot write the cache entry in '%s': %s", dirpath,
 		             strerror(errno));
 		goto out;
@@ -368,9 +387,9 @@ int jc_cache_write(int dirfd, const char *dirpath, const char *name, const struc
 		goto out;
 	}
 	fd = -1;
-	if (rename(tmp, final) != 0) {
-		rc = jc_fail(err, JWTCRED_E_CACHE, "cannot replace cache entry '%s': %s", final,
-		             strerror(errno));
+	if (renameat(dirfd, tmp, dirfd, name) != 0) {
+		rc = jc_fail(err, JWTCRED_E_CACHE, "cannot replace cache entry '%s/%s': %s", dirpath,
+		             name, strerror(errno));
 		goto out;
 	}
 	tmp[0] = '\0'; /* nothing to clean up */
@@ -379,8 +398,8 @@ int jc_cache_write(int dirfd, const char *dirpath, const char *name, const struc
 out:
 	if (fd >= 0)
 		close(fd);
-	if (tmp[0] && rc)
-		unlink(tmp);
+	if (tmp[0])
+		unlinkat(dirfd, tmp, 0);
 	jc_free_secret(text);
 	return rc;
 }
@@ -424,10 +443,6 @@ static void wait_a_little(int in, long step_ms)
 }
 
 /* Its content does not matter; that it is a plain file of ours does (flock). */
-static const struct jc_trust lock_trust = {
-	JWTCRED_E_CACHE, S_IFREG, false, 0, NULL, "remove it", "remove it",
-};
-
 int jc_cache_lock_or_wait(int dirfd, const char *dirpath, const char *name, long timeout_ms,
                           bool (*ready)(void *), void *arg, int *lockfd, jwtcred_error *err)
 {
@@ -442,7 +457,7 @@ int jc_cache_lock_or_wait(int dirfd, const char *dirpath, const char *name, long
 		return jc_fail(err, JWTCRED_E_CACHE, "cache directory path '%s' is too long", dirpath);
 	/* read-only is enough for flock, and still works on a read-only file system */
 	if ((rc = jc_open_trusted(dirfd, lockname, O_RDONLY | O_CREAT | O_NOFOLLOW, "lock file", shown,
-	                          &lock_trust, &fd, NULL, err)) != 0)
+	                          &jc_trust_cache_lock, &fd, NULL, err)) != 0)
 		return rc;
 	/* waiters wake when the minter's entry is renamed into place, not on a timer */
 	if (ready && flock(fd, LOCK_EX | LOCK_NB) != 0)

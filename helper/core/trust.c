@@ -15,6 +15,30 @@
 #include "core/fail.h"
 #include "core/trust.h"
 
+const struct jc_trust jc_trust_config = {
+	JWTCRED_E_CONFIG, S_IFREG, true, 022, "go-w",
+	"point --config or JWTCRED_CONFIG at a regular file", "it must be yours (or root's)",
+};
+
+const struct jc_trust jc_trust_secret = {
+	JWTCRED_E_KEY, S_IFREG, true, 077, "600",
+	"point the profile's setting at a regular file", "it must be yours (or root's)",
+};
+
+const struct jc_trust jc_trust_cache_dir = {
+	JWTCRED_E_CACHE, S_IFDIR, false, 077, "700",
+	"remove it, or set JWTCRED_CACHE_DIR to a directory of your own",
+	"use a directory of your own (JWTCRED_CACHE_DIR)",
+};
+
+const struct jc_trust jc_trust_cache_entry = {
+	JWTCRED_E_NOTFOUND, S_IFREG, false, 077, "600", "remove it", "remove it",
+};
+
+const struct jc_trust jc_trust_cache_lock = {
+	JWTCRED_E_CACHE, S_IFREG, false, 0, NULL, "remove it", "remove it",
+};
+
 static const char *type_name(mode_t mode)
 {
 	switch (mode & S_IFMT) {

@@ -13,7 +13,7 @@
 #include "core/fail.h"
 
 
-/* What a file must be; each caller keeps its own as a static const. */
+/* What a file must be: one of the policies below. */
 struct jc_trust {
 	int status;            /* returned on a refusal: JWTCRED_E_CONFIG, _KEY, _CACHE */
 	mode_t type;           /* S_IFREG or S_IFDIR */
@@ -23,6 +23,23 @@ struct jc_trust {
 	const char *fix_type;  /* the fix for another type, a symlink: "remove it" */
 	const char *fix_owner; /* the fix for another owner: "it must be yours" */
 };
+
+/*
+ * The policies, one per kind of file, side by side so they can be
+ * reviewed together:
+ * - the configuration: ours or root's, not writable by group or others;
+ * - a secret (private key, service account file, passphrase file): ours
+ *   or root's, no access at all for group or others;
+ * - the cache directory: ours, 0700;
+ * - a cache entry: ours, 0600; anything else is as good as missing
+ *   (JWTCRED_E_NOTFOUND: the caller mints and replaces it);
+ * - a lock file: ours (its mode does not matter: it holds nothing).
+ */
+extern const struct jc_trust jc_trust_config;
+extern const struct jc_trust jc_trust_secret;
+extern const struct jc_trust jc_trust_cache_dir;
+extern const struct jc_trust jc_trust_cache_entry;
+extern const struct jc_trust jc_trust_cache_lock;
 
 /*
  * Open `name` (relative to dirfd, or AT_FDCWD) with `flags` (O_RDONLY plus
