@@ -30,6 +30,7 @@
 #include "core/conf.h"
 #include "core/fail.h"
 #include "core/io.h"
+#include "core/jwsalg.h"
 #include "core/text.h"
 #include "core/trust.h"
 
@@ -226,21 +227,6 @@ const char *jc_provider_name(enum jc_provider provider)
 	if ((size_t)provider < sizeof(provider_names) / sizeof(provider_names[0]))
 		return provider_names[provider];
 	return "?";
-}
-
-/* The algorithms jwt.c signs with; test_jwt checks that each one does. */
-static const char *const algorithms[] = {
-	"RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA",
-};
-
-bool jc_alg_known(const char *alg)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(algorithms) / sizeof(algorithms[0]); i++)
-		if (strcmp(alg, algorithms[i]) == 0)
-			return true;
-	return false;
 }
 
 /* 'provider "google"', 'providers "salesforce" and "generic"' */
@@ -812,6 +798,7 @@ static int finish_google(struct loader *ld, struct jc_profile *p, config_setting
 
 static int finish_generic(struct loader *ld, struct jc_profile *p, config_setting_t *grp)
 {
+	char algs[128];
 	int rc;
 
 	if ((rc = require(ld, p, grp, p->token_url, "token_url", NULL)) ||
@@ -826,11 +813,12 @@ static int finish_generic(struct loader *ld, struct jc_profile *p, config_settin
 		return rc;
 	if (!config_setting_lookup(grp, "scope_in"))
 		p->scope_in = JC_SCOPE_FORM; /* RFC 6749 section 3.3: a request parameter */
-	if (!jc_alg_known(p->algorithm))
-		return bad(ld, config_setting_lookup(grp, "algorithm"),
-		           "algorithm '%s' in profile '%s' is not supported: use RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384, ES512 or EdDSA",
-		           p->algorithm, p->name);
-	return JWTCRED_OK;
+	if (jc_alg_known(p->algorithm))
+		return JWTCRED_OK;
+	jc_alg_list(algs, sizeof(algs));
+	return bad(ld, config_setting_lookup(grp, "algorithm"),
+	           "algorithm '%s' in profile '%s' is not supported: use %s", p->algorithm, p->name,
+	           algs);
 }
 
 /* The later of two settings, for a message about both. */

@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 #include "core/fail.h"
+#include "core/jwsalg.h"
 #include "core/urlmatch.h"
 
 enum jc_provider {
@@ -75,12 +76,6 @@ struct jc_profile {
 
 /* "salesforce", "google" or "generic". */
 const char *jc_provider_name(enum jc_provider provider);
-
-/*
- * Is `alg` a JWS algorithm jwtcred signs with (RS256/384/512, PS256/384/512,
- * ES256/384/512, EdDSA)?  Exact, case-sensitive names.
- */
-bool jc_alg_known(const char *alg);
 
 struct jwtcred_config {
 	char *path;

@@ -30,16 +30,15 @@
 
 #include "core/fail.h"
 #include "core/io.h"
+#include "core/jwsalg.h"
 #include "core/secret.h"
 #include "core/text.h"
 #include "core/trace.h"
 #include "core/trust.h"
-#include "engine/jwt.h"
 #include "engine/key.h"
 
 #define MAX_KEY_FILE (256 * 1024)
 #define MAX_PASSPHRASE 1024
-#define MIN_RSA_BITS 2048
 
 /* A file with a secret in it: ours (or root's), no group or other bits. */
 static const struct jc_trust secret_trust = {
@@ -311,6 +310,8 @@ void jc_key_describe(EVP_PKEY *key, char *buf, size_t len)
 const char *jc_key_natural_alg(EVP_PKEY *key)
 {
 	const char *curve = ec_curve(key);
+	const struct jc_alg *a;
+	size_t i;
 
 	if (EVP_PKEY_is_a(key, "RSA"))
 		return "RS256";
@@ -318,9 +319,10 @@ const char *jc_key_natural_alg(EVP_PKEY *key)
 		return "PS256";
 	if (EVP_PKEY_is_a(key, "ED25519"))
 		return "EdDSA";
-	if (!curve)
-		return NULL;
-	return strcmp(curve, "P-256") == 0 ? "ES256" : strcmp(curve, "P-384") == 0 ? "ES384" : "ES512";
+	for (i = 0; curve && (a = jc_alg_at(i)); i++)
+		if (a->family == JC_FAMILY_EC && strcmp(a->curve, curve) == 0)
+			return a->name;
+	return NULL;
 }
 
 int jc_key_check_alg(EVP_PKEY *key, const char *alg, const char *label, jwtcred_error *err)
@@ -330,19 +332,19 @@ int jc_key_check_alg(EVP_PKEY *key, const char *alg, const char *label, jwtcred_
 
 	if (!a)
 		return jc_fail(err, JWTCRED_E_KEY, "unsupported algorithm '%s'", alg);
-	switch (a->kind) {
-	case JC_ALG_RSA_PKCS1:
-	case JC_ALG_RSA_PSS:
+	switch (a->family) {
+	case JC_FAMILY_RSA:
+	case JC_FAMILY_RSA_PSS:
 		if (!EVP_PKEY_is_a(key, "RSA") &&
-		    !(a->kind == JC_ALG_RSA_PSS && EVP_PKEY_is_a(key, "RSA-PSS")))
+		    !(a->family == JC_FAMILY_RSA_PSS && EVP_PKEY_is_a(key, "RSA-PSS")))
 			return jc_fail(err, JWTCRED_E_KEY, "private key '%s' is %s, but %s needs an RSA key",
 			               label, type_name(key), alg);
-		if (EVP_PKEY_get_bits(key) < MIN_RSA_BITS)
+		if (EVP_PKEY_get_bits(key) < (int)a->min_bits)
 			return jc_fail(err, JWTCRED_E_KEY,
-			               "RSA key '%s' has %d bits: use %d or more (openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048)",
-			               label, EVP_PKEY_get_bits(key), MIN_RSA_BITS);
+			               "RSA key '%s' has %d bits: use %u or more (openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048)",
+			               label, EVP_PKEY_get_bits(key), a->min_bits);
 		return JWTCRED_OK;
-	case JC_ALG_ECDSA:
+	case JC_FAMILY_EC:
 		if (!EVP_PKEY_is_a(key, "EC"))
 			return jc_fail(err, JWTCRED_E_KEY, "private key '%s' is %s, but %s needs an EC key on curve %s",
 			               label, type_name(key), alg, a->curve);
@@ -352,7 +354,7 @@ int jc_key_check_alg(EVP_PKEY *key, const char *alg, const char *label, jwtcred_
 			               "private key '%s' is EC on curve %s, but %s needs curve %s",
 			               label, curve ? curve : "(not P-256, P-384 or P-521)", alg, a->curve);
 		return JWTCRED_OK;
-	case JC_ALG_EDDSA:
+	case JC_FAMILY_EDDSA:
 		if (!EVP_PKEY_is_a(key, "ED25519"))
 			return jc_fail(err, JWTCRED_E_KEY, "private key '%s' is %s, but %s needs an Ed25519 key",
 			               label, type_name(key), alg);
