@@ -11,24 +11,13 @@
 
 #include "core/fail.h"
 #include "core/jwsalg.h"
+#include "core/provider.h"
 
 /* base64url without padding; *out is a new string. */
 int jc_b64url_encode(const unsigned char *in, size_t len, char **out);
 
 /* Decode base64url (padding optional); *out is new, NUL-terminated. */
 int jc_b64url_decode(const char *in, size_t len, unsigned char **out, size_t *outlen);
-
-/* What one assertion claims (borrowed strings). */
-struct jc_claims {
-	const char *iss;
-	const char *sub;     /* or NULL: no sub claim */
-	const char *aud;
-	const char *scope;   /* or NULL */
-	const char *jti;     /* or NULL */
-	const char *extra;   /* a JSON object of more claims, or NULL; never replaces the above */
-	long long iat;
-	long long exp;
-};
 
 /*
  * The claims as compact JSON, in the order iss, sub, aud, exp, iat, jti,
