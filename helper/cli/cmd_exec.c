@@ -40,13 +40,18 @@ int jc_front_exec(const struct jc_cli *cli)
 		jc_say("cannot set the environment: %s", strerror(errno));
 		goto out;
 	}
-	/* the names Salesforce's sf CLI reads (sf org login access-token) */
-	if (p->provider == JC_PROVIDER_SALESFORCE &&
-	    (setenv("SF_ACCESS_TOKEN", e.token, 1) != 0 ||
-	     (e.instance_url ? setenv("SF_INSTANCE_URL", e.instance_url, 1)
-	                     : unsetenv("SF_INSTANCE_URL")) != 0)) {
-		jc_say("cannot set the environment: %s", strerror(errno));
-		goto out;
+	/* the names the provider's own tools read (Salesforce's sf CLI: SF_ACCESS_TOKEN) */
+	{
+		const struct jc_provider_def *prov = jc_provider_of(p->provider);
+
+		if (prov->env_token &&
+		    (setenv(prov->env_token, e.token, 1) != 0 ||
+		     (prov->env_instance_url &&
+		      (e.instance_url ? setenv(prov->env_instance_url, e.instance_url, 1)
+		                      : unsetenv(prov->env_instance_url)) != 0))) {
+			jc_say("cannot set the environment: %s", strerror(errno));
+			goto out;
+		}
 	}
 	jc_entry_clear(&e);
 	jc_conf_free(cfg);

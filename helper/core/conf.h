@@ -8,13 +8,9 @@
 #include <stddef.h>
 
 #include "core/fail.h"
+#include "core/jwsalg.h"
+#include "core/provider.h"
 #include "core/urlmatch.h"
-
-enum jc_provider {
-	JC_PROVIDER_SALESFORCE,
-	JC_PROVIDER_GOOGLE,
-	JC_PROVIDER_GENERIC,
-};
 
 /* Where a scope travels: in the assertion, in the token request, or both. */
 enum jc_scope_in {
@@ -72,15 +68,6 @@ struct jc_profile {
 	struct jc_url *urls;       /* allow-list */
 	size_t nurls;
 };
-
-/* "salesforce", "google" or "generic". */
-const char *jc_provider_name(enum jc_provider provider);
-
-/*
- * Is `alg` a JWS algorithm jwtcred signs with (RS256/384/512, PS256/384/512,
- * ES256/384/512, EdDSA)?  Exact, case-sensitive names.
- */
-bool jc_alg_known(const char *alg);
 
 struct jwtcred_config {
 	char *path;

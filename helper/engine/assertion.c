@@ -2,10 +2,10 @@
  * assertion.c: from a profile to a signed assertion.
  *
  * Salesforce and generic profiles name their key and their iss and sub;
- * a Google profile names a service account file, which holds the key, the
- * issuer (client_email), the kid (private_key_id) and the token URL
- * (token_uri).  That file is read here, when minting, never when the
- * configuration is loaded.
+ * a provider with a key document (Google: a service account file) names
+ * that instead, and its provider reads from it the issuer, the kid and the
+ * token URL.  The file is read here, when minting, never when the
+ * configuration is loaded.  The claims are the provider's.
  */
 #include "config.h"
 
@@ -15,6 +15,7 @@
 #include <openssl/rand.h>
 
 #include "core/fail.h"
+#include "core/provider.h"
 #include "core/trace.h"
 #include "engine/assertion.h"
 #include "engine/jwt.h"
@@ -32,21 +33,39 @@ void jc_signer_clear(struct jc_signer *s)
 	memset(s, 0, sizeof(*s));
 }
 
-static int google_signer(const struct jc_profile *p, struct jc_signer *s, jwtcred_error *err)
+/* The key file is a key; the profile says who signs. */
+static int key_signer(const struct jc_profile *p, struct jc_signer *s, jwtcred_error *err)
 {
-	struct jc_service_account sa;
 	int rc;
 
-	if ((rc = jc_service_account_load(p->service_account_file, &sa, &s->key, err)))
+	if ((rc = jc_key_load(p, &s->key, &s->cert, err)) != 0)
 		return rc;
-	s->iss = sa.client_email;
-	s->kid = sa.private_key_id;
-	/* token_url set in the profile wins; else the file's token_uri; else Google's */
-	s->token_url = !p->token_url_set && sa.token_uri ? sa.token_uri : NULL;
-	sa.client_email = sa.private_key_id = NULL; /* transferred */
-	if (s->token_url)
-		sa.token_uri = NULL; /* transferred */
-	jc_service_account_clear(&sa);
+	if (!(s->iss = strdup(p->issuer)) || (p->key_id && !(s->kid = strdup(p->key_id))) ||
+	    !(s->token_url = strdup(p->token_url)))
+		return jc_fail(err, JWTCRED_E_NOMEM, "out of memory");
+	return JWTCRED_OK;
+}
+
+/* The key file is the provider's document (a service account file): it says who signs. */
+static int document_signer(const struct jc_profile *p, const struct jc_provider_def *d,
+                           struct jc_signer *s, jwtcred_error *err)
+{
+	struct jc_identity id;
+	int rc;
+
+	if ((rc = jc_key_document_load(d, s->key_file, p->algorithm, &id, &s->key, err)) != 0)
+		return rc;
+	s->iss = id.iss;
+	s->kid = id.kid;
+	id.iss = id.kid = NULL; /* transferred */
+	/* token_url set in the profile wins; else the document's; else the provider's default */
+	if (!p->token_url_set && id.token_url) {
+		s->token_url = id.token_url;
+		id.token_url = NULL; /* transferred */
+	}
+	jc_identity_clear(&id);
+	if (!s->iss)
+		return jc_fail(err, JWTCRED_E_KEY, "key file '%s' names no issuer", s->key_file);
 	if (!s->token_url && !(s->token_url = strdup(p->token_url)))
 		return jc_fail(err, JWTCRED_E_NOMEM, "out of memory");
 	return JWTCRED_OK;
@@ -54,7 +73,8 @@ static int google_signer(const struct jc_profile *p, struct jc_signer *s, jwtcre
 
 int jc_signer_load(const struct jc_profile *p, struct jc_signer *s, jwtcred_error *err)
 {
-	const char *file = p->provider == JC_PROVIDER_GOOGLE ? p->service_account_file : p->private_key;
+	const struct jc_provider_def *d = jc_provider_of(p->provider);
+	const char *file = jc_provider_key_file(p);
 	int rc;
 
 	memset(s, 0, sizeof(*s));
@@ -62,12 +82,7 @@ int jc_signer_load(const struct jc_profile *p, struct jc_signer *s, jwtcred_erro
 		return jc_fail(err, JWTCRED_E_KEY, "profile '%s' names no key file", p->name);
 	if (!(s->key_file = strdup(file)))
 		return jc_fail(err, JWTCRED_E_NOMEM, "out of memory");
-	if (p->provider == JC_PROVIDER_GOOGLE)
-		rc = google_signer(p, s, err);
-	else if ((rc = jc_key_load(p, &s->key, &s->cert, err)) == 0 &&
-	         (!(s->iss = strdup(p->issuer)) || (p->key_id && !(s->kid = strdup(p->key_id))) ||
-	          !(s->token_url = strdup(p->token_url))))
-		rc = jc_fail(err, JWTCRED_E_NOMEM, "out of memory");
+	rc = d->read_key_document ? document_signer(p, d, s, err) : key_signer(p, s, err);
 	if (!rc && p->subject && !(s->sub = strdup(p->subject)))
 		rc = jc_fail(err, JWTCRED_E_NOMEM, "out of memory");
 	return rc;
@@ -110,12 +125,8 @@ int jc_assertion_sign(const struct jc_profile *p, const struct jc_signer *s, con
 	}
 	c.iss = s->iss;
 	c.sub = s->sub;
-	c.aud = aud;
-	c.scope = p->scope_in != JC_SCOPE_FORM ? p->scope : NULL;
 	c.jti = jti;
-	c.extra = p->claims;
-	c.iat = (long long)now - JC_IAT_BACKDATE;
-	c.exp = c.iat + p->assertion_lifetime;
+	jc_provider_of(p->provider)->claims(p, aud, (long long)now, &c);
 	if ((rc = jc_claims_json(&c, &claims)) || (rc = jc_header_json(p->algorithm, s->kid, &header))) {
 		if (rc == JWTCRED_E_INPUT)
 			rc = jc_fail(err, rc, "profile '%s': a claim is not valid UTF-8", p->name);

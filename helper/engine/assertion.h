@@ -13,14 +13,7 @@
 
 #include "core/conf.h"
 
-/*
- * iat is this many seconds in the past, so that a server whose clock is a
- * little behind ours does not see an assertion issued in its future; exp is
- * iat + assertion_lifetime.
- */
-#define JC_IAT_BACKDATE 30
-
-/* Who signs, resolved from a profile (and its service account file). */
+/* Who signs, resolved from a profile (and its key document, if its provider has one). */
 struct jc_signer {
 	EVP_PKEY *key;
 	X509 *cert;         /* the certificate the key file holds (PKCS#12), or NULL */

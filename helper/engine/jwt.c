@@ -20,6 +20,7 @@
 #include <openssl/rsa.h>
 
 #include "core/fail.h"
+#include "core/jwsalg.h"
 #include "core/secret.h"
 #include "engine/jwt.h"
 #include "engine/key.h"
@@ -99,27 +100,15 @@ out:
 	return rc;
 }
 
-static const struct jc_alg algs[] = {
-	{ "RS256", JC_ALG_RSA_PKCS1, "SHA256", NULL, 0 },
-	{ "RS384", JC_ALG_RSA_PKCS1, "SHA384", NULL, 0 },
-	{ "RS512", JC_ALG_RSA_PKCS1, "SHA512", NULL, 0 },
-	{ "PS256", JC_ALG_RSA_PSS, "SHA256", NULL, 0 },
-	{ "PS384", JC_ALG_RSA_PSS, "SHA384", NULL, 0 },
-	{ "PS512", JC_ALG_RSA_PSS, "SHA512", NULL, 0 },
-	{ "ES256", JC_ALG_ECDSA, "SHA256", "P-256", 32 },
-	{ "ES384", JC_ALG_ECDSA, "SHA384", "P-384", 48 },
-	{ "ES512", JC_ALG_ECDSA, "SHA512", "P-521", 66 },
-	{ "EdDSA", JC_ALG_EDDSA, NULL, NULL, 0 },
-};
-
-const struct jc_alg *jc_alg_find(const char *name)
+/* "SHA256" for 256 bits; NULL for none (EdDSA signs the message itself). */
+static const char *digest_name(const struct jc_alg *a)
 {
-	size_t i;
-
-	for (i = 0; name && i < sizeof(algs) / sizeof(algs[0]); i++)
-		if (strcmp(name, algs[i].name) == 0)
-			return &algs[i];
-	return NULL;
+	switch (a->hash_bits) {
+	case 256: return "SHA256";
+	case 384: return "SHA384";
+	case 512: return "SHA512";
+	default: return NULL;
+	}
 }
 
 int jc_claims_json(const struct jc_claims *in, char **out)
@@ -212,14 +201,14 @@ static int sign_input(EVP_PKEY *key, const struct jc_alg *a, const char *input, 
 	int rc = JWTCRED_E_SIGN;
 
 	*sig = NULL;
-	if (a->digest && !(md = EVP_MD_fetch(NULL, a->digest, NULL)))
+	if (digest_name(a) && !(md = EVP_MD_fetch(NULL, digest_name(a), NULL)))
 		goto out;
 	/* EdDSA signs the message itself: no digest, one shot */
 	if (!(ctx = EVP_MD_CTX_new()) || EVP_DigestSignInit(ctx, &pctx, md, NULL, key) != 1)
 		goto out;
-	if (a->kind == JC_ALG_RSA_PKCS1 && EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PADDING) != 1)
+	if (a->family == JC_FAMILY_RSA && EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PADDING) != 1)
 		goto out;
-	if (a->kind == JC_ALG_RSA_PSS &&
+	if (a->family == JC_FAMILY_RSA_PSS &&
 	    (EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) != 1 ||
 	     EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST) != 1 ||
 	     EVP_PKEY_CTX_set_rsa_mgf1_md(pctx, md) != 1))
@@ -228,7 +217,7 @@ static int sign_input(EVP_PKEY *key, const struct jc_alg *a, const char *input, 
 	    !(buf = malloc(n)) ||
 	    EVP_DigestSign(ctx, buf, &n, (const unsigned char *)input, ilen) != 1)
 		goto out;
-	if (a->kind == JC_ALG_ECDSA) {
+	if (a->family == JC_FAMILY_EC) {
 		rc = ecdsa_raw(buf, n, a->coord, sig, siglen);
 		goto out;
 	}

@@ -10,44 +10,14 @@
 #include <openssl/evp.h>
 
 #include "core/fail.h"
-
-
-enum jc_alg_kind {
-	JC_ALG_RSA_PKCS1, /* RS*: RSASSA-PKCS1-v1_5 */
-	JC_ALG_RSA_PSS,   /* PS*: RSASSA-PSS, MGF1 with the same digest, salt = digest length */
-	JC_ALG_ECDSA,     /* ES*: ECDSA, signature R || S at fixed width */
-	JC_ALG_EDDSA,     /* EdDSA: Ed25519 */
-};
-
-/* A JWS algorithm jwtcred signs with (RFC 7518 section 3, RFC 8037). */
-struct jc_alg {
-	const char *name;      /* "RS256" */
-	enum jc_alg_kind kind;
-	const char *digest;    /* "SHA256"; NULL for EdDSA */
-	const char *curve;     /* ECDSA: "P-256", "P-384", "P-521"; else NULL */
-	size_t coord;          /* ECDSA: bytes of R and of S (32, 48, 66) */
-};
-
-/* The algorithm called `name` (exact), or NULL. */
-const struct jc_alg *jc_alg_find(const char *name);
+#include "core/jwsalg.h"
+#include "core/provider.h"
 
 /* base64url without padding; *out is a new string. */
 int jc_b64url_encode(const unsigned char *in, size_t len, char **out);
 
 /* Decode base64url (padding optional); *out is new, NUL-terminated. */
 int jc_b64url_decode(const char *in, size_t len, unsigned char **out, size_t *outlen);
-
-/* What one assertion claims (borrowed strings). */
-struct jc_claims {
-	const char *iss;
-	const char *sub;     /* or NULL: no sub claim */
-	const char *aud;
-	const char *scope;   /* or NULL */
-	const char *jti;     /* or NULL */
-	const char *extra;   /* a JSON object of more claims, or NULL; never replaces the above */
-	long long iat;
-	long long exp;
-};
 
 /*
  * The claims as compact JSON, in the order iss, sub, aud, exp, iat, jti,
@@ -61,7 +31,8 @@ int jc_header_json(const char *alg, const char *kid, char **out);
 
 /*
  * Sign header.claims with key for alg; *out is the compact JWS.  The key
- * must fit the algorithm (jc_key_check_alg), checked first.
+ * must fit the algorithm (jc_key_check_alg), checked first; the
+ * algorithms are core/jwsalg.h's.
  */
 int jc_jws_sign(EVP_PKEY *key, const char *alg, const char *header_json, const char *claims_json,
                 char **out, jwtcred_error *err);

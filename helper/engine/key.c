@@ -4,8 +4,9 @@
  * Permissions are checked on the descriptor we read from (no stat-then-open
  * race), the way ssh checks identity files.  Every buffer that held key
  * material or a passphrase is wiped before it is freed.  PEM keys come
- * from OpenSSL's PEM reader, PKCS#12 files from PKCS12_parse, service
- * account files from jansson.
+ * from OpenSSL's PEM reader, PKCS#12 files from PKCS12_parse; a key
+ * document (a Google service account file) is read by its provider
+ * (core/provider.h), and only its PEM key is turned into a key here.
  */
 #include "config.h"
 
@@ -26,20 +27,18 @@
 #include <openssl/pkcs12.h>
 #include <openssl/provider.h>
 
-#include <jansson.h>
-
 #include "core/fail.h"
 #include "core/io.h"
+#include "core/jwsalg.h"
+#include "core/provider.h"
 #include "core/secret.h"
 #include "core/text.h"
 #include "core/trace.h"
 #include "core/trust.h"
-#include "engine/jwt.h"
 #include "engine/key.h"
 
 #define MAX_KEY_FILE (256 * 1024)
 #define MAX_PASSPHRASE 1024
-#define MIN_RSA_BITS 2048
 
 /* A file with a secret in it: ours (or root's), no group or other bits. */
 static const struct jc_trust secret_trust = {
@@ -311,6 +310,8 @@ void jc_key_describe(EVP_PKEY *key, char *buf, size_t len)
 const char *jc_key_natural_alg(EVP_PKEY *key)
 {
 	const char *curve = ec_curve(key);
+	const struct jc_alg *a;
+	size_t i;
 
 	if (EVP_PKEY_is_a(key, "RSA"))
 		return "RS256";
@@ -318,9 +319,10 @@ const char *jc_key_natural_alg(EVP_PKEY *key)
 		return "PS256";
 	if (EVP_PKEY_is_a(key, "ED25519"))
 		return "EdDSA";
-	if (!curve)
-		return NULL;
-	return strcmp(curve, "P-256") == 0 ? "ES256" : strcmp(curve, "P-384") == 0 ? "ES384" : "ES512";
+	for (i = 0; curve && (a = jc_alg_at(i)); i++)
+		if (a->family == JC_FAMILY_EC && strcmp(a->curve, curve) == 0)
+			return a->name;
+	return NULL;
 }
 
 int jc_key_check_alg(EVP_PKEY *key, const char *alg, const char *label, jwtcred_error *err)
@@ -330,19 +332,19 @@ int jc_key_check_alg(EVP_PKEY *key, const char *alg, const char *label, jwtcred_
 
 	if (!a)
 		return jc_fail(err, JWTCRED_E_KEY, "unsupported algorithm '%s'", alg);
-	switch (a->kind) {
-	case JC_ALG_RSA_PKCS1:
-	case JC_ALG_RSA_PSS:
+	switch (a->family) {
+	case JC_FAMILY_RSA:
+	case JC_FAMILY_RSA_PSS:
 		if (!EVP_PKEY_is_a(key, "RSA") &&
-		    !(a->kind == JC_ALG_RSA_PSS && EVP_PKEY_is_a(key, "RSA-PSS")))
+		    !(a->family == JC_FAMILY_RSA_PSS && EVP_PKEY_is_a(key, "RSA-PSS")))
 			return jc_fail(err, JWTCRED_E_KEY, "private key '%s' is %s, but %s needs an RSA key",
 			               label, type_name(key), alg);
-		if (EVP_PKEY_get_bits(key) < MIN_RSA_BITS)
+		if (EVP_PKEY_get_bits(key) < (int)a->min_bits)
 			return jc_fail(err, JWTCRED_E_KEY,
-			               "RSA key '%s' has %d bits: use %d or more (openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048)",
-			               label, EVP_PKEY_get_bits(key), MIN_RSA_BITS);
+			               "RSA key '%s' has %d bits: use %u or more (openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048)",
+			               label, EVP_PKEY_get_bits(key), a->min_bits);
 		return JWTCRED_OK;
-	case JC_ALG_ECDSA:
+	case JC_FAMILY_EC:
 		if (!EVP_PKEY_is_a(key, "EC"))
 			return jc_fail(err, JWTCRED_E_KEY, "private key '%s' is %s, but %s needs an EC key on curve %s",
 			               label, type_name(key), alg, a->curve);
@@ -352,7 +354,7 @@ int jc_key_check_alg(EVP_PKEY *key, const char *alg, const char *label, jwtcred_
 			               "private key '%s' is EC on curve %s, but %s needs curve %s",
 			               label, curve ? curve : "(not P-256, P-384 or P-521)", alg, a->curve);
 		return JWTCRED_OK;
-	case JC_ALG_EDDSA:
+	case JC_FAMILY_EDDSA:
 		if (!EVP_PKEY_is_a(key, "ED25519"))
 			return jc_fail(err, JWTCRED_E_KEY, "private key '%s' is %s, but %s needs an Ed25519 key",
 			               label, type_name(key), alg);
@@ -423,8 +425,8 @@ int jc_key_load(const struct jc_profile *p, EVP_PKEY **key, X509 **cert, jwtcred
 		goto out;
 	if ((rc = jc_key_check_alg(*key, p->algorithm, p->private_key, err))) {
 		const char *fits = jc_key_natural_alg(*key);
-		/* a generic profile may sign with the algorithm that fits: say which */
-		if (err && fits && p->provider == JC_PROVIDER_GENERIC &&
+		/* a profile that may choose its algorithm may choose the one that fits: say which */
+		if (err && fits && !jc_provider_of(p->provider)->only_alg &&
 		    jc_key_check_alg(*key, fits, p->private_key, NULL) == 0) {
 			size_t n = strlen(err->text);
 			snprintf(err->text + n, sizeof(err->text) - n,
@@ -454,86 +456,52 @@ void jc_service_account_clear(struct jc_service_account *sa)
 	memset(sa, 0, sizeof(*sa));
 }
 
-/* A string field of the key file, copied; *out NULL when absent. */
-static int sa_field(json_t *root, const char *name, const char *path, bool required, char **out,
-                    jwtcred_error *err)
+int jc_key_document_load(const struct jc_provider_def *d, const char *path, const char *alg,
+                         struct jc_identity *id, EVP_PKEY **key, jwtcred_error *err)
 {
-	json_t *v = json_object_get(root, name);
-	const char *s = json_string_value(v);
+	char *text = NULL, *pem = NULL;
+	size_t len = 0, pemlen = 0;
+	int rc;
 
-	*out = NULL;
-	if (!v && !required)
-		return JWTCRED_OK;
-	if (!s || !*s || strlen(s) > 4096)
-		return jc_fail(err, JWTCRED_E_KEY,
-		               "service account file '%s' has no usable '%s': download a new JSON key (IAM, Service accounts, Keys)",
-		               path, name);
-	if (jc_has_control(s))
-		return jc_fail(err, JWTCRED_E_KEY, "'%s' in service account file '%s' contains a control character",
-		               name, path);
-	return (*out = strdup(s)) ? JWTCRED_OK : jc_fail(err, JWTCRED_E_NOMEM, "out of memory");
+	memset(id, 0, sizeof(*id));
+	*key = NULL;
+	if (!d->read_key_document)
+		return jc_fail(err, JWTCRED_E_KEY, "provider '%s' has no key document", d->name);
+	if ((rc = jc_read_secret_file(path, d->key_file_what, MAX_KEY_FILE, &text, &len, err)) ||
+	    (rc = d->read_key_document(path, text, len, id, &pem, &pemlen, err)) ||
+	    (rc = jc_key_from_pem(pem, pemlen, NULL, path, key, err)))
+		goto out;
+	rc = jc_key_check_alg(*key, alg, path, err);
+out:
+	if (text) {
+		OPENSSL_cleanse(text, len);
+		free(text);
+	}
+	if (pem) {
+		OPENSSL_cleanse(pem, pemlen);
+		free(pem);
+	}
+	if (rc) {
+		EVP_PKEY_free(*key);
+		*key = NULL;
+		jc_identity_clear(id);
+	}
+	return rc;
 }
 
 int jc_service_account_load(const char *path, struct jc_service_account *sa, EVP_PKEY **key,
                             jwtcred_error *err)
 {
-	char *text = NULL, what[160];
-	jwtcred_error why;
-	size_t len = 0;
-	json_t *root = NULL, *pk = NULL;
-	const char *type;
+	struct jc_identity id;
 	int rc;
 
 	memset(sa, 0, sizeof(*sa));
-	*key = NULL;
-	if ((rc = jc_read_secret_file(path, "service account file", MAX_KEY_FILE, &text, &len, err)))
-		goto out;
-	root = json_loadb(text, len, JSON_REJECT_DUPLICATES, NULL);
-	if (!json_is_object(root)) {
-		rc = jc_fail(err, JWTCRED_E_KEY,
-		             "service account file '%s' is not a JSON object: download a new JSON key (IAM, Service accounts, Keys)",
-		             path);
-		goto out;
-	}
-	type = json_string_value(json_object_get(root, "type"));
-	if (type && strcmp(type, "service_account") != 0) {
-		rc = jc_fail(err, JWTCRED_E_KEY,
-		             "'%s' holds '%s' credentials, not a service account key (\"type\": \"service_account\")",
-		             path, jc_escape(type, what, sizeof(what)));
-		goto out;
-	}
-	if ((rc = sa_field(root, "client_email", path, true, &sa->client_email, err)) ||
-	    (rc = sa_field(root, "private_key_id", path, false, &sa->private_key_id, err)) ||
-	    (rc = sa_field(root, "token_uri", path, false, &sa->token_uri, err)))
-		goto out;
-	if (sa->token_uri && (rc = jc_https_url_check(sa->token_uri, JC_URL_QUERY, &why)) != 0) {
-		rc = rc == JWTCRED_E_NOMEM
-		         ? jc_fail(err, rc, "out of memory")
-		         : jc_fail(err, JWTCRED_E_KEY, "token_uri '%s' in service account file '%s' %s",
-		                   jc_escape(sa->token_uri, what, sizeof(what)), path, why.text);
-		goto out;
-	}
-	pk = json_object_get(root, "private_key");
-	if (!json_is_string(pk)) {
-		rc = jc_fail(err, JWTCRED_E_KEY,
-		             "service account file '%s' has no 'private_key': download a new JSON key (IAM, Service accounts, Keys)",
-		             path);
-		goto out;
-	}
-	if ((rc = jc_key_from_pem(json_string_value(pk), json_string_length(pk), NULL, path, key, err)))
-		goto out;
-	rc = jc_key_check_alg(*key, "RS256", path, err);
-out:
-	jc_json_wipe(root, "private_key");
-	json_decref(root);
-	if (text) {
-		OPENSSL_cleanse(text, len);
-		free(text);
-	}
-	if (rc) {
-		EVP_PKEY_free(*key);
-		*key = NULL;
-		jc_service_account_clear(sa);
-	}
-	return rc;
+	if ((rc = jc_key_document_load(&jc_provider_google, path, "RS256", &id, key, err)) != 0)
+		return rc;
+	sa->client_email = id.iss;
+	sa->private_key_id = id.kid;
+	sa->token_uri = id.token_url;
+	id.iss = id.kid = id.token_url = NULL; /* transferred */
+	jc_identity_clear(&id);
+	return JWTCRED_OK;
 }

@@ -45,6 +45,16 @@ const char *jc_key_natural_alg(EVP_PKEY *key);
 /* "RSA, 2048 bits", "EC, curve P-256", "Ed25519" into buf. */
 void jc_key_describe(EVP_PKEY *key, char *buf, size_t len);
 
+/*
+ * Read key document `path` of provider d (d->read_key_document: same
+ * permission rule as key files): who signs (*id, the caller's:
+ * jc_identity_clear) and its PEM key, which must fit alg (*key, the
+ * caller's).  Every copy of the key text is wiped.  On error *id is
+ * cleared and *key NULL.
+ */
+int jc_key_document_load(const struct jc_provider_def *d, const char *path, const char *alg,
+                         struct jc_identity *id, EVP_PKEY **key, jwtcred_error *err);
+
 /* The non-secret fields of a Google service account key file. */
 struct jc_service_account {
 	char *client_email;   /* iss */
@@ -53,9 +63,8 @@ struct jc_service_account {
 };
 
 /*
- * Read a service account JSON key file (same permission rule as key
- * files): its fields and its RSA key (*key is the caller's).  The key text
- * is wiped once parsed.
+ * Read a service account JSON key file: jc_key_document_load for the
+ * google provider and RS256, its identity as these fields.
  */
 int jc_service_account_load(const char *path, struct jc_service_account *sa, EVP_PKEY **key,
                             jwtcred_error *err);

@@ -35,9 +35,18 @@
 /* A Salesforce answer with this instance_url (a JSON string's contents). */
 #define IURL(u) "{\"access_token\":\"" TOKEN "\",\"token_type\":\"Bearer\",\"instance_url\":\"" u "\"}"
 
+/* An answer to a request without a profile (the default provider's hints) for aud AUD. */
+static int parse_n(long status, const char *body, size_t len, struct jc_answer *g,
+                   jwtcred_error *err)
+{
+	struct jc_exchange_ctx ctx = { NULL, "'" AUD "'", -1, false };
+
+	return jc_parse_token_answer(status, body, len, &ctx, g, err);
+}
+
 static int parse(long status, const char *body, struct jc_answer *g, jwtcred_error *err)
 {
-	return jc_parse_token_response(status, body, strlen(body), AUD, g, err);
+	return parse_n(status, body, strlen(body), g, err);
 }
 
 static void test_salesforce_success(void **state)
@@ -297,12 +306,12 @@ static void test_size_limits(void **state)
 	pad = n - strlen("{\"access_token\":\"t\",\"x\":\"\"}");
 	snprintf(body, n + 1, "{\"access_token\":\"t\",\"x\":\"%0*d\"}", (int)pad, 0);
 	assert_int_equal(strlen(body), n);
-	assert_int_equal(jc_parse_token_response(200, body, n, AUD, &g, &err), JWTCRED_E_RESPONSE);
+	assert_int_equal(parse_n(200, body, n, &g, &err), JWTCRED_E_RESPONSE);
 	assert_null(g.access_token);
 	assert_true(tu_contains(err.text, "65536"));
 	/* and at the limit it parses */
 	memmove(body + 25, body + 26, n - 25); /* one '0' fewer */
-	assert_int_equal(jc_parse_token_response(200, body, n - 1, AUD, &g, &err), JWTCRED_OK);
+	assert_int_equal(parse_n(200, body, n - 1, &g, &err), JWTCRED_OK);
 	jc_answer_clear(&g);
 	free(body);
 

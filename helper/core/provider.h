@@ -1,0 +1,168 @@
+/*
+ * provider.h: what jwtcred knows about each token provider, one file per
+ * provider (provider_salesforce.c, provider_google.c, provider_generic.c)
+ * and one table (provider.c) that maps provider = "…" to it.
+ *
+ * A provider holds its defaults and validation (run when the configuration
+ * is loaded), the claims of its assertions, how to read its key document
+ * when its key file is not a plain key, its error hints, and the names of
+ * the environment variables jwtcred exec also exports for its tools.
+ * Nothing here needs OpenSSL or libcurl, and nothing prints.
+ *
+ * Adding a provider: a value in enum jc_provider, a file that defines its
+ * struct jc_provider_def, a row in provider.c's table, and the file in
+ * Makefile.am.  Settings that apply to it get its bit in settings.c.
+ */
+#ifndef JWTCRED_PROVIDER_H
+#define JWTCRED_PROVIDER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/fail.h"
+
+/* The index of a provider's row in the table. */
+enum jc_provider {
+	JC_PROVIDER_SALESFORCE, /* the default: a profile that names no provider */
+	JC_PROVIDER_GOOGLE,
+	JC_PROVIDER_GENERIC,
+	JC_PROVIDER_COUNT
+};
+
+#define JC_PROVIDER_DEFAULT JC_PROVIDER_SALESFORCE
+
+/*
+ * iat is this many seconds in the past, so that a server whose clock is a
+ * little behind ours does not see an assertion issued in its future; exp is
+ * iat + assertion_lifetime.
+ */
+#define JC_IAT_BACKDATE 30
+
+struct jc_profile;
+struct jc_loader;         /* settings.h: the configuration being read */
+struct config_setting_t;  /* libconfig's */
+
+/* What one assertion claims (borrowed strings). */
+struct jc_claims {
+	const char *iss;
+	const char *sub;     /* or NULL: no sub claim */
+	const char *aud;
+	const char *scope;   /* or NULL */
+	const char *jti;     /* or NULL */
+	const char *extra;   /* a JSON object of more claims, or NULL; never replaces the above */
+	long long iat;
+	long long exp;
+};
+
+/* Who signs, as a provider's key document says (new strings, each may be NULL). */
+struct jc_identity {
+	char *iss;
+	char *sub;
+	char *kid;
+	char *token_url;     /* checked to be https */
+};
+
+void jc_identity_clear(struct jc_identity *id);
+
+/* What a server refused, for a provider's hint. */
+struct jc_hint_in {
+	const struct jc_profile *p; /* or NULL: the default provider's hints, without settings */
+	const char *error;          /* the server's error, or NULL */
+	const char *desc;           /* its error_description, or NULL */
+	const char *audience;       /* the aud sent, already quoted ("'https://…'"), or NULL */
+	long long server_date;      /* the answer's Date header (seconds), or -1 */
+	bool brief;                 /* a shorter form: the message would be cut short */
+};
+
+/* A setting of another provider, and what this one says instead (NULL: nothing). */
+struct jc_instead {
+	const char *name;
+	const char *use;
+};
+
+struct jc_provider_def {
+	enum jc_provider id;
+	const char *name;             /* provider = "…" */
+	const char *title;            /* "Salesforce": in messages */
+	size_t key_file;              /* offsetof(struct jc_profile, …): the key file's setting */
+	const char *key_file_what;    /* "private key": the key file, in messages */
+	const char *only_alg;         /* the one JWS algorithm it signs with, or NULL: any of jwsalg.h */
+	const char *env_token;        /* jwtcred exec exports the token under this name too, or NULL */
+	const char *env_instance_url; /* and the instance URL (unset when there is none), or NULL */
+	const struct jc_instead *instead; /* ends with a NULL name */
+
+	/*
+	 * Defaults and checks once every setting of the profile at `grp` is
+	 * read; errors through the loader (settings.h), which names file and line.
+	 */
+	int (*finish)(struct jc_loader *ld, struct jc_profile *p, struct config_setting_t *grp);
+
+	/*
+	 * The claims of an assertion for aud at time now; c->iss, c->sub and
+	 * c->jti are set by the caller.
+	 */
+	void (*claims)(const struct jc_profile *p, const char *aud, long long now, struct jc_claims *c);
+
+	/*
+	 * NULL: the key file is a key (PEM or PKCS#12) and the profile says who
+	 * signs.  Else the key file (`text`, len bytes, read from `path`) is a
+	 * document that says who signs (*id, the caller's) and holds a PEM key:
+	 * *pem is a new string of *pemlen bytes, secret (jc_free_secret).
+	 */
+	int (*read_key_document)(const char *path, const char *text, size_t len,
+	                         struct jc_identity *id, char **pem, size_t *pemlen,
+	                         jwtcred_error *err);
+
+	/* A hint for a refusal this provider's servers send, or NULL (buf may hold it). */
+	const char *(*hint)(const struct jc_hint_in *in, char *buf, size_t len);
+};
+
+extern const struct jc_provider_def jc_provider_salesforce;
+extern const struct jc_provider_def jc_provider_google;
+extern const struct jc_provider_def jc_provider_generic;
+
+/* The provider called `name` (exact), or NULL. */
+const struct jc_provider_def *jc_provider_find(const char *name);
+
+/* The provider of `id`; the default provider for an id out of range. */
+const struct jc_provider_def *jc_provider_of(enum jc_provider id);
+
+/* "salesforce", "google" or "generic"; "?" out of range. */
+const char *jc_provider_name(enum jc_provider id);
+
+/* "salesforce, google, generic" into buf: every name, for messages. */
+void jc_provider_names(char *buf, size_t len);
+
+/* The path of p's key file (private_key, service_account_file...), or NULL; borrowed. */
+const char *jc_provider_key_file(const struct jc_profile *p);
+
+/*
+ * The hint for a refusal: a clock hint when the server says the assertion
+ * is outside its time window, else the hint of in->p's provider.  NULL
+ * when none is known.
+ */
+const char *jc_provider_hint(const struct jc_hint_in *in, char *buf, size_t len);
+
+/*
+ * The claims every provider sends so far: aud, iat backdated by
+ * JC_IAT_BACKDATE, exp = iat + assertion_lifetime, scope when scope_in
+ * puts it in the assertion, and the profile's extra claims.
+ */
+void jc_claims_standard(const struct jc_profile *p, const char *aud, long long now,
+                        struct jc_claims *c);
+
+/* Does text hold needle, ignoring case?  false for NULL text. */
+bool jc_text_has(const char *text, const char *needle);
+
+/* Is text exactly word?  false for NULL text. */
+bool jc_text_is(const char *text, const char *word);
+
+/*
+ * The one-time approval URL of a Salesforce profile that sets
+ * callback_url: <login_url>/services/oauth2/authorize?response_type=code&
+ * client_id=…&redirect_uri=…; NULL otherwise (or out of memory).  A new
+ * string.
+ */
+char *jc_approval_url(const struct jc_profile *p);
+
+#endif

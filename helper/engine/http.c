@@ -1,0 +1,240 @@
+/*
+ * http.c: the POST to a token or revocation endpoint (libcurl), with its
+ * limits and retries (http.h).
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <curl/curl.h>
+#include <openssl/crypto.h>
+
+#include "core/fail.h"
+#include "core/secret.h"
+#include "core/trace.h"
+#include "engine/http.h"
+#include "engine/response.h"
+
+#define MAX_TRIES 3
+#define CONNECT_TIMEOUT_MS 10000L
+
+static size_t on_data(char *ptr, size_t size, size_t nmemb, void *userdata)
+{
+	struct jc_http_body *b = userdata;
+	size_t n = size * nmemb;
+
+	if (b->len + n > JC_MAX_RESPONSE) {
+		b->overflow = true;
+		return 0; /* makes libcurl stop with CURLE_WRITE_ERROR */
+	}
+	memcpy(b->data + b->len, ptr, n);
+	b->len += n;
+	return n;
+}
+
+/* What the headers of an answer tell us. */
+struct headers {
+	long retry_after;     /* seconds, or -1 */
+	long long date;       /* the Date header, or -1 */
+};
+
+static size_t on_header(char *ptr, size_t size, size_t nmemb, void *userdata)
+{
+	struct headers *h = userdata;
+	size_t n = size * nmemb;
+	char buf[64];
+
+	if (n > 12 && n < 12 + sizeof(buf) && strncasecmp(ptr, "retry-after:", 12) == 0) {
+		memcpy(buf, ptr + 12, n - 12);
+		buf[n - 12] = '\0';
+		h->retry_after = strtol(buf, NULL, 10);
+	} else if (n > 5 && n < 5 + sizeof(buf) && strncasecmp(ptr, "date:", 5) == 0) {
+		memcpy(buf, ptr + 5, n - 5);
+		buf[n - 5] = '\0';
+		buf[strcspn(buf, "\r\n")] = '\0';
+		h->date = (long long)curl_getdate(buf, NULL);
+	}
+	return n;
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static bool transient(CURLcode cc)
+{
+	return cc == CURLE_COULDNT_CONNECT || cc == CURLE_COULDNT_RESOLVE_HOST ||
+	       cc == CURLE_RECV_ERROR || cc == CURLE_SEND_ERROR || cc == CURLE_GOT_NOTHING ||
+	       cc == CURLE_PARTIAL_FILE;
+}
+
+static int network_error(const struct jc_profile *p, const char *url, CURLcode cc,
+                         const char *detail, jwtcred_error *err)
+{
+	const char *d = *detail ? detail : curl_easy_strerror(cc);
+
+	switch (cc) {
+	case CURLE_OPERATION_TIMEDOUT:
+		return jc_fail(err, JWTCRED_E_NETWORK,
+		               "no answer from '%s' within %lds (timeout): is the endpoint reachable?",
+		               url, p->timeout);
+	case CURLE_PEER_FAILED_VERIFICATION:
+	case CURLE_SSL_CACERT_BADFILE:
+	case CURLE_SSL_CONNECT_ERROR:
+		return jc_fail(err, JWTCRED_E_NETWORK,
+		               "TLS with '%s' failed: %s (set ca_file if the server uses a private CA)",
+		               url, d);
+	case CURLE_UNSUPPORTED_PROTOCOL:
+		return jc_fail(err, JWTCRED_E_NETWORK, "'%s': only https is allowed", url);
+	default:
+		return jc_fail(err, JWTCRED_E_NETWORK, "cannot reach '%s': %s", url, d);
+	}
+}
+
+/* One attempt's options: https only, verified, no redirects, within `left` ms. */
+static void set_options(CURL *c, const struct jc_profile *p, const char *url, const char *fields,
+                        long long left, struct curl_slist *headers, struct jc_http_body *body,
+                        struct headers *hdr, char *detail)
+{
+	curl_easy_setopt(c, CURLOPT_URL, url);
+#if LIBCURL_VERSION_NUM >= 0x075500
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "https");
+	curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "https");
+#else
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS, (long)CURLPROTO_HTTPS);
+	curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS, (long)CURLPROTO_HTTPS);
+#endif
+	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
+	curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+	if (p->ca_file)
+		curl_easy_setopt(c, CURLOPT_CAINFO, p->ca_file);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)left);
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS,
+	                 left < CONNECT_TIMEOUT_MS ? (long)left : CONNECT_TIMEOUT_MS);
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
+	curl_easy_setopt(c, CURLOPT_POSTFIELDS, fields);
+	curl_easy_setopt(c, CURLOPT_USERAGENT, "jwtcred/" PACKAGE_VERSION);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, body);
+	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(c, CURLOPT_HEADERDATA, hdr);
+	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, detail);
+}
+
+/*
+ * Wait before attempt `attempt` + 1: 250 ms, then 1 s, or the server's
+ * Retry-After (up to 30 s).  false when that would pass the deadline.
+ */
+static bool backoff(int attempt, long retry_after, long long deadline)
+{
+	long long wait = attempt == 1 ? 250 : 1000;
+	struct timespec ts;
+
+	if (retry_after >= 0 && retry_after <= 30)
+		wait = retry_after * 1000LL;
+	if (now_ms() + wait >= deadline)
+		return false;
+	ts.tv_sec = wait / 1000;
+	ts.tv_nsec = (wait % 1000) * 1000000L;
+	nanosleep(&ts, NULL);
+	return true;
+}
+
+int jc_http_post(const struct jc_profile *p, const char *url, const char *fields, long *status,
+                 struct jc_http_body *body, long long *date, jwtcred_error *err)
+{
+	char detail[CURL_ERROR_SIZE];
+	struct curl_slist *headers = NULL;
+	long long deadline = now_ms() + p->timeout * 1000L, left;
+	struct headers hdr = { -1, -1 };
+	CURLcode cc = CURLE_OK;
+	CURL *c = NULL;
+	int attempt, rc;
+	long long t0;
+
+	*status = 0;
+	if (date)
+		*date = -1;
+	memset(body, 0, sizeof(*body));
+	if (!(body->data = malloc(JC_MAX_RESPONSE)) || !(c = curl_easy_init()) ||
+	    !(headers = curl_slist_append(NULL, "Accept: application/json"))) {
+		rc = jc_fail(err, JWTCRED_E_NOMEM, "out of memory preparing the request");
+		goto out;
+	}
+	for (attempt = 1; attempt <= MAX_TRIES; attempt++) {
+		left = deadline - now_ms();
+		if (left <= 0) {
+			cc = CURLE_OPERATION_TIMEDOUT;
+			break;
+		}
+		curl_easy_reset(c);
+		detail[0] = '\0';
+		body->len = 0;
+		body->overflow = false;
+		hdr.retry_after = -1;
+		hdr.date = -1;
+		set_options(c, p, url, fields, left, headers, body, &hdr, detail);
+		t0 = now_ms();
+		cc = curl_easy_perform(c);
+		*status = 0;
+		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, status);
+		jc_trace("POST %s: attempt %d, %s, HTTP %ld, %lld ms", url, attempt,
+		         cc == CURLE_OK ? "ok" : curl_easy_strerror(cc), *status, now_ms() - t0);
+		if (body->overflow) {
+			rc = jc_fail(err, JWTCRED_E_RESPONSE,
+			             "the answer from '%s' is larger than %d bytes: is token_url right?", url,
+			             JC_MAX_RESPONSE);
+			goto out;
+		}
+		if (cc == CURLE_OK && *status != 429 && *status < 500)
+			break;
+		if (cc != CURLE_OK && !transient(cc))
+			break;
+		if (attempt == MAX_TRIES)
+			break;
+		if (!backoff(attempt, hdr.retry_after, deadline))
+			break;
+	}
+	if (cc != CURLE_OK) {
+		rc = network_error(p, url, cc, detail, err);
+		goto out;
+	}
+	if (date)
+		*date = hdr.date;
+	rc = JWTCRED_OK;
+out:
+	curl_slist_free_all(headers);
+	curl_easy_cleanup(c);
+	if (rc && body->data) {
+		OPENSSL_cleanse(body->data, body->len);
+		free(body->data);
+		body->data = NULL;
+	}
+	return rc;
+}
+
+char *jc_form_append(char *form, const char *name, const char *value)
+{
+	char *esc = NULL, *next = NULL;
+	CURL *c;
+	size_t n;
+
+	if ((c = curl_easy_init()) && (esc = curl_easy_escape(c, value, 0))) {
+		n = (form ? strlen(form) + 1 : 0) + strlen(name) + 1 + strlen(esc) + 1;
+		if ((next = malloc(n)))
+			snprintf(next, n, "%s%s%s=%s", form ? form : "", form ? "&" : "", name, esc);
+		OPENSSL_cleanse(esc, strlen(esc));
+		curl_free(esc);
+	}
+	curl_easy_cleanup(c);
+	jc_free_secret(form);
+	return next;
+}
