@@ -298,11 +298,6 @@ static int absolute_dir(char **dir)
  * else can write: whoever can change it can send tokens and assertions
  * anywhere.  A symlink to such a file is fine (dotfile managers make them).
  */
-static const struct jc_trust conf_trust = {
-	JWTCRED_E_CONFIG, S_IFREG, true, 022, "go-w",
-	"point --config or JWTCRED_CONFIG at a regular file", "it must be yours (or root's)",
-};
-
 int jc_conf_load(const char *path, struct jwtcred_config **out, jwtcred_error *err)
 {
 	char *text = NULL, *dir = NULL, *slash;
@@ -310,7 +305,7 @@ int jc_conf_load(const char *path, struct jwtcred_config **out, jwtcred_error *e
 	int fd, rc;
 
 	*out = NULL;
-	if ((rc = jc_open_trusted(AT_FDCWD, path, O_RDONLY, "configuration", path, &conf_trust, &fd,
+	if ((rc = jc_open_trusted(AT_FDCWD, path, O_RDONLY, "configuration", path, &jc_trust_config, &fd,
 	                          NULL, err)) != 0) {
 		if (errno == ENOENT)
 			return jc_fail(err, JWTCRED_E_CONFIG,

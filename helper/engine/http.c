@@ -11,6 +11,7 @@
 #include <curl/curl.h>
 #include <openssl/crypto.h>
 
+#include "core/clock.h"
 #include "core/fail.h"
 #include "core/secret.h"
 #include "core/trace.h"
@@ -57,14 +58,6 @@ static size_t on_header(char *ptr, size_t size, size_t nmemb, void *userdata)
 		h->date = (long long)curl_getdate(buf, NULL);
 	}
 	return n;
-}
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 static bool transient(CURLcode cc)
@@ -140,7 +133,7 @@ static bool backoff(int attempt, long retry_after, long long deadline)
 
 	if (retry_after >= 0 && retry_after <= 30)
 		wait = retry_after * 1000LL;
-	if (now_ms() + wait >= deadline)
+	if (jc_monotonic_ms() + wait >= deadline)
 		return false;
 	ts.tv_sec = wait / 1000;
 	ts.tv_nsec = (wait % 1000) * 1000000L;
@@ -153,7 +146,7 @@ int jc_http_post(const struct jc_profile *p, const char *url, const char *fields
 {
 	char detail[CURL_ERROR_SIZE];
 	struct curl_slist *headers = NULL;
-	long long deadline = now_ms() + p->timeout * 1000L, left;
+	long long deadline = jc_monotonic_ms() + p->timeout * 1000L, left;
 	struct headers hdr = { -1, -1 };
 	CURLcode cc = CURLE_OK;
 	CURL *c = NULL;
@@ -170,7 +163,7 @@ int jc_http_post(const struct jc_profile *p, const char *url, const char *fields
 		goto out;
 	}
 	for (attempt = 1; attempt <= MAX_TRIES; attempt++) {
-		left = deadline - now_ms();
+		left = deadline - jc_monotonic_ms();
 		if (left <= 0) {
 			cc = CURLE_OPERATION_TIMEDOUT;
 			break;
@@ -182,12 +175,12 @@ int jc_http_post(const struct jc_profile *p, const char *url, const char *fields
 		hdr.retry_after = -1;
 		hdr.date = -1;
 		set_options(c, p, url, fields, left, headers, body, &hdr, detail);
-		t0 = now_ms();
+		t0 = jc_monotonic_ms();
 		cc = curl_easy_perform(c);
 		*status = 0;
 		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, status);
 		jc_trace("POST %s: attempt %d, %s, HTTP %ld, %lld ms", url, attempt,
-		         cc == CURLE_OK ? "ok" : curl_easy_strerror(cc), *status, now_ms() - t0);
+		         cc == CURLE_OK ? "ok" : curl_easy_strerror(cc), *status, jc_monotonic_ms() - t0);
 		if (body->overflow) {
 			rc = jc_fail(err, JWTCRED_E_RESPONSE,
 			             "the answer from '%s' is larger than %d bytes: is token_url right?", url,

@@ -41,18 +41,13 @@
 #define MAX_PASSPHRASE 1024
 
 /* A file with a secret in it: ours (or root's), no group or other bits. */
-static const struct jc_trust secret_trust = {
-	JWTCRED_E_KEY, S_IFREG, true, 077, "600",
-	"point the profile's setting at a regular file", "it must be yours (or root's)",
-};
-
 int jc_read_secret_file(const char *path, const char *what, size_t max, char **out,
                         size_t *len, jwtcred_error *err)
 {
 	int fd, rc;
 
 	*out = NULL;
-	if ((rc = jc_open_trusted(AT_FDCWD, path, O_RDONLY, what, path, &secret_trust, &fd, NULL,
+	if ((rc = jc_open_trusted(AT_FDCWD, path, O_RDONLY, what, path, &jc_trust_secret, &fd, NULL,
 	                          err)) != 0)
 		return rc;
 	rc = jc_read_fd(fd, max, out, len);

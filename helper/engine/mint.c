@@ -41,11 +41,10 @@ int jc_mint(const struct jc_profile *p, const char *audience_first, struct jc_an
 	char *assertion = NULL, shown[1024];
 	struct jc_signer s;
 	struct jc_exchange_ctx ctx;
-	struct timespec t0, t1;
+	long long t0 = jc_monotonic_ms();
 	size_t n, i;
 	int rc;
 
-	clock_gettime(CLOCK_MONOTONIC, &t0);
 	jc_answer_init(out);
 	if ((rc = jc_signer_load(p, &s, err)))
 		goto out;
@@ -73,8 +72,7 @@ int jc_mint(const struct jc_profile *p, const char *audience_first, struct jc_an
 	}
 out:
 	jc_signer_clear(&s);
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	jc_trace("mint for profile '%s' %s in %ld ms", p->name, rc ? "failed" : "succeeded",
-	         (long)((t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000));
+	jc_trace("mint for profile '%s' %s in %lld ms", p->name, rc ? "failed" : "succeeded",
+	         jc_monotonic_ms() - t0);
 	return rc;
 }
