@@ -25,6 +25,9 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/msgs.h"
+#include "cli/process.h"
+#include "cli/profile.h"
 #include "core/allow.h"
 #include "cli/curlargs.h"
 #include "core/engine.h"

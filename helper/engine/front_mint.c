@@ -15,6 +15,8 @@
 #include <openssl/x509.h>
 
 #include "cli/cli.h"
+#include "cli/msgs.h"
+#include "cli/profile.h"
 #include "core/clock.h"
 #include "core/secret.h"
 #include "engine/assertion.h"
