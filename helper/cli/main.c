@@ -14,7 +14,6 @@
 #include "cli/cli.h"
 #include "cli/msgs.h"
 #include "cli/process.h"
-#include "core/engine.h"
 
 enum command_flag {
 	F_REFRESH = 1 << 0, F_NO_CACHE = 1 << 1, F_DECODE = 1 << 2, F_ONLINE = 1 << 3,
@@ -32,16 +31,13 @@ struct command {
 	unsigned flags; /* the command-specific options it accepts */
 };
 
-static int run_assertion(const struct jc_cli *cli);
-static int run_check(const struct jc_cli *cli);
-
 static const struct command commands[] = {
 	{ "token", jc_front_token, F_REFRESH | F_NO_CACHE | F_FORMAT },
 	{ "curl", jc_front_curl, F_REST },
 	{ "exec", jc_front_exec, F_REST },
 	{ "kubectl", jc_front_kubectl, 0 },
-	{ "assertion", run_assertion, F_DECODE },
-	{ "check", run_check, F_ONLINE },
+	{ "assertion", jc_front_assertion, F_DECODE },
+	{ "check", jc_front_check, F_ONLINE },
 	{ "status", jc_front_status, 0 },  /* --profile filters the listing */
 	{ "purge", jc_front_purge, F_REVOKE },
 	{ "get", jc_front_git, 0 },
@@ -63,31 +59,6 @@ struct personality {
 	size_t ntable;
 	bool as_git; /* git's actions only; an unknown one is ignored */
 };
-
-/* assertion and check live in the engine module with the signing code */
-static const struct jc_engine *engine_or_say(void)
-{
-	jwtcred_error err;
-	const struct jc_engine *engine = jc_engine(&err);
-
-	if (!engine)
-		jc_say("%s", err.text);
-	return engine;
-}
-
-static int run_assertion(const struct jc_cli *cli)
-{
-	const struct jc_engine *engine = engine_or_say();
-
-	return engine ? engine->front_assertion(cli) : JC_EXIT_FAIL;
-}
-
-static int run_check(const struct jc_cli *cli)
-{
-	const struct jc_engine *engine = engine_or_say();
-
-	return engine ? engine->front_check(cli) : JC_EXIT_FAIL;
-}
 
 /* Not an exit status: parsing goes on. */
 #define GO_ON (-1)
