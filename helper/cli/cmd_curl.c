@@ -25,6 +25,9 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/msgs.h"
+#include "cli/process.h"
+#include "cli/profile.h"
 #include "core/allow.h"
 #include "cli/curlargs.h"
 #include "core/engine.h"
@@ -196,6 +199,57 @@ out:
 }
 
 /*
+ * The token's curl config, written whole into a new pipe above stdio
+ * (cfg[1] closed again; it fits a pipe's buffer and curl reads it at start),
+ * and with watch the pipe curl's -D writes the response headers to (hdr).
+ * Says why on failure; the caller closes what is open either way.
+ */
+static int token_pipe(const struct jc_profile *p, const struct jc_entry *e, bool watch, int cfg[2],
+                      int hdr[2])
+{
+	char *config = NULL;
+	size_t len = 0;
+	FILE *mem;
+	int rc = -1;
+
+	if (!(mem = open_memstream(&config, &len)) || jc_print_token(mem, "curl-config", p, e) != 0 ||
+	    fclose(mem) != 0 || !config) {
+		jc_say("cannot pass the token to curl: out of memory");
+		goto out;
+	}
+	if (pipe_above_stdio(cfg) != 0 || (watch && pipe_above_stdio(hdr) != 0) ||
+	    jc_write_all(cfg[1], config, len) != 0) {
+		jc_say("cannot pass the token to curl: %s", strerror(errno));
+		goto out;
+	}
+	close(cfg[1]);
+	cfg[1] = -1;
+	rc = 0;
+out:
+	jc_free_secret(config);
+	return rc;
+}
+
+/* In the child: curl, with the caller's settings and the two pipes inherited. */
+static void exec_curl(const struct jc_cli *cli, char **argv, int cfgfd, int hdrfd,
+                      const struct sigaction *old_int, const struct sigaction *old_quit)
+{
+	int code;
+
+	sigaction(SIGINT, old_int, NULL);
+	sigaction(SIGQUIT, old_quit, NULL);
+	jc_child_defaults(cli); /* the caller's umask and SIGXFSZ */
+	unsetenv("SSLKEYLOGFILE"); /* TLS secrets in a file would decrypt the token */
+	fcntl(cfgfd, F_SETFD, 0);
+	if (hdrfd >= 0)
+		fcntl(hdrfd, F_SETFD, 0);
+	execvp("curl", argv);
+	code = errno;
+	jc_say("cannot run curl: %s", strerror(code));
+	_exit(code == ENOENT ? 127 : 126);
+}
+
+/*
  * Run curl with the token on a pipe; watch the response status on another
  * (-D), and drop the cached token when the server answers 401, so the next
  * call mints a fresh one.  Returns curl's exit status.
@@ -204,28 +258,15 @@ static int run_curl(const struct jc_cli *cli, const struct jc_profile *p, const 
                     const struct jc_curl_args *a, char **urls)
 {
 	struct sigaction ignore = { .sa_handler = SIG_IGN }, old_int, old_quit;
-	int cfg[2] = { -1, -1 }, hdr[2] = { -1, -1 }, status = JC_EXIT_FAIL, wstatus, code;
-	char *config = NULL, cfgpath[32], hdrpath[32];
+	int cfg[2] = { -1, -1 }, hdr[2] = { -1, -1 }, status = JC_EXIT_FAIL, wstatus;
+	char cfgpath[32], hdrpath[32];
 	struct curl_argv c = { 0 };
 	bool watch = !a->dump_header, rejected = false, dropped;
-	size_t len = 0;
 	jwtcred_error err;
-	FILE *mem;
 	pid_t pid;
 
-	if (!(mem = open_memstream(&config, &len)) || jc_print_token(mem, "curl-config", p, e) != 0 ||
-	    fclose(mem) != 0 || !config) {
-		jc_say("cannot pass the token to curl: out of memory");
+	if (token_pipe(p, e, watch, cfg, hdr) != 0)
 		goto out;
-	}
-	/* the config fits a pipe's buffer: write it all now, curl reads it at start */
-	if (pipe_above_stdio(cfg) != 0 || (watch && pipe_above_stdio(hdr) != 0) ||
-	    jc_write_all(cfg[1], config, len) != 0) {
-		jc_say("cannot pass the token to curl: %s", strerror(errno));
-		goto out;
-	}
-	close(cfg[1]);
-	cfg[1] = -1;
 	snprintf(cfgpath, sizeof(cfgpath), "/dev/fd/%d", cfg[0]);
 	snprintf(hdrpath, sizeof(hdrpath), "/dev/fd/%d", hdr[1]);
 	if (build_argv(a, urls, cfgpath, watch ? hdrpath : NULL, &c) != 0) {
@@ -241,19 +282,8 @@ static int run_curl(const struct jc_cli *cli, const struct jc_profile *p, const 
 		jc_say("cannot start curl: %s", strerror(errno));
 		goto restore;
 	}
-	if (pid == 0) {
-		sigaction(SIGINT, &old_int, NULL);
-		sigaction(SIGQUIT, &old_quit, NULL);
-		jc_child_defaults(cli); /* the caller's umask and SIGXFSZ */
-		unsetenv("SSLKEYLOGFILE"); /* TLS secrets in a file would decrypt the token */
-		fcntl(cfg[0], F_SETFD, 0);
-		if (watch)
-			fcntl(hdr[1], F_SETFD, 0);
-		execvp("curl", c.argv);
-		code = errno;
-		jc_say("cannot run curl: %s", strerror(code));
-		_exit(code == ENOENT ? 127 : 126);
-	}
+	if (pid == 0)
+		exec_curl(cli, c.argv, cfg[0], watch ? hdr[1] : -1, &old_int, &old_quit);
 	close(cfg[0]);
 	cfg[0] = -1;
 	if (watch) {
@@ -286,7 +316,6 @@ out:
 	if (hdr[1] >= 0)
 		close(hdr[1]);
 	curl_argv_free(&c);
-	jc_free_secret(config);
 	return status;
 }
 

@@ -17,6 +17,8 @@
 #include <jansson.h>
 
 #include "cli/cli.h"
+#include "cli/msgs.h"
+#include "cli/profile.h"
 #include "core/allow.h"
 #include "core/io.h"
 #include "core/secret.h"
@@ -126,8 +128,9 @@ static int docker_list(const struct jwtcred_config *cfg)
 	return status;
 }
 
-int jc_front_docker(const struct jc_cli *cli, const char *action)
+int jc_front_docker(const struct jc_cli *cli)
 {
+	const char *action = cli->action;
 	struct jwtcred_config *cfg = NULL;
 	const struct jc_profile *p;
 	jwtcred_error err;

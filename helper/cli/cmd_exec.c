@@ -13,6 +13,9 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/msgs.h"
+#include "cli/process.h"
+#include "cli/profile.h"
 #include "core/singleflight.h"
 
 int jc_front_exec(const struct jc_cli *cli)

@@ -12,6 +12,8 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/msgs.h"
+#include "cli/profile.h"
 #include "core/allow.h"
 #include "core/credproto.h"
 #include "core/secret.h"
@@ -108,7 +110,7 @@ static int git_get(const struct jc_cli *cli, const struct jwtcred_config *cfg,
 	return JC_EXIT_OK;
 }
 
-int jc_front_git(const struct jc_cli *cli, const char *action)
+int jc_front_git(const struct jc_cli *cli)
 {
 	struct jwtcred_config *cfg = NULL;
 	const struct jc_profile *p;
@@ -117,7 +119,7 @@ int jc_front_git(const struct jc_cli *cli, const char *action)
 	bool dropped;
 	int status = JC_EXIT_OK;
 
-	if (strcmp(action, "get") != 0 && strcmp(action, "erase") != 0)
+	if (strcmp(cli->action, "get") != 0 && strcmp(cli->action, "erase") != 0)
 		return JC_EXIT_OK; /* store, and actions git may add later: nothing to do */
 	if (jc_cred_read(STDIN_FILENO, &c, &err) != 0) {
 		jc_say("%s", err.text);
@@ -132,7 +134,7 @@ int jc_front_git(const struct jc_cli *cli, const char *action)
 		status = JC_EXIT_FAIL;
 		goto out;
 	}
-	if (strcmp(action, "get") == 0) {
+	if (strcmp(cli->action, "get") == 0) {
 		status = git_get(cli, cfg, &c);
 		goto out;
 	}

@@ -13,6 +13,8 @@
 #include <jansson.h>
 
 #include "cli/cli.h"
+#include "cli/msgs.h"
+#include "cli/profile.h"
 #include "core/allow.h"
 #include "core/clock.h"
 #include "core/secret.h"

@@ -10,6 +10,8 @@
 #include <jansson.h>
 
 #include "cli/cli.h"
+#include "cli/msgs.h"
+#include "cli/profile.h"
 #include "core/clock.h"
 #include "core/secret.h"
 #include "core/singleflight.h"

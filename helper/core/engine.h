@@ -10,13 +10,14 @@
 #ifndef JWTCRED_ENGINE_H
 #define JWTCRED_ENGINE_H
 
+#include <stdbool.h>
+
 #include "core/conf.h"
 #include "core/answer.h"
+#include "core/findings.h"
 #include "core/urlmatch.h"
 
-#define JC_ENGINE_ABI 3
-
-struct jc_cli;
+#define JC_ENGINE_ABI 4
 
 struct jc_engine {
 	int abi; /* JC_ENGINE_ABI: a module from another build is refused */
@@ -26,9 +27,25 @@ struct jc_engine {
 	int (*revoke)(const struct jc_profile *p, const char *token, jwtcred_error *err);
 	/* libcurl's reading of a URL (curlurl.h): jwtcred curl checks what curl will fetch */
 	int (*curl_url)(const char *url, char **canonical, struct jc_request *req, jwtcred_error *err);
-	/* the program's commands that need the engine; NULL in libjwtcred */
-	int (*front_assertion)(const struct jc_cli *cli);
-	int (*front_check)(const struct jc_cli *cli);
+	/*
+	 * What jwtcred assertion prints: p's signed assertion at time now into
+	 * *jws (the caller's; jc_free_secret), and with decode its header and
+	 * claims as indented JSON into *decoded (the caller's; free), else NULL.
+	 * Both NULL on failure (err filled).  NULL in libjwtcred, whose API has
+	 * no use for it (engine_static.c).
+	 */
+	int (*assertion)(const struct jc_profile *p, long long now, bool decode, char **jws,
+	                 char **decoded, jwtcred_error *err);
+	/*
+	 * What jwtcred check reports for profile p: the key, its certificates
+	 * and (online) one mint, appended in order to *out, which the caller
+	 * owns (jc_findings_clear).  Returns 0 when p passes, a jwtcred_status
+	 * when it does not; the reasons are JC_ERROR findings, and err holds the
+	 * last one (or why a finding was lost).  Never prints.  NULL in
+	 * libjwtcred, like assertion.
+	 */
+	int (*check)(const struct jc_profile *p, bool online, struct jc_findings *out,
+	             jwtcred_error *err);
 };
 
 /* The engine, loaded on first use; NULL (err filled) when it cannot be. */

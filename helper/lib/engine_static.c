@@ -1,5 +1,8 @@
 /*
- * engine_static.c: libjwtcred links the engine directly.
+ * engine_static.c: libjwtcred links the engine directly.  The entries
+ * only the program's commands use (assertion, check; engine.h) are NULL:
+ * api.c has no use for them, and leaving them out keeps jwtcred check's
+ * code out of the library.
  */
 #include "config.h"
 

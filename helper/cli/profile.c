@@ -1,0 +1,49 @@
+/*
+ * profile.c: the configuration and the profile the command line names.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+
+#include "cli/msgs.h"
+#include "cli/profile.h"
+#include "core/trace.h"
+
+int jc_cli_config(const struct jc_cli *cli, struct jwtcred_config **cfg)
+{
+	jwtcred_error err;
+	char *def = NULL;
+	const char *path = cli->config_path;
+	int status = JC_EXIT_FAIL;
+
+	*cfg = NULL;
+	if (!path && !(path = def = jc_conf_default_path())) {
+		jc_say("no configuration: set HOME, JWTCRED_CONFIG or pass --config FILE");
+		goto out;
+	}
+	jc_trace("configuration '%s'", path);
+	if (jc_conf_load(path, cfg, &err) != 0) {
+		jc_say("%s", err.text);
+		goto out;
+	}
+	status = JC_EXIT_OK;
+out:
+	free(def);
+	return status;
+}
+
+int jc_cli_profile(const struct jc_cli *cli, struct jwtcred_config **cfg,
+                   const struct jc_profile **p)
+{
+	jwtcred_error err;
+
+	*p = NULL;
+	if (jc_cli_config(cli, cfg) != JC_EXIT_OK)
+		return JC_EXIT_FAIL;
+	if (jc_conf_profile(*cfg, cli->profile, p, &err) != 0) {
+		jc_say("%s", err.text);
+		return JC_EXIT_FAIL;
+	}
+	jc_trace("profile '%s' from '%s' (line %d)", (*p)->name, (*cfg)->path, (*p)->line);
+	return JC_EXIT_OK;
+}
