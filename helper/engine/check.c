@@ -14,6 +14,7 @@
 #include <openssl/x509.h>
 
 #include "core/answer.h"
+#include "core/provider.h"
 #include "engine/assertion.h"
 #include "engine/check.h"
 #include "engine/key.h"
@@ -173,7 +174,7 @@ int jc_check_profile(const struct jc_profile *p, bool online, struct jc_findings
 	         p->algorithm);
 	if ((status = note(out, err, JC_INFO, text)) != 0)
 		goto out;
-	if (p->provider == JC_PROVIDER_GOOGLE) {
+	if (jc_provider_of(p->provider)->read_key_document) { /* who signs came from the key file */
 		snprintf(text, sizeof(text), "profile '%s': service account %s, key id %s, token endpoint %s",
 		         p->name, s.iss, s.kid ? s.kid : "(none)", s.token_url);
 		if ((status = note(out, err, JC_INFO, text)) != 0)
