@@ -35,10 +35,10 @@ HELPER=$srcdir/helper
 
 # Exceptions: "FILE RULE" (FILE relative to helper/, RULE as printed).
 #
-# Temporary, while the engine's commands move out of it (a colleague is on
-# it): engine/front_mint.c (jwtcred assertion | check) prints its report and
-# uses cli/cli.h's struct jc_cli, and engine/module.c names those commands
-# through cli/cli.h.
+# Temporary: engine/front_mint.c (jwtcred assertion | check) prints its
+# report and uses cli/cli.h's struct jc_cli, and engine/module.c declares
+# those commands through cli/cli.h.  Remove these lines when the commands
+# return their report to the program instead.
 #
 # Permanent: core/credproto.c's writer formats key=value lines with fprintf
 # into a FILE * the caller passes: the core shapes the protocol, the program
