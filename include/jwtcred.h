@@ -15,7 +15,9 @@
  * - Out-parameters are set to NULL first, so they are NULL after a failure.
  * - Objects are opaque; each has one *_free function that accepts NULL.
  *   Strings returned by accessors are borrowed from their object and live
- *   until it is freed.
+ *   until it is freed.  A token owns everything it answers with: it does not
+ *   borrow from the configuration it was got from, so it may be used, and
+ *   must still be freed, after jwtcred_config_free().
  * - Thread safety: distinct objects may be used from distinct threads at
  *   once.  One object must not be used from two threads at the same time.
  *   The process must have called curl_global_init() (or let libcurl do it)
@@ -71,8 +73,12 @@ const char *jwtcred_version(void);
  * Load a configuration.  path NULL means the default: $JWTCRED_CONFIG, else
  * $XDG_CONFIG_HOME/jwtcred/config, else ~/.config/jwtcred/config.
  * On success *cfg is a new object the caller frees with jwtcred_config_free().
+ * Errors: JWTCRED_E_USAGE (cfg NULL), JWTCRED_E_CONFIG (missing, unsafe or
+ * invalid file; err names the file and line), JWTCRED_E_NOMEM.
  */
 int jwtcred_config_load(jwtcred_config **cfg, const char *path, jwtcred_error *err);
+
+/* Free cfg; tokens got from it stay valid (they own their data). */
 void jwtcred_config_free(jwtcred_config *cfg);
 
 /* Flags for jwtcred_token_get() and jwtcred_token_for_url(). */
@@ -82,7 +88,11 @@ void jwtcred_config_free(jwtcred_config *cfg);
 /*
  * Get a token for the profile named `profile` (NULL: the only profile, when
  * there is exactly one).  On success *tok is a new object the caller frees
- * with jwtcred_token_free(), which wipes the token from memory.
+ * with jwtcred_token_free(), which wipes the token from memory; cfg and
+ * profile are only read during the call.  Errors: JWTCRED_E_USAGE (cfg or tok
+ * NULL), JWTCRED_E_NOPROFILE (no such profile, or several and profile NULL;
+ * err lists the known ones), and those of minting: JWTCRED_E_KEY, _SIGN,
+ * _NETWORK, _DENIED, _RESPONSE, _CACHE, _BUSY, _NOMEM, _SYSTEM.
  */
 int jwtcred_token_get(jwtcred_config *cfg, const char *profile, unsigned flags,
                       jwtcred_token **tok, jwtcred_error *err);
@@ -90,6 +100,8 @@ int jwtcred_token_get(jwtcred_config *cfg, const char *profile, unsigned flags,
 /*
  * Get a token for the profile whose `urls` allow `url` (the most specific
  * match).  No profile allows it: JWTCRED_E_NOPROFILE, and nothing is minted.
+ * url not an absolute URL with a valid host: JWTCRED_E_INPUT.  Otherwise as
+ * jwtcred_token_get().
  */
 int jwtcred_token_for_url(jwtcred_config *cfg, const char *url, unsigned flags,
                           jwtcred_token **tok, jwtcred_error *err);
@@ -97,20 +109,32 @@ int jwtcred_token_for_url(jwtcred_config *cfg, const char *url, unsigned flags,
 /* The access token: borrowed, valid until jwtcred_token_free(). */
 const char *jwtcred_token_value(const jwtcred_token *tok);
 
-/* When the token stops being served (expiry minus the refresh margin), UTC. */
+/*
+ * When the token stops being served (expiry minus the refresh margin, under
+ * the profile's settings when the token was got), UTC; 0 when tok is NULL.
+ */
 time_t jwtcred_token_expiry(const jwtcred_token *tok);
 
 /* The server's instance_url (Salesforce), or NULL when it gave none. */
 const char *jwtcred_token_instance_url(const jwtcred_token *tok);
 
 /*
- * The server rejected `tok` (an HTTP 401): drop it from the cache, so the
- * next jwtcred_token_get() mints a fresh one.  A cache entry holding a
- * different (newer) token is left alone.
+ * The server rejected `tok` (an HTTP 401): drop it from the cache of cfg's
+ * profile of the same name as tok's, so that the next jwtcred_token_get()
+ * on cfg mints a fresh one.  cfg is the configuration tok was got from, or
+ * one loaded again from the same file (it may have been freed since tok was
+ * got); it is only read.  A cache entry holding a different (newer) token is
+ * left alone, and so is the entry of a profile whose settings changed since
+ * tok was got (it never held tok).  tok stays valid and is still the
+ * caller's to free.  Errors: JWTCRED_E_USAGE (cfg or tok NULL),
+ * JWTCRED_E_NOPROFILE (cfg has no profile of tok's name: nothing dropped),
+ * JWTCRED_E_CACHE, _BUSY (the entry's lock was held too long), _SYSTEM,
+ * _NOMEM.
  */
 int jwtcred_token_invalidate(jwtcred_config *cfg, const jwtcred_token *tok,
                              jwtcred_error *err);
 
+/* Wipe the token from memory and free tok (NULL is fine). */
 void jwtcred_token_free(jwtcred_token *tok);
 
 /*

@@ -10,13 +10,21 @@
 #include <curl/curl.h>
 
 #include "core/allow.h"
+#include "core/cache.h"
 #include "core/conf.h"
 #include "core/fail.h"
 #include "core/singleflight.h"
 
+/*
+ * A token owns all it answers with, so it outlives the configuration it
+ * came from: its expiry is fixed when it is got, and its profile is
+ * remembered by name, to be found again in the configuration that
+ * jwtcred_token_invalidate() is given.
+ */
 struct jwtcred_token {
 	struct jc_entry entry;
-	const struct jc_profile *profile; /* borrowed from the configuration */
+	char *profile;   /* the profile's name */
+	time_t expiry;   /* jc_entry_deadline() under the profile's settings when got */
 };
 
 const char *jwtcred_strerror(int status)
@@ -78,7 +86,11 @@ static int fetch(const struct jc_profile *p, unsigned flags, jwtcred_token **tok
 		free(t);
 		return rc;
 	}
-	t->profile = p;
+	if (!(t->profile = strdup(p->name))) {
+		jwtcred_token_free(t);
+		return jc_fail(err, JWTCRED_E_NOMEM, "out of memory");
+	}
+	t->expiry = (time_t)jc_entry_deadline(&t->entry, p);
 	*tok = t;
 	return JWTCRED_OK;
 }
@@ -127,7 +139,7 @@ const char *jwtcred_token_value(const jwtcred_token *tok)
 
 time_t jwtcred_token_expiry(const jwtcred_token *tok)
 {
-	return tok ? (time_t)jc_entry_deadline(&tok->entry, tok->profile) : 0;
+	return tok ? tok->expiry : 0;
 }
 
 const char *jwtcred_token_instance_url(const jwtcred_token *tok)
@@ -135,14 +147,23 @@ const char *jwtcred_token_instance_url(const jwtcred_token *tok)
 	return tok ? tok->entry.instance_url : NULL;
 }
 
+/*
+ * The cache entry to drop is the one cfg's profile of that name uses now.
+ * If its settings changed since tok was got, that entry does not hold tok
+ * and is left alone (jc_token_drop compares the token).
+ */
 int jwtcred_token_invalidate(jwtcred_config *cfg, const jwtcred_token *tok, jwtcred_error *err)
 {
+	const struct jc_profile *p;
 	bool dropped;
 
-	(void)cfg;
-	if (!tok)
-		return jc_fail(err, JWTCRED_E_USAGE, "jwtcred_token_invalidate: tok is NULL");
-	return jc_token_drop(tok->profile, tok->entry.token, &dropped, err);
+	if (!cfg || !tok)
+		return jc_fail(err, JWTCRED_E_USAGE, "jwtcred_token_invalidate: cfg or tok is NULL");
+	if (jc_conf_profile(cfg, tok->profile, &p, NULL) != JWTCRED_OK)
+		return jc_fail(err, JWTCRED_E_NOPROFILE,
+		               "the token is of profile '%s', which '%s' does not have", tok->profile,
+		               cfg->path);
+	return jc_token_drop(p, tok->entry.token, &dropped, err);
 }
 
 void jwtcred_token_free(jwtcred_token *tok)
@@ -150,6 +171,7 @@ void jwtcred_token_free(jwtcred_token *tok)
 	if (!tok)
 		return;
 	jc_entry_clear(&tok->entry);
+	free(tok->profile);
 	free(tok);
 }
 

@@ -86,7 +86,7 @@ man_allowed() { # MANPAGE: the options named in the allow-list of jwtcred curl
 		done | sort -u
 }
 awk '$4 == "allow" { print $1 }' "$TEST_TMP/table" | sort -u >"$TEST_TMP/allowed"
-man_allowed "$TOP_SRCDIR/man/jwtcred.1" >"$TEST_TMP/man-allowed"
+man_allowed "$TOP_SRCDIR/man/jwtcred.1.in" >"$TEST_TMP/man-allowed"
 if diff "$TEST_TMP/allowed" "$TEST_TMP/man-allowed" >"$TEST_TMP/man.diff"; then
 	ok "jwtcred(1) lists exactly the allowed options ($(wc -l <"$TEST_TMP/allowed"))"
 else
@@ -94,7 +94,7 @@ else
 	show "$TEST_TMP/man.diff"
 	not_ok "jwtcred(1) lists exactly the allowed options"
 fi
-sed '/^\.BR \\-\\-retry ,$/d' "$TOP_SRCDIR/man/jwtcred.1" >"$TEST_TMP/man-altered.1"
+sed '/^\.BR \\-\\-retry ,$/d' "$TOP_SRCDIR/man/jwtcred.1.in" >"$TEST_TMP/man-altered.1"
 check "self-check: a man page that drops --retry is caught" \
 	test -n "$(man_allowed "$TEST_TMP/man-altered.1" | diff "$TEST_TMP/allowed" - | grep '^< retry$')"
 

@@ -1,0 +1,32 @@
+#!/bin/bash
+# libjwtcred's ownership rules (include/jwtcred.h): a token outlives its
+# configuration, and jwtcred_token_invalidate() uses the configuration it is
+# given.  api_lifetime runs under valgrind when it is installed, so that a
+# token still reading its freed configuration fails here rather than by luck.
+. "${srcdir:-.}/tests/integration/lib.sh"
+
+PROG=$TOP_BUILDDIR/tests/integration/api_lifetime
+[ -x "$PROG" ] || { not_ok "api_lifetime built ($PROG)"; finish; }
+
+start_server
+write_config "urls = [ \"$SERVER_URL\" ];"
+OTHER=$TEST_TMP/other.conf
+sed 's/^  prod = {$/  staging = {/' "$JWTCRED_CONFIG" >"$OTHER"
+check "the other configuration has no profile 'prod'" test "$(grep -c 'prod = {' "$OTHER")" -eq 0
+
+RUN=()
+if command -v valgrind >/dev/null 2>&1; then
+	RUN=("$TOP_BUILDDIR/libtool" --mode=execute valgrind -q --error-exitcode=99 --leak-check=no)
+else
+	echo "# valgrind is not installed: a read of freed memory may go unseen"
+fi
+server_reset
+RC=0
+"${RUN[@]}" "$PROG" "$SERVER_URL/services/data/" "$OTHER" >"$TEST_TMP/api.out" 2>"$TEST_TMP/api.err" || RC=$?
+expect_eq "api_lifetime: exit 0 (99: valgrind found a memory error)" 0 "$RC" || show "$TEST_TMP/api.err"
+show "$TEST_TMP/api.out"
+expect_eq "api_lifetime: all its checks passed" "10:0" \
+	"$(grep -c '^ok - ' "$TEST_TMP/api.out"):$(grep -c '^not ok - ' "$TEST_TMP/api.out")"
+expect_eq "two tokens minted: the first, and the one after invalidate" 2 "$(server_stats token_requests)"
+
+finish
