@@ -18,10 +18,10 @@
 
 #include "cli/cli.h"
 #include "core/allow.h"
+#include "core/dockerproto.h"
 #include "core/io.h"
 #include "core/secret.h"
 #include "core/singleflight.h"
-#include "core/toolinput.h"
 
 #define NOT_FOUND "credentials not found in native keychain"
 
