@@ -20,10 +20,10 @@
 #include "cli/msgs.h"
 #include "cli/profile.h"
 #include "core/allow.h"
+#include "core/dockerproto.h"
 #include "core/io.h"
 #include "core/secret.h"
 #include "core/singleflight.h"
-#include "core/toolinput.h"
 
 #define NOT_FOUND "credentials not found in native keychain"
 

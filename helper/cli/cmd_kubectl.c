@@ -17,10 +17,10 @@
 #include "cli/profile.h"
 #include "core/allow.h"
 #include "core/clock.h"
+#include "core/kubeproto.h"
 #include "core/secret.h"
 #include "core/singleflight.h"
 #include "core/text.h"
-#include "core/toolinput.h"
 
 /*
  * With provideClusterInfo, kubectl names the server: the token must be

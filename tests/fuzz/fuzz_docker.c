@@ -5,7 +5,7 @@
 #include "config.h"
 
 #include "fuzz.h"
-#include "core/toolinput.h"
+#include "core/dockerproto.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -5,7 +5,8 @@
 #include "config.h"
 
 #include "fuzz.h"
-#include "core/toolinput.h"
+#include "core/kubeproto.h"
+#include "core/urlmatch.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

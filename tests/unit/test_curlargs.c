@@ -48,6 +48,7 @@ struct row {
 	const char *argv[MAX_WORDS]; /* NULL ends it */
 	struct want items[MAX_ITEMS]; /* a scan that succeeds returns exactly these */
 	bool follow, dump_header;    /* and these */
+	bool remote_name;
 	const char *refused;         /* the word a refusal names; NULL: the scan succeeds */
 	const char *refused_opt;     /* the option it names; NULL: none */
 	const char *why;             /* a part of its reason; NULL: any */
@@ -264,7 +265,7 @@ static const struct row rows[] = {
 	{ .argv = { "--buffer", A }, .items = { L("buffer", NULL), U(A) } },
 	{ .argv = { "--http1.1", A }, .items = { L("http1.1", NULL), U(A) } },
 	{ .argv = { "--get", A }, .items = { L("get", NULL), U(A) } },
-	{ .argv = { "-O", A }, .items = { S("remote-name", NULL), U(A) } },
+	{ .argv = { "-O", A }, .items = { S("remote-name", NULL), U(A) }, .remote_name = true },
 	{ .argv = { "--tlsv1", A }, .refused = "--tlsv1", .refused_opt = "tlsv1" },
 	{ .argv = { "--no-help", A }, .refused = "--no-help", .refused_opt = "help" },
 	{ .argv = { "-h", "all" }, .refused = "-h", .refused_opt = "help" },
@@ -309,6 +310,50 @@ static const struct row rows[] = {
 	{ .argv = { "--dump", "h" }, .items = { L("dump-header", "h") }, .dump_header = true },
 	{ .argv = { "--dump-header=h", "-L" }, .items = { L("dump-header", "h"), S("location", NULL) },
 	  .follow = true, .dump_header = true },
+	{ .argv = { "-L", "--no-location", "-L" },
+	  .items = { S("location", NULL), NO("location"), S("location", NULL) }, .follow = true },
+	{ .argv = { "--no-location" }, .items = { NO("location") } },
+	/* -O is tracked: curl names files after the URLs; once on, a later --no- does not hide it */
+	{ .argv = { "--remote-name", A }, .items = { L("remote-name", NULL), U(A) }, .remote_name = true },
+	{ .argv = { "--remote-n", A }, .refused = "--remote-n", .why = "abbreviates more than one" },
+	{ .argv = { "--remote-name-a" }, .items = { L("remote-name-all", NULL) }, .remote_name = true },
+	{ .argv = { "--remote-name-all" }, .items = { L("remote-name-all", NULL) }, .remote_name = true },
+	{ .argv = { "-sO", A }, .items = { S("silent", NULL), S("remote-name", NULL), U(A) },
+	  .remote_name = true },
+	{ .argv = { "--no-remote-name-all" }, .items = { NO("remote-name-all") } },
+	{ .argv = { "--no-remote-name" }, .items = { NO("remote-name") } },
+	{ .argv = { "-O", "--no-remote-name", A },
+	  .items = { S("remote-name", NULL), NO("remote-name"), U(A) }, .remote_name = true },
+	{ .argv = { "--remote-name-all", "--no-remote-name-all" },
+	  .items = { L("remote-name-all", NULL), NO("remote-name-all") }, .remote_name = true },
+	/* more --url spellings: a prefix, =, empty, a value that looks like an option */
+	{ .argv = { "--ur", A }, .refused = "--ur", .why = "abbreviates more than one" },
+	{ .argv = { "--url-", "a=b" }, .items = { L("url-query", "a=b") } },
+	{ .argv = { "--url=" }, .items = { U("") } },
+	{ .argv = { "--url=-k" }, .items = { U("-k") } },
+	{ .argv = { "--url", "--url", "-k" }, .refused = "-k", .refused_opt = "insecure" },
+	{ .argv = { "--url", "-sk" }, .items = { U("-sk") } },
+	/* a "--" taken as a value does not end the options */
+	{ .argv = { "-d", "--", "-k" }, .refused = "-k", .refused_opt = "insecure" },
+	{ .argv = { "-A", "--", "--", "-k" }, .items = { S("user-agent", "--"), U("-k") } },
+	/* a cluster's value-taking letter takes the next word, whatever it is */
+	{ .argv = { "-sA", "-k", A }, .items = { S("silent", NULL), S("user-agent", "-k"), U(A) } },
+	{ .argv = { "-sA", "--", "-k" }, .refused = "-k", .refused_opt = "insecure" },
+	/* the rules hold for every spelling of the value */
+	{ .argv = { "--user-a=ua" }, .items = { L("user-agent", "ua") } },
+	{ .argv = { "--user-a=ua\r\nX: y" }, .refused = "--user-a=ua\r\nX: y", .refused_opt = "user-agent" },
+	{ .argv = { "-o.bashrc" }, .refused = "-o.bashrc", .refused_opt = "output" },
+	{ .argv = { "-so", ".bashrc" }, .refused = "-so", .refused_opt = "output" },
+	{ .argv = { "--output=.bashrc" }, .refused = "--output=.bashrc", .refused_opt = "output" },
+	{ .argv = { "-sH@-" }, .refused = "-sH@-", .refused_opt = "header" },
+	{ .argv = { "--hea=Host: b" }, .refused = "--hea=Host: b", .why = "abbreviates more than one" },
+	{ .argv = { "--header=Host: b" }, .refused = "--header=Host: b", .refused_opt = "header" },
+	/* --noproxy is an option of its own, not --no-proxy */
+	{ .argv = { "--noproxy", "*" }, .refused = "--noproxy", .refused_opt = "noproxy" },
+	{ .argv = { "--nopro", "*" }, .refused = "--nopro", .refused_opt = "noproxy" },
+	{ .argv = { "--no-proxy" }, .refused = "--no-proxy", .refused_opt = "proxy", .why = not_on_off },
+	{ .argv = { "--no-location=x" }, .refused = "--no-location=x", .refused_opt = "location",
+	  .why = "takes no value" },
 };
 
 /* s with control characters as \xNN, for failure messages. */
@@ -414,9 +459,10 @@ static int check_row(size_t n, const struct row *r)
 			bad++;
 		}
 	}
-	if (a.follow != r->follow || a.dump_header != r->dump_header) {
-		print_error("row %zu (%s): want follow %d dump_header %d, got %d %d\n", n, shown, r->follow,
-		            r->dump_header, a.follow, a.dump_header);
+	if (a.follow != r->follow || a.dump_header != r->dump_header || a.remote_name != r->remote_name) {
+		print_error("row %zu (%s): want follow %d dump_header %d remote_name %d, got %d %d %d\n", n,
+		            shown, r->follow, r->dump_header, r->remote_name, a.follow, a.dump_header,
+		            a.remote_name);
 		bad++;
 	}
 	for (i = 0, nwant = 0; i < a.nitems; i++)

@@ -1,5 +1,5 @@
 /*
- * test_common.c: the string rules every reader of outside input shares:
+ * test_text.c: the string rules every reader of outside input shares:
  * control characters, UTF-8 as jansson wants it, and the escaping of
  * outside text quoted in a one-line message.
  */
@@ -204,5 +204,5 @@ int main(void)
 		cmocka_unit_test(test_escape_every_byte),
 	};
 
-	return cmocka_run_group_tests_name("common", tests, NULL, NULL);
+	return cmocka_run_group_tests_name("text", tests, NULL, NULL);
 }

@@ -1,5 +1,5 @@
 /*
- * test_toolinput.c: KUBERNETES_EXEC_INFO as jwtcred kubectl reads it.  The
+ * test_kubeproto.c: KUBERNETES_EXEC_INFO as jwtcred kubectl reads it.  The
  * defaults, the versions spoken, a cluster server that must be a string
  * when it is there at all, and messages that never carry a raw control
  * character from the input.
@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/toolinput.h"
+#include "core/kubeproto.h"
 #include "testutil.h"
 
 #define V1 "client.authentication.k8s.io/v1"
@@ -132,5 +132,5 @@ int main(void)
 		cmocka_unit_test(test_exec_info_too_large),
 	};
 
-	return cmocka_run_group_tests_name("toolinput", tests, NULL, NULL);
+	return cmocka_run_group_tests_name("kubeproto", tests, NULL, NULL);
 }

@@ -1,33 +1,18 @@
 /*
- * toolinput.h: what docker and kubectl hand a credential plugin, parsed.
- * Pure functions (no I/O), so the fronts and the fuzz targets share them.
+ * kubeproto.h: KUBERNETES_EXEC_INFO, what kubectl hands an exec credential
+ * plugin, parsed.  Pure functions (no I/O), so jwtcred kubectl and the
+ * fuzz target share them.
  */
-#ifndef JWTCRED_TOOLINPUT_H
-#define JWTCRED_TOOLINPUT_H
+#ifndef JWTCRED_KUBEPROTO_H
+#define JWTCRED_KUBEPROTO_H
 
 #include <stddef.h>
 
 #include "core/fail.h"
-#include "core/urlmatch.h"
 
-#define JC_DOCKER_MAX_INPUT (64 * 1024)
 #define JC_KUBE_MAX_EXEC_INFO (64 * 1024)
 #define JC_KUBE_API_V1 "client.authentication.k8s.io/v1"
 #define JC_KUBE_API_V1BETA1 "client.authentication.k8s.io/v1beta1"
-
-/*
- * docker's standard input: `buf` holds `len` bytes plus a NUL at buf[len].
- * Trims surrounding white space in place.  JWTCRED_E_INPUT when the data
- * holds a NUL byte (buf is then left as it was, for the caller to wipe).
- */
-int jc_docker_input_trim(char *buf, size_t len, jwtcred_error *err);
-
-/*
- * A registry address as docker sends it, "host[:port][/path]" or a URL
- * ("https://" is assumed without a scheme), as a request to match against
- * profiles' urls.  Returns what jc_request_from_url() returns.
- */
-int jc_docker_server_request(const char *server, struct jc_request *out);
 
 /* What KUBERNETES_EXEC_INFO says; both strings are the caller's. */
 struct jc_exec_info {
