@@ -345,30 +345,13 @@ static int create_temp(int dirfd, const char *name, char tmp[TEMP_NAME])
 	return fd;
 }
 
-int jc_cache_write(int dirfd, const char *dirpath, const char *name, const struct jc_entry *e,
-                   jwtcred_error *err)
+/* Atomically replace file `name` in the directory with text (temp file, fsync, rename). */
+static int replace_file(int dirfd, const char *dirpath, const char *name, const char *text,
+                        jwtcred_error *err)
 {
 	char tmp[TEMP_NAME] = "";
-	char *text = NULL;
-	json_t *o;
-	int fd = -1, rc;
+	int fd, rc;
 
-	if (strlen(name) >= JC_ENTRY_NAME)
-		return jc_fail(err, JWTCRED_E_CACHE, "cache entry name '%s' is too long", name);
-	o = json_pack("{si s:s s:s s:s s:s s:I s:I s:b}", "version", ENTRY_VERSION, "profile",
-	              e->profile, "subject", e->subject, "params", e->params, "token", e->token,
-	              "issued", (json_int_t)e->issued, "expires", (json_int_t)e->expires,
-	              "server_expiry", e->server_expiry);
-	if (o && e->instance_url)
-		json_object_set_new(o, "instance_url", json_string(e->instance_url));
-	if (o && e->audience_used)
-		json_object_set_new(o, "audience_used", json_string(e->audience_used));
-	if (o)
-		text = json_dumps(o, JSON_COMPACT);
-	jc_json_wipe(o, "token");
-	json_decref(o);
-	if (!text)
-		return jc_fail(err, JWTCRED_E_NOMEM, "out of memory writing the cache");
 	if ((fd = create_temp(dirfd, name, tmp)) < 0) {
 		tmp[0] = '\0';
 		rc = jc_fail(err, JWTCRED_E_CACHE, "cannot create a file in cache directory '%s': %s",
@@ -400,12 +383,103 @@ out:
 		close(fd);
 	if (tmp[0])
 		unlinkat(dirfd, tmp, 0);
+	return rc;
+}
+
+int jc_cache_write(int dirfd, const char *dirpath, const char *name, const struct jc_entry *e,
+                   jwtcred_error *err)
+{
+	char *text = NULL;
+	json_t *o;
+	int rc;
+
+	if (strlen(name) >= JC_ENTRY_NAME)
+		return jc_fail(err, JWTCRED_E_CACHE, "cache entry name '%s' is too long", name);
+	o = json_pack("{si s:s s:s s:s s:s s:I s:I s:b}", "version", ENTRY_VERSION, "profile",
+	              e->profile, "subject", e->subject, "params", e->params, "token", e->token,
+	              "issued", (json_int_t)e->issued, "expires", (json_int_t)e->expires,
+	              "server_expiry", e->server_expiry);
+	if (o && e->instance_url)
+		json_object_set_new(o, "instance_url", json_string(e->instance_url));
+	if (o && e->audience_used)
+		json_object_set_new(o, "audience_used", json_string(e->audience_used));
+	if (o)
+		text = json_dumps(o, JSON_COMPACT);
+	jc_json_wipe(o, "token");
+	json_decref(o);
+	if (!text)
+		return jc_fail(err, JWTCRED_E_NOMEM, "out of memory writing the cache");
+	rc = replace_file(dirfd, dirpath, name, text, err);
 	jc_free_secret(text);
+	return rc;
+}
+
+/* "<entry>.failed": the record of a mint that failed (no secret in it). */
+static int failure_name(const char *name, char out[JC_ENTRY_NAME + 8])
+{
+	return (size_t)snprintf(out, JC_ENTRY_NAME + 8, "%s.failed", name) < JC_ENTRY_NAME + 8 ? 0
+	                                                                                       : -1;
+}
+
+int jc_cache_write_failure(int dirfd, const char *dirpath, const char *name, int status,
+                           const char *text, jwtcred_error *err)
+{
+	char fname[JC_ENTRY_NAME + 8], *doc = NULL;
+	json_t *o;
+	int rc;
+
+	if (failure_name(name, fname) != 0)
+		return jc_fail(err, JWTCRED_E_CACHE, "cache entry name '%s' is too long", name);
+	o = json_pack("{si sI si ss}", "version", ENTRY_VERSION, "failed_at",
+	              (json_int_t)jc_monotonic_ms(), "status", status, "error", text);
+	if (o)
+		doc = json_dumps(o, JSON_COMPACT);
+	json_decref(o);
+	if (!doc)
+		return jc_fail(err, JWTCRED_E_NOMEM, "out of memory writing the cache");
+	rc = replace_file(dirfd, dirpath, fname, doc, err);
+	free(doc);
+	return rc;
+}
+
+int jc_cache_read_failure(int dirfd, const char *name, long long after_ms, long long within_ms,
+                          int *status, jwtcred_error *err)
+{
+	char fname[JC_ENTRY_NAME + 8], *text = NULL;
+	json_t *o = NULL, *at, *st, *msg;
+	jwtcred_error why;
+	size_t len;
+	int fd, rc = JWTCRED_E_NOTFOUND;
+
+	if (failure_name(name, fname) != 0 ||
+	    jc_open_trusted(dirfd, fname, O_RDONLY | O_NOFOLLOW, "cache entry", fname,
+	                    &jc_trust_cache_entry, &fd, NULL, &why) != 0)
+		return JWTCRED_E_NOTFOUND;
+	if (jc_read_fd(fd, MAX_ENTRY, &text, &len) == 0)
+		o = json_loadb(text, len, JSON_REJECT_DUPLICATES, NULL);
+	close(fd);
+	at = json_object_get(o, "failed_at");
+	st = json_object_get(o, "status");
+	msg = json_object_get(o, "error");
+	if (json_is_integer(at) && json_is_integer(st) && json_is_string(msg) &&
+	    json_integer_value(at) > after_ms && json_integer_value(at) <= after_ms + within_ms &&
+	    json_integer_value(st) < 0 && json_integer_value(st) > -1000 &&
+	    !jc_has_control(json_string_value(msg))) {
+		*status = (int)json_integer_value(st);
+		jc_fail(err, *status, "%s", json_string_value(msg));
+		rc = JWTCRED_OK;
+	}
+	json_decref(o);
+	free(text);
 	return rc;
 }
 
 int jc_cache_remove(int dirfd, const char *name, jwtcred_error *err)
 {
+	char fname[JC_ENTRY_NAME + 8];
+
+	if (failure_name(name, fname) == 0)
+		unlinkat(dirfd, fname, 0);
 	if (unlinkat(dirfd, name, 0) != 0 && errno != ENOENT)
 		return jc_fail(err, JWTCRED_E_CACHE, "cannot remove cache entry '%s': %s", name,
 		               strerror(errno));
@@ -500,6 +574,9 @@ int jc_cache_lock(int dirfd, const char *dirpath, const char *name, long timeout
 
 void jc_cache_unlock(int lockfd)
 {
-	if (lockfd >= 0)
-		close(lockfd); /* closing releases the flock */
+	if (lockfd < 0)
+		return;
+	/* released explicitly: a child forked meanwhile would keep a copy of the descriptor */
+	flock(lockfd, LOCK_UN);
+	close(lockfd);
 }

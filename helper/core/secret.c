@@ -40,8 +40,14 @@ void jc_json_wipe(json_t *object, const char *key)
 
 bool jc_secret_equal(const char *a, const char *b)
 {
-	size_t la = strlen(a), lb = strlen(b), i;
-	unsigned char d = (unsigned char)(la != lb);
+	size_t la, lb, i;
+	unsigned char d;
+
+	if (!a || !b)
+		return a == b;
+	la = strlen(a);
+	lb = strlen(b);
+	d = (unsigned char)(la != lb);
 
 	/* walk the longer one so timing depends on lengths only */
 	for (i = 0; i < (la > lb ? la : lb); i++)

@@ -24,7 +24,7 @@ void jc_free_secret(char *s);
  */
 void jc_json_wipe(json_t *object, const char *key);
 
-/* Constant-time equality for secrets of possibly different lengths. */
+/* Constant-time equality for secrets of possibly different lengths; NULL equals only NULL. */
 bool jc_secret_equal(const char *a, const char *b);
 
 #endif

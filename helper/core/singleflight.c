@@ -67,6 +67,16 @@ static int mint_uncached(const struct jc_profile *p, struct jc_entry *out, jwtcr
 	return JWTCRED_OK;
 }
 
+/*
+ * Is a failed mint's outcome the same for whoever waited on it?  What the
+ * endpoint, the key or the configuration said is; running out of memory
+ * or of time in one process is not.
+ */
+static bool shared_failure(int rc)
+{
+	return rc != JWTCRED_E_NOMEM && rc != JWTCRED_E_SYSTEM && rc != JWTCRED_E_BUSY;
+}
+
 /* What a process waiting for another's mint needs to recognise its result. */
 struct waiter {
 	int dirfd;
@@ -75,17 +85,28 @@ struct waiter {
 	const struct jc_profile *p;
 	unsigned flags;
 	const struct jc_entry *seen;  /* the entry before we waited, if any */
-	struct jc_entry *fresh;       /* filled when the answer is yes */
+	struct jc_entry *fresh;       /* filled when another's token will do */
+	long long since_ms;           /* when we joined (jc_monotonic_ms) */
+	long long window_ms;          /* how long one mint may hold the lock */
+	int failed;                   /* another's mint that we waited on failed: its status */
+	jwtcred_error *failed_err;    /* and what it said */
 };
 
 /*
- * Has another process minted a token we can serve?  A fresh entry, and
- * with --refresh one other than the token we were asked to replace.
+ * Has the mint we waited on landed?  Either another process minted a token
+ * we can serve (a fresh entry, and with --refresh one other than the token
+ * we were asked to replace), or its mint failed after we joined: then we
+ * share its failure rather than ask the endpoint again, so N callers of a
+ * failing endpoint make one request, not N in a row.
  */
-static bool minted_elsewhere(void *arg)
+static bool flight_landed(void *arg)
 {
 	struct waiter *w = arg;
 
+	if (jc_cache_read_failure(w->dirfd, w->name, w->since_ms, w->window_ms, &w->failed,
+	                          w->failed_err) == 0)
+		return true;
+	w->failed = 0;
 	jc_entry_clear(w->fresh);
 	if (jc_cache_read(w->dirfd, w->name, w->params, w->fresh) == 0 &&
 	    jc_entry_fresh(w->fresh, w->p, jc_now()) &&
@@ -125,21 +146,30 @@ int jc_token_fetch(const struct jc_profile *p, unsigned flags, struct jc_entry *
 		memset(&seen, 0, sizeof(seen)); /* transferred */
 		goto out;
 	}
-	/* one mint for all: take the lock, or find that the holder's token has landed */
-	wait = (struct waiter){ dirfd, name, params, p, flags, &seen, &fresh };
-	if ((rc = jc_cache_lock_or_wait(dirfd, dirpath, name, p->timeout * 1000L + LOCK_SLACK_MS,
-	                                minted_elsewhere, &wait, &lockfd, err)))
+	/* one mint for all: take the lock, or find that the holder's mint has landed */
+	wait = (struct waiter){ dirfd, name, params, p, flags, &seen, &fresh, jc_monotonic_ms(),
+		                p->timeout * 1000L + LOCK_SLACK_MS, 0, err };
+	if ((rc = jc_cache_lock_or_wait(dirfd, dirpath, name, wait.window_ms, flight_landed, &wait,
+	                                &lockfd, err)))
 		goto out;
 	/* check again under the lock too: the holder may have finished just before */
-	if (lockfd < 0 || minted_elsewhere(&wait)) {
+	if (lockfd < 0 || flight_landed(&wait)) {
+		if ((rc = wait.failed) != 0) {
+			jc_trace("profile '%s': the token request of another process failed", p->name);
+			goto out;
+		}
 		jc_trace("profile '%s': token minted by another process", p->name);
 		*out = fresh;
 		memset(&fresh, 0, sizeof(fresh)); /* transferred */
 		goto out;
 	}
 	/* the audience that worked last time goes first (the entry may have expired) */
-	if ((rc = mint(p, seen.audience_used, &g, err)))
+	if ((rc = mint(p, seen.audience_used, &g, err))) {
+		if (shared_failure(rc) &&
+		    jc_cache_write_failure(dirfd, dirpath, name, rc, err->text, &werr) != 0)
+			jc_trace("%s", werr.text);
 		goto out;
+	}
 	if ((rc = entry_from_answer(p, params, &g, jc_now(), out))) {
 		params = NULL; /* transferred even on failure */
 		jc_entry_clear(out);

@@ -252,6 +252,9 @@ static void test_secret_equal(void **state)
 		bool equal;
 	} rows[] = {
 		{ "", "", true },
+		{ NULL, NULL, true },
+		{ NULL, "", false },
+		{ "", NULL, false },
 		{ "a", "a", true },
 		{ "00D!AQ0.token", "00D!AQ0.token", true },
 		{ "a", "b", false },

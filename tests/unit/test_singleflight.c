@@ -400,7 +400,8 @@ static void test_flags(void **state)
 /*
  * N callers at once, the mint slow: exactly one mint, and every caller
  * gets its token.  With JWTCRED_REFRESH too (each asked to replace the
- * same token), and when the only entry has expired.
+ * same token), and when the only entry has expired.  When that one mint
+ * fails, every caller gets its failure: nobody asks the endpoint again.
  */
 static void test_concurrent(void **state)
 {
@@ -408,11 +409,14 @@ static void test_concurrent(void **state)
 		const char *what;
 		unsigned flags;
 		long long before; /* "tok-1" minted this long before T0; 0: nothing cached */
+		int fail;         /* the one mint fails with this */
 	} rows[] = {
-		{ "empty cache", 0, 0 },
-		{ "expired entry", 0, 900 },
-		{ "inside the margin", 0, 850 },
-		{ "all asked to refresh one token", JWTCRED_REFRESH, 10 },
+		{ "empty cache", 0, 0, 0 },
+		{ "expired entry", 0, 900, 0 },
+		{ "inside the margin", 0, 850, 0 },
+		{ "all asked to refresh one token", JWTCRED_REFRESH, 10, 0 },
+		{ "the mint is denied", 0, 0, JWTCRED_E_DENIED },
+		{ "the endpoint is down, an entry expired", 0, 900, JWTCRED_E_NETWORK },
 	};
 	struct fixture *f = *state;
 	struct jc_entry e = { 0 };
@@ -436,6 +440,7 @@ static void test_concurrent(void **state)
 		base = fake->mints;
 		want = base ? "tok-2" : "tok-1";
 		fake->sleep_ms = SLOW_MS;
+		fake->fail = rows[i].fail;
 
 		assert_int_equal(pipe(go), 0);
 		for (n = 0; n < NCALLERS; n++) {
@@ -452,6 +457,8 @@ static void test_concurrent(void **state)
 				fake->rc[n] = jc_token_fetch(&f->p, rows[i].flags, &e, &err);
 				if (fake->rc[n] == JWTCRED_OK)
 					snprintf(fake->token[n], sizeof(fake->token[n]), "%s", e.token);
+				else
+					snprintf(fake->token[n], sizeof(fake->token[n]), "%s", err.text);
 				jc_entry_clear(&e);
 				_exit(0);
 			}
@@ -464,14 +471,24 @@ static void test_concurrent(void **state)
 				fail_msg("row %zu (%s): caller %d died (status %#x)", i, rows[i].what, n, status);
 		}
 		fake->sleep_ms = 0;
+		fake->fail = 0;
 		if (fake->mints != base + 1)
 			fail_msg("row %zu (%s): %d callers made %d mints", i, rows[i].what, NCALLERS,
 			         fake->mints - base);
+		if (rows[i].fail)
+			want = "the fake endpoint said no"; /* each caller's error text */
 		for (n = 0; n < NCALLERS; n++)
-			if (fake->rc[n] != JWTCRED_OK || strcmp(fake->token[n], want) != 0)
-				fail_msg("row %zu (%s): caller %d: rc %d, token '%s', want '%s'", i,
+			if (fake->rc[n] != rows[i].fail || strncmp(fake->token[n], want, 31) != 0)
+				fail_msg("row %zu (%s): caller %d: rc %d, '%s', want '%s'", i,
 				         rows[i].what, n, fake->rc[n], fake->token[n], want);
-		assert_cached(&f->p, want);
+		if (!rows[i].fail) {
+			assert_cached(&f->p, want);
+			continue;
+		}
+		/* a caller who comes later asks again, and that mint sticks */
+		fetch_ok(&f->p, 0, &e);
+		assert_int_equal(fake->mints, base + 2);
+		jc_entry_clear(&e);
 	}
 }
 
