@@ -330,9 +330,16 @@ static int create_temp(int dirfd, const char *name, char tmp[TEMP_NAME])
 	int fd = -1, tries;
 
 	for (tries = 0; fd < 0 && tries < 16; tries++) {
-		if (getrandom(r, sizeof(r), 0) != (ssize_t)sizeof(r))
-			return -1;
+		/* unpredictable if the kernel can say so at once; unique either way (O_EXCL) */
+		if (getrandom(r, sizeof(r), GRND_NONBLOCK) != (ssize_t)sizeof(r)) {
+			long long mix = jc_monotonic_ms() * 1000003LL + getpid() * 31LL + tries;
+			memcpy(r, &mix, sizeof(r));
+		}
 		n = (size_t)snprintf(tmp, TEMP_NAME, "%s.tmp.", name);
+		if (n + 2 * sizeof(r) >= TEMP_NAME) {
+			errno = ENAMETOOLONG;
+			return -1;
+		}
 		for (i = 0; i < sizeof(r); i++, n += 2) {
 			tmp[n] = hex[r[i] >> 4];
 			tmp[n + 1] = hex[r[i] & 15];
@@ -343,6 +350,32 @@ static int create_temp(int dirfd, const char *name, char tmp[TEMP_NAME])
 			return -1;
 	}
 	return fd;
+}
+
+#define FAILURE_NAME (JC_ENTRY_NAME + 8)
+
+/* "<entry>.failed": the record of a mint that failed (no secret in it). */
+static int failure_name(const char *name, char out[FAILURE_NAME])
+{
+	return (size_t)snprintf(out, FAILURE_NAME, "%s.failed", name) < FAILURE_NAME ? 0 : -1;
+}
+
+/*
+ * This boot of this machine, so that a failure recorded on the monotonic
+ * clock of another boot, or of another host sharing the directory, is
+ * never taken for a recent one.  "" when the kernel does not say.
+ */
+static void boot_id(char buf[40])
+{
+	ssize_t n = -1;
+	int fd = open("/proc/sys/kernel/random/boot_id", O_RDONLY | O_CLOEXEC);
+
+	if (fd >= 0) {
+		n = read(fd, buf, 39);
+		close(fd);
+	}
+	buf[n > 0 ? n : 0] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
 }
 
 /* Atomically replace file `name` in the directory with text (temp file, fsync, rename). */
@@ -389,7 +422,7 @@ out:
 int jc_cache_write(int dirfd, const char *dirpath, const char *name, const struct jc_entry *e,
                    jwtcred_error *err)
 {
-	char *text = NULL;
+	char *text = NULL, fname[FAILURE_NAME];
 	json_t *o;
 	int rc;
 
@@ -411,27 +444,23 @@ int jc_cache_write(int dirfd, const char *dirpath, const char *name, const struc
 		return jc_fail(err, JWTCRED_E_NOMEM, "out of memory writing the cache");
 	rc = replace_file(dirfd, dirpath, name, text, err);
 	jc_free_secret(text);
+	if (rc == JWTCRED_OK && failure_name(name, fname) == 0)
+		unlinkat(dirfd, fname, 0); /* a token landed: no failure stands any more */
 	return rc;
 }
 
-/* "<entry>.failed": the record of a mint that failed (no secret in it). */
-static int failure_name(const char *name, char out[JC_ENTRY_NAME + 8])
+int jc_cache_write_failure(int dirfd, const char *dirpath, const char *name, const char *params,
+                           int status, const char *text, jwtcred_error *err)
 {
-	return (size_t)snprintf(out, JC_ENTRY_NAME + 8, "%s.failed", name) < JC_ENTRY_NAME + 8 ? 0
-	                                                                                       : -1;
-}
-
-int jc_cache_write_failure(int dirfd, const char *dirpath, const char *name, int status,
-                           const char *text, jwtcred_error *err)
-{
-	char fname[JC_ENTRY_NAME + 8], *doc = NULL;
+	char fname[FAILURE_NAME], boot[40], *doc = NULL;
 	json_t *o;
 	int rc;
 
 	if (failure_name(name, fname) != 0)
 		return jc_fail(err, JWTCRED_E_CACHE, "cache entry name '%s' is too long", name);
-	o = json_pack("{si sI si ss}", "version", ENTRY_VERSION, "failed_at",
-	              (json_int_t)jc_monotonic_ms(), "status", status, "error", text);
+	boot_id(boot);
+	o = json_pack("{si ss ss sI si ss}", "version", ENTRY_VERSION, "params", params, "boot", boot,
+	              "failed_at", (json_int_t)jc_monotonic_ms(), "status", status, "error", text);
 	if (o)
 		doc = json_dumps(o, JSON_COMPACT);
 	json_decref(o);
@@ -442,11 +471,11 @@ int jc_cache_write_failure(int dirfd, const char *dirpath, const char *name, int
 	return rc;
 }
 
-int jc_cache_read_failure(int dirfd, const char *name, long long after_ms, long long within_ms,
-                          int *status, jwtcred_error *err)
+int jc_cache_read_failure(int dirfd, const char *name, const char *params, long long after_ms,
+                          long long within_ms, int *status, jwtcred_error *err)
 {
-	char fname[JC_ENTRY_NAME + 8], *text = NULL;
-	json_t *o = NULL, *at, *st, *msg;
+	char fname[FAILURE_NAME], boot[40], *text = NULL;
+	json_t *o = NULL, *at, *st, *msg, *pa, *bo;
 	jwtcred_error why;
 	size_t len;
 	int fd, rc = JWTCRED_E_NOTFOUND;
@@ -458,10 +487,15 @@ int jc_cache_read_failure(int dirfd, const char *name, long long after_ms, long 
 	if (jc_read_fd(fd, MAX_ENTRY, &text, &len) == 0)
 		o = json_loadb(text, len, JSON_REJECT_DUPLICATES, NULL);
 	close(fd);
+	boot_id(boot);
+	pa = json_object_get(o, "params");
+	bo = json_object_get(o, "boot");
 	at = json_object_get(o, "failed_at");
 	st = json_object_get(o, "status");
 	msg = json_object_get(o, "error");
-	if (json_is_integer(at) && json_is_integer(st) && json_is_string(msg) &&
+	if (json_is_string(pa) && strcmp(json_string_value(pa), params) == 0 && json_is_string(bo) &&
+	    strcmp(json_string_value(bo), boot) == 0 && json_is_integer(at) && json_is_integer(st) &&
+	    json_is_string(msg) &&
 	    json_integer_value(at) > after_ms && json_integer_value(at) <= after_ms + within_ms &&
 	    json_integer_value(st) < 0 && json_integer_value(st) > -1000 &&
 	    !jc_has_control(json_string_value(msg))) {
@@ -476,7 +510,7 @@ int jc_cache_read_failure(int dirfd, const char *name, long long after_ms, long 
 
 int jc_cache_remove(int dirfd, const char *name, jwtcred_error *err)
 {
-	char fname[JC_ENTRY_NAME + 8];
+	char fname[FAILURE_NAME];
 
 	if (failure_name(name, fname) == 0)
 		unlinkat(dirfd, fname, 0);

@@ -71,20 +71,22 @@ int jc_cache_write(int dirfd, const char *dirpath, const char *name, const struc
 
 /*
  * A failed mint, recorded for the processes that waited on it: the lock
- * holder writes "<name>.failed" (the status, the one-line error, when on
- * the monotonic clock) before it unlocks.  No secret goes in it.
+ * holder writes "<name>.failed" (the profile's params, the status, the
+ * one-line error, and when, on this boot's monotonic clock) before it
+ * unlocks.  No secret goes in it.  jc_cache_write() removes it.
  */
-int jc_cache_write_failure(int dirfd, const char *dirpath, const char *name, int status,
-                           const char *text, jwtcred_error *err);
+int jc_cache_write_failure(int dirfd, const char *dirpath, const char *name, const char *params,
+                           int status, const char *text, jwtcred_error *err);
 
 /*
- * Did a mint of entry `name` fail after after_ms and no later than
- * after_ms + within_ms (jc_monotonic_ms)?  Then JWTCRED_OK, with *status
- * and err set to what the failed mint said; else JWTCRED_E_NOTFOUND (no
- * record, an older or newer one, a damaged one).
+ * Did a mint of entry `name`, for these params, on this boot, fail after
+ * after_ms and no later than after_ms + within_ms (jc_monotonic_ms)?
+ * Then JWTCRED_OK, with *status and err set to what the failed mint said;
+ * else JWTCRED_E_NOTFOUND (no record, an older or newer one, another
+ * boot's, a damaged one).
  */
-int jc_cache_read_failure(int dirfd, const char *name, long long after_ms, long long within_ms,
-                          int *status, jwtcred_error *err);
+int jc_cache_read_failure(int dirfd, const char *name, const char *params, long long after_ms,
+                          long long within_ms, int *status, jwtcred_error *err);
 
 /* Remove entry `name` and its failure record (missing is fine). */
 int jc_cache_remove(int dirfd, const char *name, jwtcred_error *err);

@@ -69,12 +69,13 @@ static int mint_uncached(const struct jc_profile *p, struct jc_entry *out, jwtcr
 
 /*
  * Is a failed mint's outcome the same for whoever waited on it?  What the
- * endpoint, the key or the configuration said is; running out of memory
- * or of time in one process is not.
+ * endpoint said (a refusal, an unusable answer) or that it could not be
+ * reached is; a key, a passphrase variable or memory that one process
+ * lacks is not.
  */
 static bool shared_failure(int rc)
 {
-	return rc != JWTCRED_E_NOMEM && rc != JWTCRED_E_SYSTEM && rc != JWTCRED_E_BUSY;
+	return rc == JWTCRED_E_DENIED || rc == JWTCRED_E_RESPONSE || rc == JWTCRED_E_NETWORK;
 }
 
 /* What a process waiting for another's mint needs to recognise its result. */
@@ -88,6 +89,7 @@ struct waiter {
 	struct jc_entry *fresh;       /* filled when another's token will do */
 	long long since_ms;           /* when we joined (jc_monotonic_ms) */
 	long long window_ms;          /* how long one mint may hold the lock */
+	bool waited;                  /* we found the lock held by another */
 	int failed;                   /* another's mint that we waited on failed: its status */
 	jwtcred_error *failed_err;    /* and what it said */
 };
@@ -99,13 +101,8 @@ struct waiter {
  * share its failure rather than ask the endpoint again, so N callers of a
  * failing endpoint make one request, not N in a row.
  */
-static bool flight_landed(void *arg)
+static bool flight_landed(struct waiter *w)
 {
-	struct waiter *w = arg;
-
-	if (jc_cache_read_failure(w->dirfd, w->name, w->since_ms, w->window_ms, &w->failed,
-	                          w->failed_err) == 0)
-		return true;
 	w->failed = 0;
 	jc_entry_clear(w->fresh);
 	if (jc_cache_read(w->dirfd, w->name, w->params, w->fresh) == 0 &&
@@ -114,7 +111,18 @@ static bool flight_landed(void *arg)
 	     !jc_secret_equal(w->seen->token, w->fresh->token)))
 		return true;
 	jc_entry_clear(w->fresh);
-	return false;
+	/* a failure counts only for a caller that found the lock taken: it joined that flight */
+	return w->waited && jc_cache_read_failure(w->dirfd, w->name, w->params, w->since_ms,
+	                                          w->window_ms, &w->failed, w->failed_err) == 0;
+}
+
+/* jc_cache_lock_or_wait asks this each time it found the lock held. */
+static bool ready(void *arg)
+{
+	struct waiter *w = arg;
+
+	w->waited = true;
+	return flight_landed(w);
 }
 
 int jc_token_fetch(const struct jc_profile *p, unsigned flags, struct jc_entry *out,
@@ -148,9 +156,9 @@ int jc_token_fetch(const struct jc_profile *p, unsigned flags, struct jc_entry *
 	}
 	/* one mint for all: take the lock, or find that the holder's mint has landed */
 	wait = (struct waiter){ dirfd, name, params, p, flags, &seen, &fresh, jc_monotonic_ms(),
-		                p->timeout * 1000L + LOCK_SLACK_MS, 0, err };
-	if ((rc = jc_cache_lock_or_wait(dirfd, dirpath, name, wait.window_ms, flight_landed, &wait,
-	                                &lockfd, err)))
+		                p->timeout * 1000L + LOCK_SLACK_MS, false, 0, err };
+	if ((rc = jc_cache_lock_or_wait(dirfd, dirpath, name, wait.window_ms, ready, &wait, &lockfd,
+	                                err)))
 		goto out;
 	/* check again under the lock too: the holder may have finished just before */
 	if (lockfd < 0 || flight_landed(&wait)) {
@@ -166,7 +174,7 @@ int jc_token_fetch(const struct jc_profile *p, unsigned flags, struct jc_entry *
 	/* the audience that worked last time goes first (the entry may have expired) */
 	if ((rc = mint(p, seen.audience_used, &g, err))) {
 		if (shared_failure(rc) &&
-		    jc_cache_write_failure(dirfd, dirpath, name, rc, err->text, &werr) != 0)
+		    jc_cache_write_failure(dirfd, dirpath, name, params, rc, err->text, &werr) != 0)
 			jc_trace("%s", werr.text);
 		goto out;
 	}

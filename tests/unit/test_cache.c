@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "core/cache.h"
+#include "core/clock.h"
 #include "testutil.h"
 
 struct fixture {
@@ -741,6 +742,95 @@ static int child_try_lock(int dirfd, const char *dirpath, const char *name, long
 	return WEXITSTATUS(status);
 }
 
+/*
+ * The record a failed mint leaves for its waiters: found only for the same
+ * params, on this boot, inside (after, after + within]; a successful write
+ * and jc_cache_remove take it away; a damaged one is as good as none.
+ */
+static void test_failure_record(void **state)
+{
+	static const struct {
+		const char *what;
+		const char *params;   /* asked for */
+		long long after;      /* relative to when it was written */
+		long long within;
+		enum { AS_WRITTEN, OTHER_BOOT, NOT_AN_ERROR, DAMAGED } file;
+		int want;
+	} rows[] = {
+		{ "joined before it", "v1\nprod\n", -1000, 35000, AS_WRITTEN, JWTCRED_OK },
+		{ "joined after it", "v1\nprod\n", 1000, 35000, AS_WRITTEN, JWTCRED_E_NOTFOUND },
+		{ "too long before it", "v1\nprod\n", -40000, 35000, AS_WRITTEN, JWTCRED_E_NOTFOUND },
+		{ "other params", "v1\nother\n", -1000, 35000, AS_WRITTEN, JWTCRED_E_NOTFOUND },
+		{ "another boot", "v1\nprod\n", -1000, 35000, OTHER_BOOT, JWTCRED_E_NOTFOUND },
+		{ "a status that is not an error", "v1\nprod\n", -1000, 35000, NOT_AN_ERROR,
+		  JWTCRED_E_NOTFOUND },
+		{ "damaged", "v1\nprod\n", -1000, 35000, DAMAGED, JWTCRED_E_NOTFOUND },
+	};
+	struct fixture *f = *state;
+	char *dirpath = NULL, boot[40] = "", doc[512], *failed;
+	jwtcred_error err = { "" };
+	int fd = open_cache(&dirpath), status, rc;
+	long long at;
+	size_t i;
+	FILE *b = fopen("/proc/sys/kernel/random/boot_id", "r");
+
+	(void)f;
+	if (b) {
+		if (!fgets(boot, sizeof(boot), b))
+			boot[0] = '\0';
+		boot[strcspn(boot, "\n")] = '\0';
+		fclose(b);
+	}
+	failed = tu_join(dirpath, "0123456789abcdef.failed");
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		at = jc_monotonic_ms();
+		assert_int_equal(jc_cache_write_failure(fd, dirpath, "0123456789abcdef", "v1\nprod\n",
+		                                        JWTCRED_E_DENIED, "the endpoint said no", &err),
+		                 JWTCRED_OK);
+		if (rows[i].file != AS_WRITTEN) {
+			snprintf(doc, sizeof(doc),
+			         "{\"version\":1,\"params\":\"v1\\nprod\\n\",\"boot\":\"%s\","
+			         "\"failed_at\":%lld,\"status\":%d,\"error\":\"no\"}",
+			         rows[i].file == OTHER_BOOT ? "another" : boot, at,
+			         rows[i].file == NOT_AN_ERROR ? 0 : JWTCRED_E_DENIED);
+			if (rows[i].file == DAMAGED)
+				doc[20] = '\0';
+			assert_int_equal(tu_write_file(failed, doc, strlen(doc), 0600), 0);
+		}
+		strcpy(err.text, "unset");
+		status = 0;
+		rc = jc_cache_read_failure(fd, "0123456789abcdef", rows[i].params, at + rows[i].after,
+		                           rows[i].within, &status, &err);
+		if (rc != rows[i].want)
+			fail_msg("row %zu (%s): rc %d", i, rows[i].what, rc);
+		if (rc == JWTCRED_OK) {
+			assert_int_equal(status, JWTCRED_E_DENIED);
+			assert_string_equal(err.text, "the endpoint said no");
+		} else {
+			assert_string_equal(err.text, "unset");
+		}
+	}
+	/* a token that lands takes the failure away */
+	at = jc_monotonic_ms();
+	assert_int_equal(jc_cache_write_failure(fd, dirpath, "0123456789abcdef", "v1\nprod\n",
+	                                        JWTCRED_E_DENIED, "no", &err), JWTCRED_OK);
+	assert_int_equal(access(failed, F_OK), 0);
+	{
+		struct jc_entry e = { (char *)"prod", (char *)"ci@example.com", (char *)"v1\nprod\n",
+			              (char *)"tok", NULL, NULL, 1700000000, 1700000900, false };
+		assert_int_equal(jc_cache_write(fd, dirpath, "0123456789abcdef", &e, &err), JWTCRED_OK);
+	}
+	assert_int_equal(access(failed, F_OK), -1);
+	/* and so does removing the entry */
+	assert_int_equal(jc_cache_write_failure(fd, dirpath, "0123456789abcdef", "v1\nprod\n",
+	                                        JWTCRED_E_DENIED, "no", &err), JWTCRED_OK);
+	assert_int_equal(jc_cache_remove(fd, "0123456789abcdef", &err), JWTCRED_OK);
+	assert_int_equal(access(failed, F_OK), -1);
+	free(failed);
+	free(dirpath);
+	close(fd);
+}
+
 static void test_lock_excludes(void **state)
 {
 	struct fixture *f = *state;
@@ -821,6 +911,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_times_bounded, setup, teardown),
 		cmocka_unit_test(test_fresh),
 		cmocka_unit_test(test_deadline),
+		cmocka_unit_test_setup_teardown(test_failure_record, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lock_excludes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lock_freed_by_death, setup, teardown),
 	};
