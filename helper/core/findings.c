@@ -41,18 +41,6 @@ out:
 	return rc;
 }
 
-bool jc_findings_failed(const struct jc_findings *f)
-{
-	size_t i;
-
-	if (f->dropped)
-		return true;
-	for (i = 0; i < f->n; i++)
-		if (f->item[i].level == JC_ERROR)
-			return true;
-	return false;
-}
-
 void jc_findings_clear(struct jc_findings *f)
 {
 	size_t i;

@@ -41,9 +41,6 @@ struct jc_findings {
 int jc_findings_add(struct jc_findings *f, enum jc_level level, const char *fmt, ...)
 	JC_PRINTF(3, 4);
 
-/* Does the list hold an error, or did a finding get lost? */
-bool jc_findings_failed(const struct jc_findings *f);
-
 /* Free every text and empty the list (it can be filled again). */
 void jc_findings_clear(struct jc_findings *f);
 
