@@ -16,6 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <curl/curl.h>
+
 #include "engine/exchange.h"
 #include "testutil.h"
 
@@ -437,6 +439,35 @@ static void test_hints(void **state)
 	assert_int_equal(bad, 0);
 }
 
+/*
+ * The core has no libcurl, so the approval URL's escaping is its own: it
+ * must agree with curl_easy_escape on every byte value.
+ */
+static void test_approval_url_escapes_as_libcurl(void **state)
+{
+	struct jc_profile p;
+	char cb[256], *url, *want, *got;
+	CURL *c = curl_easy_init();
+	int i;
+
+	(void)state;
+	assert_non_null(c);
+	profile_of(&p, SF);
+	for (i = 1; i < 256; i++)
+		cb[i - 1] = (char)i;
+	cb[255] = '\0';
+	p.callback_url = strdup(cb);
+	url = jc_approval_url(&p);
+	assert_non_null(url);
+	assert_non_null(got = strstr(url, "&redirect_uri="));
+	assert_non_null(want = curl_easy_escape(c, cb, 0));
+	assert_string_equal(got + strlen("&redirect_uri="), want);
+	curl_free(want);
+	free(url);
+	tu_profile_free(&p);
+	curl_easy_cleanup(c);
+}
+
 /* The approval URL survives whole even when the message must be short. */
 static void test_approval_url(void **state)
 {
@@ -537,6 +568,7 @@ int main(void)
 		cmocka_unit_test(test_size_limits),
 		cmocka_unit_test(test_hints),
 		cmocka_unit_test(test_approval_url),
+		cmocka_unit_test(test_approval_url_escapes_as_libcurl),
 		cmocka_unit_test(test_revoke_answers),
 	};
 
