@@ -148,6 +148,11 @@ void jc_profile_clear(struct jc_profile *p)
 	free(p->certificate);
 	free(p->git_username);
 	free(p->docker_username);
+	free(p->server);
+	free(p->tenant);
+	free(p->resource);
+	free(p->typ);
+	free(p->client_secret_file);
 	memset(p, 0, sizeof(*p));
 }
 

@@ -19,6 +19,10 @@ enum jc_scope_in {
 	JC_SCOPE_BOTH,
 };
 
+/* The thumbprints of 'certificate' in the assertion's header (client-credentials). */
+#define JC_X5T_SHA1 1u   /* x5t: SHA-1 of the DER, base64url */
+#define JC_X5T_S256 2u   /* x5t#S256: SHA-256 of the DER, base64url */
+
 /* An extra form parameter of the token request. */
 struct jc_param {
 	char *name;
@@ -60,6 +64,12 @@ struct jc_profile {
 	char *certificate;         /* absolute path, or NULL: checked by jwtcred check */
 	char *git_username;
 	char *docker_username;
+	char *server;              /* client-credentials: "entra", "okta", "keycloak", "auth0", or NULL */
+	char *tenant;              /* client-credentials: entra's tenant, auth0's tenant domain, or NULL */
+	char *resource;            /* client-credentials: the form's resource (RFC 8707), or NULL */
+	char *typ;                 /* client-credentials: the header's typ; NULL: "JWT" */
+	unsigned thumbprint;       /* client-credentials: JC_X5T_* of the certificate in the header */
+	char *client_secret_file;  /* salesforce: the consumer secret, for introspection; or NULL */
 	long assertion_lifetime;   /* seconds */
 	long token_lifetime;       /* seconds, when the server gives no expires_in */
 	long refresh_margin;       /* seconds */

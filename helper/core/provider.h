@@ -26,6 +26,7 @@ enum jc_provider {
 	JC_PROVIDER_SALESFORCE, /* the default: a profile that names no provider */
 	JC_PROVIDER_GOOGLE,
 	JC_PROVIDER_GENERIC,
+	JC_PROVIDER_CLIENT, /* client-credentials: RFC 6749 4.4 with a private_key_jwt assertion */
 	JC_PROVIDER_COUNT
 };
 
@@ -52,6 +53,7 @@ struct jc_claims {
 	const char *extra;   /* a JSON object of more claims, or NULL; never replaces the above */
 	long long iat;
 	long long exp;
+	long long nbf;       /* 0: no nbf claim */
 };
 
 /* Who signs, as a provider's key document says (new strings, each may be NULL). */
@@ -80,6 +82,17 @@ struct jc_instead {
 	const char *use;
 };
 
+/*
+ * What the token request asks for (exchange.c builds its form): the
+ * jwt-bearer grant with the assertion (RFC 7523 2.1, the zero value), or
+ * the client_credentials grant with the assertion as client authentication
+ * (RFC 7523 2.2, RFC 6749 4.4).
+ */
+enum jc_grant {
+	JC_GRANT_JWT_BEARER,
+	JC_GRANT_CLIENT_CREDENTIALS,
+};
+
 struct jc_provider_def {
 	enum jc_provider id;
 	const char *name;             /* provider = "…" */
@@ -90,6 +103,7 @@ struct jc_provider_def {
 	const char *env_token;        /* jwtcred exec exports the token under this name too, or NULL */
 	const char *env_instance_url; /* and the instance URL (unset when there is none), or NULL */
 	const struct jc_instead *instead; /* ends with a NULL name */
+	enum jc_grant grant;          /* the token request's form */
 
 	/*
 	 * Defaults and checks once every setting of the profile at `grp` is
@@ -120,6 +134,7 @@ struct jc_provider_def {
 extern const struct jc_provider_def jc_provider_salesforce;
 extern const struct jc_provider_def jc_provider_google;
 extern const struct jc_provider_def jc_provider_generic;
+extern const struct jc_provider_def jc_provider_client;
 
 /* The provider called `name` (exact), or NULL. */
 const struct jc_provider_def *jc_provider_find(const char *name);

@@ -35,12 +35,14 @@ enum setting_type {
 	T_SCOPE_IN,  /* "claim", "form" or "both" */
 	T_CLAIMS,    /* a group of claims */
 	T_FORM,      /* a group of form parameters */
+	T_THUMBPRINT, /* "x5t#S256", "x5t", "both" or "none" */
 };
 
 /* The providers a setting applies to, as a mask of 1 << enum jc_provider. */
 #define SF (1u << JC_PROVIDER_SALESFORCE)
 #define GO (1u << JC_PROVIDER_GOOGLE)
 #define GE (1u << JC_PROVIDER_GENERIC)
+#define CC (1u << JC_PROVIDER_CLIENT)
 #define ALL ((1u << JC_PROVIDER_COUNT) - 1)
 
 struct setting {
@@ -57,7 +59,7 @@ struct setting {
 
 static const struct setting settings[] = {
 	F(provider, provider, T_PROVIDER, ALL),
-	F(client_id, issuer, T_STRING, SF),
+	F(client_id, issuer, T_STRING, SF | CC),
 	F(username, subject, T_STRING, SF),
 	S(issuer, T_STRING, GE),
 	S(subject, T_STRING, GO | GE),
@@ -65,21 +67,27 @@ static const struct setting settings[] = {
 	S(token_url, T_STRING, ALL),
 	S(revoke_url, T_STRING, ALL),
 	F(audience, audiences, T_AUDIENCES, ALL),
-	S(private_key, T_PATH, SF | GE),
+	S(private_key, T_PATH, SF | GE | CC),
 	S(service_account_file, T_PATH, GO),
-	S(passphrase_file, T_PATH, SF | GE),
-	S(passphrase_env, T_STRING, SF | GE),
+	S(passphrase_file, T_PATH, SF | GE | CC),
+	S(passphrase_env, T_STRING, SF | GE | CC),
 	S(algorithm, T_STRING, ALL),
-	S(key_id, T_STRING, GE),
+	S(key_id, T_STRING, GE | CC),
 	S(scope, T_STRING, ALL),
 	F(scopes, scope, T_SCOPES, ALL),
 	S(scope_in, T_SCOPE_IN, GE),
 	S(claims, T_CLAIMS, GE),
-	S(form, T_FORM, GE),
+	S(form, T_FORM, GE | CC),
 	S(jti, T_BOOL, ALL),
 	S(callback_url, T_STRING, SF),
 	S(ca_file, T_PATH, ALL),
-	S(certificate, T_PATH, SF | GE),
+	S(certificate, T_PATH, SF | GE | CC),
+	S(server, T_STRING, CC),
+	S(tenant, T_STRING, CC),
+	S(resource, T_STRING, CC),
+	S(typ, T_STRING, CC),
+	S(thumbprint, T_THUMBPRINT, CC),
+	S(client_secret_file, T_PATH, SF),
 	S(git_username, T_STRING, ALL),
 	S(docker_username, T_STRING, ALL),
 	I(assertion_lifetime, 10, 3600),
@@ -458,7 +466,9 @@ out:
 }
 
 /* Form parameters jwtcred sends itself. */
-static const char *const reserved_form[] = { "grant_type", "assertion", "scope" };
+static const char *const reserved_form[] = {
+	"grant_type", "assertion", "scope", "client_id", "client_assertion", "client_assertion_type", "resource",
+};
 
 /* form = { resource = "https://api.example.com"; }; */
 static int read_form(struct jc_loader *ld, struct jc_profile *p, const config_setting_t *s)
@@ -570,6 +580,21 @@ static int read_setting(struct jc_loader *ld, struct jc_profile *p, const struct
 		return read_claims(ld, p, s);
 	case T_FORM:
 		return read_form(ld, p, s);
+	case T_THUMBPRINT:
+		if ((rc = check_string(ld, p, def->name, s, &v)) != 0)
+			return rc;
+		if (strcmp(v, "x5t#S256") == 0)
+			p->thumbprint = JC_X5T_S256;
+		else if (strcmp(v, "x5t") == 0)
+			p->thumbprint = JC_X5T_SHA1;
+		else if (strcmp(v, "both") == 0)
+			p->thumbprint = JC_X5T_SHA1 | JC_X5T_S256;
+		else if (strcmp(v, "none") == 0)
+			p->thumbprint = 0;
+		else
+			return jc_conf_bad(ld, s, "'thumbprint' in profile '%s' is '%s': it must be \"x5t#S256\", \"x5t\", \"both\" or \"none\"",
+			                   p->name, v);
+		return JWTCRED_OK;
 	}
 	return JWTCRED_E_CONFIG;
 }

@@ -18,6 +18,7 @@
 #include "core/provider.h"
 #include "core/trace.h"
 #include "engine/assertion.h"
+#include "engine/cert.h"
 #include "engine/jwt.h"
 #include "engine/key.h"
 
@@ -30,7 +31,32 @@ void jc_signer_clear(struct jc_signer *s)
 	free(s->sub);
 	free(s->kid);
 	free(s->token_url);
+	free(s->x5t);
+	free(s->x5t_s256);
 	memset(s, 0, sizeof(*s));
+}
+
+/*
+ * The thumbprints p->thumbprint asks for, of 'certificate', else of the
+ * certificate the key file holds (PKCS#12).
+ */
+static int signer_thumbprints(const struct jc_profile *p, struct jc_signer *s, jwtcred_error *err)
+{
+	X509 *cert = s->cert, *own = NULL;
+	int rc;
+
+	if (!p->thumbprint)
+		return JWTCRED_OK;
+	if (p->certificate && !(cert = own = jc_cert_read(p->certificate, err)))
+		return JWTCRED_E_KEY;
+	if (!cert)
+		return jc_fail(err, JWTCRED_E_KEY,
+		               "profile '%s' puts the certificate's thumbprint in the header: set 'certificate' to the certificate uploaded for this key (or thumbprint = \"none\")",
+		               p->name);
+	rc = jc_cert_thumbprints(cert, p->thumbprint & JC_X5T_SHA1 ? &s->x5t : NULL,
+	                         p->thumbprint & JC_X5T_S256 ? &s->x5t_s256 : NULL, err);
+	X509_free(own);
+	return rc;
 }
 
 /* The key file is a key; the profile says who signs. */
@@ -43,7 +69,7 @@ static int key_signer(const struct jc_profile *p, struct jc_signer *s, jwtcred_e
 	if (!(s->iss = strdup(p->issuer)) || (p->key_id && !(s->kid = strdup(p->key_id))) ||
 	    !(s->token_url = strdup(p->token_url)))
 		return jc_fail(err, JWTCRED_E_NOMEM, "out of memory");
-	return JWTCRED_OK;
+	return signer_thumbprints(p, s, err);
 }
 
 /* The key file is the provider's document (a service account file): it says who signs. */
@@ -112,6 +138,7 @@ int jc_assertion_sign(const struct jc_profile *p, const struct jc_signer *s, con
                       time_t now, char **out, jwtcred_error *err)
 {
 	struct jc_claims c = { 0 };
+	struct jc_header h = { p->algorithm, s->kid, p->typ, s->x5t, s->x5t_s256 };
 	unsigned char raw[16];
 	char *jti = NULL, *claims = NULL, *header = NULL;
 	int rc;
@@ -127,16 +154,16 @@ int jc_assertion_sign(const struct jc_profile *p, const struct jc_signer *s, con
 	c.sub = s->sub;
 	c.jti = jti;
 	jc_provider_of(p->provider)->claims(p, aud, (long long)now, &c);
-	if ((rc = jc_claims_json(&c, &claims)) || (rc = jc_header_json(p->algorithm, s->kid, &header))) {
+	if ((rc = jc_claims_json(&c, &claims)) || (rc = jc_header_json_ext(&h, &header))) {
 		if (rc == JWTCRED_E_INPUT)
 			rc = jc_fail(err, rc, "profile '%s': a claim is not valid UTF-8", p->name);
 		goto out;
 	}
 	if ((rc = jc_jws_sign(s->key, p->algorithm, header, claims, out, err)))
 		goto out;
-	jc_trace("signed a %s assertion for iss=%s sub=%s aud=%s%s%s, valid %lds", p->algorithm,
+	jc_trace("signed a %s assertion for iss=%s sub=%s aud=%s%s%s%s%s, valid %lds", p->algorithm,
 	         s->iss, s->sub ? s->sub : "(none)", aud, s->kid ? " kid=" : "", s->kid ? s->kid : "",
-	         p->assertion_lifetime);
+	         s->x5t_s256 ? " x5t#S256=" : "", s->x5t_s256 ? s->x5t_s256 : "", p->assertion_lifetime);
 out:
 	if (rc == JWTCRED_E_NOMEM)
 		jc_fail(err, rc, "out of memory building the assertion");

@@ -22,6 +22,8 @@ struct jc_signer {
 	char *sub;          /* or NULL */
 	char *kid;          /* or NULL */
 	char *token_url;    /* where the assertion goes */
+	char *x5t;          /* the certificate's thumbprints for the header, or NULL */
+	char *x5t_s256;
 };
 
 /*

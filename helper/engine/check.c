@@ -5,23 +5,21 @@
  */
 #include "config.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
 #include <openssl/err.h>
-#include <openssl/pem.h>
 #include <openssl/x509.h>
 
 #include "core/answer.h"
 #include "core/provider.h"
 #include "engine/assertion.h"
+#include "engine/cert.h"
 #include "engine/check.h"
 #include "engine/key.h"
 #include "engine/mint.h"
 
 #define CERT_WARN_DAYS 30
-#define CERT_MAX (64 * 1024)
 
 /* An error finding, also in err; returns status. */
 static int problem(struct jc_findings *out, jwtcred_error *err, int status, const char *text)
@@ -39,42 +37,6 @@ static int note(struct jc_findings *out, jwtcred_error *err, enum jc_level level
 	if (jc_findings_add(out, level, "%s", text) != 0)
 		return jc_fail(err, JWTCRED_E_NOMEM, "out of memory recording the findings of jwtcred check");
 	return 0;
-}
-
-/* A certificate file: PEM, else DER.  NULL (why in err) when it is neither. */
-static X509 *read_certificate(const char *path, jwtcred_error *err)
-{
-	const unsigned char *der;
-	unsigned char buf[CERT_MAX];
-	X509 *cert = NULL;
-	size_t n;
-	FILE *f;
-
-	if (!(f = fopen(path, "rb"))) {
-		jc_fail(err, JWTCRED_E_KEY, "cannot open certificate '%s': %s", path, strerror(errno));
-		return NULL;
-	}
-	n = fread(buf, 1, sizeof(buf), f);
-	fclose(f);
-	if (n == sizeof(buf)) {
-		jc_fail(err, JWTCRED_E_KEY, "certificate '%s' is larger than %zu bytes: is it the right file?",
-		        path, sizeof(buf) - 1);
-		return NULL;
-	}
-	if (n > 0) {
-		BIO *bio = BIO_new_mem_buf(buf, (int)n);
-		if (bio) {
-			cert = PEM_read_bio_X509(bio, NULL, NULL, NULL);
-			BIO_free(bio);
-		}
-		der = buf;
-		if (!cert)
-			cert = d2i_X509(NULL, &der, (long)n);
-	}
-	ERR_clear_error();
-	if (!cert)
-		jc_fail(err, JWTCRED_E_KEY, "'%s' is not a certificate (PEM or DER)", path);
-	return cert;
 }
 
 /*
@@ -124,7 +86,7 @@ static int check_certificates(const struct jc_profile *p, const struct jc_signer
 	int status = 0;
 
 	if (p->certificate) {
-		if (!(cert = read_certificate(p->certificate, &why)))
+		if (!(cert = jc_cert_read(p->certificate, &why)))
 			return problem(out, err, JWTCRED_E_KEY, why.text);
 		snprintf(what, sizeof(what), "certificate '%s'", p->certificate);
 		status = check_certificate(p, what, cert, s, out, err);

@@ -1,5 +1,6 @@
 /*
- * exchange.c: the token request (RFC 7523 section 2.1) and the revocation
+ * exchange.c: the token request (RFC 7523 section 2.1, or the client
+ * credentials grant with 2.2's client assertion) and the revocation
  * request (RFC 7009): build the form, POST it (http.c), read the answer
  * (response.c).
  */
@@ -10,10 +11,32 @@
 #include <openssl/crypto.h>
 
 #include "core/fail.h"
+#include "core/provider.h"
 #include "core/secret.h"
 #include "engine/exchange.h"
 #include "engine/http.h"
 #include "engine/response.h"
+
+/* RFC 7523 2.1: the assertion is the grant. */
+static char *jwt_bearer_form(const char *assertion)
+{
+	char *form = jc_form_append(NULL, "grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer");
+
+	return form ? jc_form_append(form, "assertion", assertion) : NULL;
+}
+
+/* RFC 6749 4.4 with RFC 7523 2.2: the assertion authenticates the client. */
+static char *client_credentials_form(const struct jc_profile *p, const char *assertion)
+{
+	char *form = jc_form_append(NULL, "grant_type", "client_credentials");
+
+	if (form)
+		form = jc_form_append(form, "client_id", p->issuer);
+	if (form)
+		form = jc_form_append(form, "client_assertion_type",
+		                      "urn:ietf:params:oauth:client-assertion-type:jwt-bearer");
+	return form ? jc_form_append(form, "client_assertion", assertion) : NULL;
+}
 
 int jc_exchange(const struct jc_profile *p, const char *token_url, const char *assertion,
                 struct jc_exchange_ctx *ctx, struct jc_answer *out, jwtcred_error *err)
@@ -25,11 +48,13 @@ int jc_exchange(const struct jc_profile *p, const char *token_url, const char *a
 	int rc;
 
 	jc_answer_init(out);
-	form = jc_form_append(NULL, "grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer");
-	if (form)
-		form = jc_form_append(form, "assertion", assertion);
+	form = jc_provider_of(p->provider)->grant == JC_GRANT_CLIENT_CREDENTIALS
+	           ? client_credentials_form(p, assertion)
+	           : jwt_bearer_form(assertion);
 	if (form && p->scope && p->scope_in != JC_SCOPE_CLAIM)
 		form = jc_form_append(form, "scope", p->scope);
+	if (form && p->resource)
+		form = jc_form_append(form, "resource", p->resource);
 	for (i = 0; form && i < p->nform; i++)
 		form = jc_form_append(form, p->form[i].name, p->form[i].value);
 	if (!form)

@@ -11,8 +11,10 @@
 
 /*
  * Exchange a signed assertion for a token at token_url (retries transient
- * failures).  The form carries grant_type and assertion, plus scope when
- * p->scope_in says so and p's extra form parameters.  ctx as in
+ * failures).  The form carries grant_type and assertion (or, for the
+ * client-credentials provider, grant_type=client_credentials, client_id,
+ * client_assertion_type and client_assertion), plus scope when p->scope_in
+ * says so, resource when set, and p's extra form parameters.  ctx as in
  * jc_parse_token_answer; its server_date is filled in here.
  */
 int jc_exchange(const struct jc_profile *p, const char *token_url, const char *assertion,

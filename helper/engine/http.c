@@ -141,8 +141,25 @@ static bool backoff(int attempt, long retry_after, long long deadline)
 	return true;
 }
 
+/* Wipe the header lines (one may hold credentials), then free them. */
+static void headers_free(struct curl_slist *headers)
+{
+	struct curl_slist *h;
+
+	for (h = headers; h; h = h->next)
+		OPENSSL_cleanse(h->data, strlen(h->data));
+	curl_slist_free_all(headers);
+}
+
 int jc_http_post(const struct jc_profile *p, const char *url, const char *fields, long *status,
                  struct jc_http_body *body, long long *date, jwtcred_error *err)
+{
+	return jc_http_post_auth(p, url, fields, NULL, status, body, date, err);
+}
+
+int jc_http_post_auth(const struct jc_profile *p, const char *url, const char *fields,
+                      const char *authorization, long *status, struct jc_http_body *body,
+                      long long *date, jwtcred_error *err)
 {
 	char detail[CURL_ERROR_SIZE];
 	struct curl_slist *headers = NULL;
@@ -158,7 +175,8 @@ int jc_http_post(const struct jc_profile *p, const char *url, const char *fields
 		*date = -1;
 	memset(body, 0, sizeof(*body));
 	if (!(body->data = malloc(JC_MAX_RESPONSE)) || !(c = curl_easy_init()) ||
-	    !(headers = curl_slist_append(NULL, "Accept: application/json"))) {
+	    !(headers = curl_slist_append(NULL, "Accept: application/json")) ||
+	    (authorization && !curl_slist_append(headers, authorization))) {
 		rc = jc_fail(err, JWTCRED_E_NOMEM, "out of memory preparing the request");
 		goto out;
 	}
@@ -204,7 +222,7 @@ int jc_http_post(const struct jc_profile *p, const char *url, const char *fields
 		*date = hdr.date;
 	rc = JWTCRED_OK;
 out:
-	curl_slist_free_all(headers);
+	headers_free(headers);
 	curl_easy_cleanup(c);
 	if (rc && body->data) {
 		OPENSSL_cleanse(body->data, body->len);

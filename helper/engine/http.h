@@ -32,6 +32,14 @@ int jc_http_post(const struct jc_profile *p, const char *url, const char *fields
                  struct jc_http_body *body, long long *date, jwtcred_error *err);
 
 /*
+ * The same with one more header line, `authorization` ("Authorization:
+ * Basic …", secret; NULL: none), wiped from libcurl's copy afterwards.
+ */
+int jc_http_post_auth(const struct jc_profile *p, const char *url, const char *fields,
+                      const char *authorization, long *status, struct jc_http_body *body,
+                      long long *date, jwtcred_error *err);
+
+/*
  * form + "&name=<value, percent-encoded>" (or "name=…" when form is NULL):
  * a new string; form is wiped and freed.  NULL when out of memory.
  */

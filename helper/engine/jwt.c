@@ -125,6 +125,8 @@ int jc_claims_json(const struct jc_claims *in, char **out)
 	bad |= json_object_set_new(c, "aud", json_string(in->aud));
 	bad |= json_object_set_new(c, "exp", json_integer((json_int_t)in->exp));
 	bad |= json_object_set_new(c, "iat", json_integer((json_int_t)in->iat));
+	if (in->nbf)
+		bad |= json_object_set_new(c, "nbf", json_integer((json_int_t)in->nbf));
 	if (in->jti)
 		bad |= json_object_set_new(c, "jti", json_string(in->jti));
 	if (in->scope)
@@ -142,16 +144,27 @@ int jc_claims_json(const struct jc_claims *in, char **out)
 
 int jc_header_json(const char *alg, const char *kid, char **out)
 {
+	struct jc_header h = { alg, kid, NULL, NULL, NULL };
+
+	return jc_header_json_ext(&h, out);
+}
+
+int jc_header_json_ext(const struct jc_header *in, char **out)
+{
 	json_t *h;
 	int bad = 0;
 
 	*out = NULL;
 	if (!(h = json_object()))
 		return JWTCRED_E_NOMEM;
-	bad |= json_object_set_new(h, "alg", json_string(alg));
-	bad |= json_object_set_new(h, "typ", json_string("JWT"));
-	if (kid)
-		bad |= json_object_set_new(h, "kid", json_string(kid));
+	bad |= json_object_set_new(h, "alg", json_string(in->alg));
+	bad |= json_object_set_new(h, "typ", json_string(in->typ ? in->typ : "JWT"));
+	if (in->kid)
+		bad |= json_object_set_new(h, "kid", json_string(in->kid));
+	if (in->x5t)
+		bad |= json_object_set_new(h, "x5t", json_string(in->x5t));
+	if (in->x5t_s256)
+		bad |= json_object_set_new(h, "x5t#S256", json_string(in->x5t_s256));
 	if (!bad)
 		*out = json_dumps(h, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	json_decref(h);

@@ -20,7 +20,7 @@ int jc_b64url_encode(const unsigned char *in, size_t len, char **out);
 int jc_b64url_decode(const char *in, size_t len, unsigned char **out, size_t *outlen);
 
 /*
- * The claims as compact JSON, in the order iss, sub, aud, exp, iat, jti,
+ * The claims as compact JSON, in the order iss, sub, aud, exp, iat, nbf, jti,
  * scope, then the extra claims.  JWTCRED_E_INPUT for a string that is not
  * UTF-8 or extra claims that are not a JSON object.
  */
@@ -28,6 +28,18 @@ int jc_claims_json(const struct jc_claims *c, char **out);
 
 /* {"alg":…,"typ":"JWT"} with "kid" when kid is not NULL. */
 int jc_header_json(const char *alg, const char *kid, char **out);
+
+/* A header's members (borrowed); NULL ones are left out, typ NULL is "JWT". */
+struct jc_header {
+	const char *alg;
+	const char *kid;
+	const char *typ;
+	const char *x5t;      /* base64url SHA-1 of the certificate's DER */
+	const char *x5t_s256; /* base64url SHA-256 of it */
+};
+
+/* {"alg":…,"typ":…,"kid":…,"x5t":…,"x5t#S256":…} in that order. */
+int jc_header_json_ext(const struct jc_header *h, char **out);
 
 /*
  * Sign header.claims with key for alg; *out is the compact JWS.  The key

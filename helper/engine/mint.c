@@ -15,6 +15,7 @@
 #include "core/trace.h"
 #include "engine/assertion.h"
 #include "engine/exchange.h"
+#include "engine/introspect.h"
 #include "engine/mint.h"
 
 #define MAX_TRIED 16
@@ -70,6 +71,8 @@ int jc_mint(const struct jc_profile *p, const char *audience_first, struct jc_an
 		jc_answer_clear(out);
 		rc = jc_fail(err, JWTCRED_E_NOMEM, "out of memory");
 	}
+	if (rc == 0)
+		jc_introspect_expiry(p, out);
 out:
 	jc_signer_clear(&s);
 	jc_trace("mint for profile '%s' %s in %lld ms", p->name, rc ? "failed" : "succeeded",

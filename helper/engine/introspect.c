@@ -1,0 +1,153 @@
+/*
+ * introspect.c: a Salesforce token's real expiry.  Salesforce answers a
+ * JWT bearer grant without expires_in; when the profile has the app's
+ * consumer secret (client_secret_file), ask its introspection endpoint
+ * (RFC 7662): POST {instance_url}/services/oauth2/introspect with Basic
+ * client_id:secret and token=…&token_type_hint=access_token, and take the
+ * answer's exp.  Anything that goes wrong leaves the answer as it was (the
+ * profile's token_lifetime then applies) and says why in a -v trace: the
+ * token is good whatever the introspection says.  The secret, the Basic
+ * header and the form are wiped once used; none of them is ever traced.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+
+#include "core/clock.h"
+#include "core/fail.h"
+#include "core/secret.h"
+#include "core/trace.h"
+#include "core/urlmatch.h"
+#include "engine/http.h"
+#include "engine/introspect.h"
+#include "engine/key.h"
+#include "engine/response.h"
+
+#define MAX_SECRET 1024
+#define INTROSPECT_PATH "/services/oauth2/introspect"
+#define BASIC "Authorization: Basic "
+
+/* The consumer secret: the file's first line. */
+static int read_secret(const struct jc_profile *p, char **out, jwtcred_error *err)
+{
+	size_t len;
+	int rc;
+
+	if ((rc = jc_read_secret_file(p->client_secret_file, "client secret file", MAX_SECRET, out, &len, err)))
+		return rc;
+	while (len && ((*out)[len - 1] == '\n' || (*out)[len - 1] == '\r'))
+		(*out)[--len] = '\0';
+	if (len == 0 || strlen(*out) != len || strchr(*out, '\n')) {
+		jc_free_secret(*out);
+		*out = NULL;
+		return jc_fail(err, JWTCRED_E_KEY, "client secret file '%s' must hold the consumer secret on one line",
+		               p->client_secret_file);
+	}
+	return JWTCRED_OK;
+}
+
+/* "Authorization: Basic base64(client_id:secret)": a new string, secret. */
+static char *basic_header(const char *id, const char *secret)
+{
+	size_t n = strlen(id) + 1 + strlen(secret), m = 4 * ((n + 2) / 3) + 1;
+	char *pair = malloc(n + 1), *line = malloc(sizeof(BASIC) + m);
+
+	if (pair && line) {
+		memcpy(line, BASIC, sizeof(BASIC) - 1);
+		memcpy(pair, id, strlen(id));
+		pair[strlen(id)] = ':';
+		memcpy(pair + strlen(id) + 1, secret, strlen(secret) + 1);
+		EVP_EncodeBlock((unsigned char *)line + sizeof(BASIC) - 1, (const unsigned char *)pair, (int)n);
+	} else {
+		free(line);
+		line = NULL;
+	}
+	if (pair)
+		jc_free_secret(pair);
+	return line;
+}
+
+/* instance_url (without a trailing slash) + path: a new string, or NULL. */
+static char *endpoint(const char *base, const char *path)
+{
+	size_t n = strlen(base), m;
+	char *url;
+
+	while (n > 8 && base[n - 1] == '/')
+		n--;
+	m = n + strlen(path) + 1;
+	if ((url = malloc(m)))
+		snprintf(url, m, "%.*s%s", (int)n, base, path);
+	return url;
+}
+
+/* The answer's exp when the token is active: seconds from now, or -1 (why traced). */
+static long long answer_expiry(const struct jc_profile *p, long status, const char *body, size_t len)
+{
+	json_t *root = json_loadb(body, len, JSON_REJECT_DUPLICATES, NULL);
+	json_t *exp = json_object_get(root, "exp");
+	long long left = -1;
+
+	if (status != 200)
+		jc_trace("profile '%s': introspection answered HTTP %ld; keeping token_lifetime", p->name, status);
+	else if (!json_is_true(json_object_get(root, "active")))
+		jc_trace("profile '%s': introspection says the token is not active; keeping token_lifetime", p->name);
+	else if (!json_is_integer(exp))
+		jc_trace("profile '%s': introspection sent no exp; keeping token_lifetime", p->name);
+	else
+		left = (long long)json_integer_value(exp) - (long long)jc_now();
+	if (left != -1 && (left <= 0 || left > JC_MAX_LIFETIME)) {
+		jc_trace("profile '%s': introspection's exp is %lld s from now; keeping token_lifetime", p->name, left);
+		left = -1;
+	}
+	json_decref(root);
+	return left;
+}
+
+void jc_introspect_expiry(const struct jc_profile *p, struct jc_answer *a)
+{
+	struct jc_http_body body = { 0 };
+	char *secret = NULL, *auth = NULL, *form = NULL, *url = NULL;
+	jwtcred_error err;
+	long status = 0;
+	long long left;
+
+	if (p->provider != JC_PROVIDER_SALESFORCE || !p->client_secret_file || a->expires_in > 0 ||
+	    !a->access_token || !a->instance_url)
+		return;
+	if (jc_https_url_check(a->instance_url, 0, &err) != 0) {
+		jc_trace("profile '%s': instance_url is not an https URL (%s); keeping token_lifetime", p->name, err.text);
+		return;
+	}
+	if (read_secret(p, &secret, &err) != 0) {
+		jc_trace("profile '%s': %s; keeping token_lifetime", p->name, err.text);
+		return;
+	}
+	if (!(auth = basic_header(p->issuer, secret)) || !(url = endpoint(a->instance_url, INTROSPECT_PATH)) ||
+	    !(form = jc_form_append(NULL, "token", a->access_token)) ||
+	    !(form = jc_form_append(form, "token_type_hint", "access_token"))) {
+		jc_trace("profile '%s': out of memory for introspection; keeping token_lifetime", p->name);
+		goto out;
+	}
+	if (jc_http_post_auth(p, url, form, auth, &status, &body, NULL, &err) != 0) {
+		jc_trace("profile '%s': introspection failed: %s; keeping token_lifetime", p->name, err.text);
+		goto out;
+	}
+	if ((left = answer_expiry(p, status, body.data, body.len)) > 0) {
+		a->expires_in = left;
+		jc_trace("profile '%s': introspection says the token expires in %lld s", p->name, left);
+	}
+	OPENSSL_cleanse(body.data, body.len);
+	free(body.data);
+out:
+	jc_free_secret(secret);
+	jc_free_secret(auth);
+	jc_free_secret(form);
+	free(url);
+}
