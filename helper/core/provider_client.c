@@ -43,12 +43,12 @@ static bool is_server(const struct jc_profile *p, const char *name)
 	return p->server && strcmp(p->server, name) == 0;
 }
 
-/* A tenant goes into a URL's host or path: letters, digits, '.', '-', '_' only. */
+/* A tenant goes into a URL's host (with a port) or path: letters, digits, '.', '-', '_', ':'. */
 static bool tenant_ok(const char *t)
 {
 	for (; *t; t++)
 		if (!((*t >= 'a' && *t <= 'z') || (*t >= 'A' && *t <= 'Z') || (*t >= '0' && *t <= '9') ||
-		      *t == '.' || *t == '-' || *t == '_'))
+		      *t == '.' || *t == '-' || *t == '_' || *t == ':'))
 			return false;
 	return true;
 }
@@ -68,7 +68,7 @@ static int check_server(struct jc_loader *ld, const struct jc_profile *p, config
 	}
 	if (p->tenant && !tenant_ok(p->tenant))
 		return jc_conf_bad(ld, config_setting_lookup(grp, "tenant"),
-		                   "'tenant' in profile '%s' may hold only letters, digits, '.', '-' and '_'", p->name);
+		                   "'tenant' in profile '%s' may hold only letters, digits, '.', '-', '_' and ':'", p->name);
 	if (p->tenant && !is_server(p, "entra") && !is_server(p, "auth0"))
 		return jc_conf_bad(ld, config_setting_lookup(grp, "tenant"),
 		                   "'tenant' in profile '%s' applies to server \"entra\" or \"auth0\" only: set 'token_url' instead",

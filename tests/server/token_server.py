@@ -44,6 +44,8 @@ from authlib.oauth2.rfc6749 import (ClientMixin, InvalidClientError, InvalidGran
                                     UnsupportedGrantTypeError)
 from authlib.oauth2.rfc7523 import JWTBearerGrant
 
+import client_credentials as cc   # beside this file: client credentials, introspection
+
 log = logging.getLogger('token_server')
 
 TOKEN_PATH = '/services/oauth2/token'
@@ -57,7 +59,7 @@ JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer'
 ORG_ID = '00D5g000004Xyz'          # token prefix, as in real Salesforce tokens
 COUNTERS = ('token_requests', 'revoke_requests', 'other_revoke_requests', 'issued', 'git_requests',
             'git_auth_failures', 'git_anonymous', 'data_requests', 'kube_requests',
-            'google_requests', 'generic_requests')
+            'google_requests', 'generic_requests', 'cc_requests', 'introspect_requests')
 # Algorithms a client certificate may verify: RSA and EC families only, so
 # neither "none" nor an HMAC keyed with the certificate text gets near Authlib.
 KEY_FAMILY = {'RS': 'RSA', 'PS': 'RSA', 'ES': 'EC', 'Ed': 'OKP'}
@@ -161,6 +163,8 @@ class State:
         self.service_accounts, self.generic_clients = {}, {}
         self.history = []                  # what the last assertions said
         self.seen_jti = set()
+        self.cc_clients, self.sf_secrets, self.session_seconds = {}, {}, 7200
+        self.issued_at = {}                # token -> when it was issued (introspection)
         self.reload_clients()
 
     def reload_clients(self):
@@ -192,6 +196,7 @@ class State:
             self.clients, self.audiences, self._mtime = clients, audiences, mtime
             self.app_not_found = list(doc.get('app_not_found_audiences', []))
             self.service_accounts, self.generic_clients = accounts, generic
+            self.cc_clients, self.sf_secrets, self.session_seconds = cc.load(doc, base)
         log.info('loaded %d client(s), %d audience(s), %d service account(s), %d generic client(s)',
                  len(clients), len(audiences), len(accounts), len(generic))
 
@@ -218,6 +223,7 @@ class State:
     def issue(self, token, user):
         with self.lock:
             self.tokens[token] = user
+            self.issued_at[token] = time.time()
             self.counters['issued'] += 1
 
     def count(self, name, n=1):
@@ -510,6 +516,7 @@ class TokenServer(AuthorizationServer):
     def save_token(self, token, request):
         with self.state.lock:
             self.state.tokens[token['access_token']] = request.user or request.client.client_id
+            self.state.issued_at[token['access_token']] = time.time()
             self.state.counters['issued'] += 1
 
 
@@ -578,6 +585,10 @@ class Handler(BaseHTTPRequestHandler):
                 self.git_endpoint(path)
             elif path.startswith('/admin/'):
                 self.admin_endpoint(path)
+            elif cc.shape_of(path):
+                self.cc_endpoint(path)
+            elif path == cc.INTROSPECT_PATH:
+                self.introspect_endpoint()
             else:
                 self.read_body(SMALL_BODY)
                 self.send(404, json_bytes({'error': 'not_found'}), JSON)
@@ -700,6 +711,41 @@ class Handler(BaseHTTPRequestHandler):
         if status == 200 and mode.get('drip'):
             return self.drip(body, headers)
         self.send(status, body, headers)
+
+    def cc_endpoint(self, path):
+        """Client credentials with a client assertion (client_credentials.py)."""
+        self.state.count('cc_requests')
+        body = self.read_body(SMALL_BODY)
+        try:
+            fields = self.form(body)
+            self.state.reload_clients()
+        except HTTPFail as e:
+            return self.send(400, json_bytes({'error': 'invalid_request', 'error_description': str(e)}), JSON)
+        except (OSError, ValueError, KeyError, TypeError) as e:
+            log.error('cannot reload clients: %s', e)
+        self.state.remember(self.path, fields.get('client_assertion'),
+                            {k: v for k, v in fields.items() if k != 'client_assertion'})
+        url = 'https://localhost:%d%s' % (self.state.port, path)
+        try:
+            status, answer = cc.token(self.state, path, fields, url)
+        except cc.CCError as e:
+            status, answer = e.status, {'error': e.error, 'error_description': e.description}
+        log.info('client credentials %s: %d %s', path, status, answer.get('error', 'issued'))
+        self.send(status, json_bytes(answer), JSON)
+
+    def introspect_endpoint(self):
+        self.state.count('introspect_requests')
+        body = self.read_body(SMALL_BODY)
+        mode = self.state.take_mode()
+        if mode.get('fail_status'):
+            return self.send(mode['fail_status'], json_bytes({'error': 'unavailable'}), JSON)
+        try:
+            fields = self.form(body)
+        except HTTPFail as e:
+            return self.send(400, json_bytes({'error': 'invalid_request', 'error_description': str(e)}), JSON)
+        status, answer = cc.introspect(self.state, self.headers.get('Authorization'), fields)
+        log.info('introspect: %d %s', status, answer.get('error', 'active' if answer.get('active') else 'inactive'))
+        self.send(status, json_bytes(answer), JSON)
 
     def jwt_endpoint(self, counter, grant):
         """The Google-shaped and the generic endpoint: failure injection, then grant()."""
