@@ -162,7 +162,7 @@ static const char *type_name(int t)
 	}
 }
 
-/* 'provider "google"', 'providers "salesforce" and "generic"' */
+/* 'provider "google"', 'providers "salesforce" and "generic"', three by name */
 static void providers_text(unsigned mask, char *buf, size_t len)
 {
 	const char *names[JC_PROVIDER_COUNT];
@@ -175,6 +175,8 @@ static void providers_text(unsigned mask, char *buf, size_t len)
 		snprintf(buf, len, "provider \"%s\"", names[0]);
 	else if (n == 2)
 		snprintf(buf, len, "providers \"%s\" and \"%s\"", names[0], names[1]);
+	else if (n == 3)
+		snprintf(buf, len, "providers \"%s\", \"%s\" and \"%s\"", names[0], names[1], names[2]);
 	else
 		snprintf(buf, len, "%zu providers", n);
 }
@@ -194,7 +196,7 @@ static int not_for_provider(struct jc_loader *ld, const struct jc_profile *p,
                             const struct setting *def, const config_setting_t *s)
 {
 	const char *use = instead_of(def->name, p->provider);
-	char where[64];
+	char where[128];
 
 	providers_text(def->providers, where, sizeof(where));
 	return jc_conf_bad(ld, s, "'%s' in profile '%s' applies to %s only, not \"%s\"%s%s%s", def->name,
@@ -467,7 +469,7 @@ out:
 
 /* Form parameters jwtcred sends itself. */
 static const char *const reserved_form[] = {
-	"grant_type", "assertion", "scope", "client_id", "client_assertion", "client_assertion_type", "resource",
+	"grant_type", "assertion", "scope", "client_id", "client_assertion", "client_assertion_type",
 };
 
 /* form = { resource = "https://api.example.com"; }; */

@@ -311,7 +311,7 @@ static const struct bad_row bad_rows[] = {
 	  HEAD "    passphrase_file = \"/keys/pw\";\n    passphrase_env = \"PW\";\n" TAIL, 2, 7,
 	  "both 'passphrase_file' and 'passphrase_env'", NULL },
 	{ "unknown provider", HEAD "    provider = \"okta\";\n" TAIL, 6, 0,
-	  "unknown provider 'okta' in profile 'prod' (known: salesforce, google, generic)", NULL },
+	  "unknown provider 'okta' in profile 'prod' (known: salesforce, google, generic, client-credentials)", NULL },
 	{ "non-RS256 algorithm", HEAD "    algorithm = \"ES256\";\n" TAIL, 6, 0,
 	  "algorithm 'ES256' in profile 'prod' is not supported", NULL },
 	{ "none algorithm", HEAD "    algorithm = \"none\";\n" TAIL, 6, 0, "'none'", NULL },
@@ -343,16 +343,16 @@ static const struct bad_row provider_rows[] = {
 	  "applies to providers \"google\" and \"generic\" only, not \"salesforce\": use 'username'", NULL },
 	{ "salesforce: claims", HEAD "    claims = { a = 1; };\n" TAIL, 6, 0,
 	  "'claims' in profile 'prod' applies to provider \"generic\" only", NULL },
-	{ "salesforce: key_id", HEAD "    key_id = \"k\";\n" TAIL, 6, 0, "applies to provider \"generic\" only", NULL },
-	{ "salesforce: form", HEAD "    form = { a = \"b\"; };\n" TAIL, 6, 0, "applies to provider \"generic\" only", NULL },
+	{ "salesforce: key_id", HEAD "    key_id = \"k\";\n" TAIL, 6, 0, "applies to providers \"generic\" and \"client-credentials\" only", NULL },
+	{ "salesforce: form", HEAD "    form = { a = \"b\"; };\n" TAIL, 6, 0, "applies to providers \"generic\" and \"client-credentials\" only", NULL },
 	{ "salesforce: scope_in", HEAD "    scope_in = \"form\";\n" TAIL, 6, 0, "applies to provider \"generic\" only", NULL },
 	{ "google: client_id", GHEAD "    client_id = \"x\";\n" TAIL, 6, 0,
-	  "'client_id' in profile 'g' applies to provider \"salesforce\" only, not \"google\"", NULL },
+	  "'client_id' in profile 'g' applies to providers \"salesforce\" and \"client-credentials\" only, not \"google\"", NULL },
 	{ "google: username", GHEAD "    username = \"x\";\n" TAIL, 6, 0, "use 'subject'", NULL },
 	{ "google: private_key", GHEAD "    private_key = \"/k\";\n" TAIL, 6, 0,
-	  "applies to providers \"salesforce\" and \"generic\" only, not \"google\": use 'service_account_file'", NULL },
+	  "applies to providers \"salesforce\", \"generic\" and \"client-credentials\" only, not \"google\": use 'service_account_file'", NULL },
 	{ "google: passphrase_file", GHEAD "    passphrase_file = \"/p\";\n" TAIL, 6, 0,
-	  "'passphrase_file' in profile 'g' applies to providers \"salesforce\" and \"generic\" only", NULL },
+	  "'passphrase_file' in profile 'g' applies to providers \"salesforce\", \"generic\" and \"client-credentials\" only", NULL },
 	{ "google: certificate", GHEAD "    certificate = \"/c\";\n" TAIL, 6, 0, "'certificate' in profile 'g' applies to", NULL },
 	{ "google: login_url", GHEAD "    login_url = \"https://login.salesforce.com\";\n" TAIL, 6, 0,
 	  "'login_url' in profile 'g' applies to provider \"salesforce\" only", NULL },
@@ -367,7 +367,7 @@ static const struct bad_row provider_rows[] = {
 	  "profiles = {\n  g = {\n    provider = \"google\";\n    scope = \"a\";\n  };\n};\n", 2, 0,
 	  "profile 'g' has no 'service_account_file' (required for provider \"google\")", NULL },
 	{ "generic: client_id", XHEAD "    client_id = \"x\";\n" TAIL, 7, 0,
-	  "'client_id' in profile 'x' applies to provider \"salesforce\" only, not \"generic\": use 'issuer'", NULL },
+	  "'client_id' in profile 'x' applies to providers \"salesforce\" and \"client-credentials\" only, not \"generic\": use 'issuer'", NULL },
 	{ "generic: username", XHEAD "    username = \"x\";\n" TAIL, 7, 0, "use 'subject'", NULL },
 	{ "generic: login_url", XHEAD "    login_url = \"https://a\";\n" TAIL, 7, 0, "use 'token_url'", NULL },
 	{ "generic: service_account_file", XHEAD "    service_account_file = \"/a\";\n" TAIL, 7, 0, "use 'private_key'", NULL },
@@ -430,7 +430,85 @@ static const struct bad_row provider_rows[] = {
 	  "'form.n' in profile 'x' must be a string, not an integer", NULL },
 };
 
+/* A client-credentials profile for Entra ID: the next setting is on line 7. */
+#define CHEAD                                                        \
+	"profiles = {\n"                                             \
+	"  c = {\n"                                                  \
+	"    provider = \"client-credentials\";\n"                   \
+	"    server = \"entra\";\n"                                   \
+	"    client_id = \"11111111-2222-3333-4444-555555555555\";\n" \
+	"    private_key = \"/keys/c.pem\";\n"
+
+static const struct bad_row client_rows[] = {
+	{ "cc: no tenant", CHEAD "    scope = \"x/.default\";\n" TAIL, 2, 0,
+	  "profile 'c' has no 'tenant' (or 'token_url'): required for server \"entra\"", NULL },
+	{ "cc: entra scope without /.default", CHEAD "    tenant = \"t\";\n    scope = \"https://graph.microsoft.com/User.Read\";\n" TAIL,
+	  8, 0, "Entra ID's client credentials take one scope ending in /.default", NULL },
+	{ "cc: entra without scope", CHEAD "    tenant = \"t\";\n" TAIL, 2, 0, "has no 'scope' (required for provider \"client-credentials\")", NULL },
+	{ "cc: unknown server", "profiles = {\n  a = {\n    provider = \"client-credentials\";\n    server = \"ping\";\n"
+	  "    client_id = \"x\";\n    private_key = \"/k\";\n" TAIL, 4, 0,
+	  "'server' in profile 'a' is 'ping': it must be \"entra\", \"okta\", \"keycloak\" or \"auth0\"", NULL },
+	{ "cc: bad typ", CHEAD "    tenant = \"t\";\n    scope = \"a/.default\";\n    typ = \"jwt\";\n" TAIL, 9, 0,
+	  "'typ' in profile 'c' is 'jwt': it must be \"JWT\" or \"client-authentication+jwt\"", NULL },
+	{ "cc: bad thumbprint", CHEAD "    tenant = \"t\";\n    scope = \"a/.default\";\n    thumbprint = \"sha1\";\n" TAIL, 9, 0,
+	  "'thumbprint' in profile 'c' is 'sha1'", NULL },
+	{ "cc: jti false", CHEAD "    tenant = \"t\";\n    scope = \"a/.default\";\n    jti = false;\n" TAIL, 9, 0,
+	  "'jti' in profile 'c' cannot be false", NULL },
+	{ "cc: two audiences", CHEAD "    tenant = \"t\";\n    scope = \"a/.default\";\n    audience = [ \"a\", \"b\" ];\n" TAIL, 9, 0,
+	  "'audience' in profile 'c' must be one string", NULL },
+	{ "cc: tenant with a slash", CHEAD "    tenant = \"t/x\";\n    scope = \"a/.default\";\n" TAIL, 7, 0,
+	  "'tenant' in profile 'c' may hold only", NULL },
+	{ "cc: auth0 lifetime", "profiles = {\n  a = {\n    provider = \"client-credentials\";\n    server = \"auth0\";\n"
+	  "    tenant = \"acme.eu.auth0.com\";\n    client_id = \"x\";\n    private_key = \"/k\";\n    assertion_lifetime = 301;\n" TAIL,
+	  8, 0, "'assertion_lifetime' in profile 'a' is 301: Auth0 takes client assertions of at most 300 s", NULL },
+	{ "cc: subject", CHEAD "    subject = \"x\";\n" TAIL, 7, 0, "'subject' in profile 'c' applies to providers \"google\" and \"generic\" only", NULL },
+	{ "salesforce: client_secret_file elsewhere", XHEAD "    client_secret_file = \"/s\";\n" TAIL, 7, 0,
+	  "'client_secret_file' in profile 'x' applies to provider \"salesforce\" only", NULL },
+	{ "form: client_assertion", XHEAD "    form = { client_assertion = \"x\"; };\n" TAIL, 7, 0, "parameter 'client_assertion'", NULL },
+};
+
 static int check_bad_rows(const struct bad_row *rows, size_t n);
+
+static void test_client_errors(void **state)
+{
+	(void)state;
+	assert_int_equal(check_bad_rows(client_rows, sizeof(client_rows) / sizeof(client_rows[0])), 0);
+}
+
+static void test_client_defaults(void **state)
+{
+	struct jwtcred_config *cfg = load_ok(CHEAD "    tenant = \"contoso.onmicrosoft.com\";\n"
+	                                     "    resource = \"499b84ac-1321-427f-aa17-267ca6975798\";\n" TAIL);
+	const struct jc_profile *p = &cfg->profiles[0];
+
+	(void)state;
+	assert_int_equal(p->provider, JC_PROVIDER_CLIENT);
+	assert_string_equal(p->token_url, "https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/token");
+	assert_string_equal(p->scope, "499b84ac-1321-427f-aa17-267ca6975798/.default");
+	assert_null(p->resource); /* v2.0 takes it as the scope */
+	assert_int_equal(p->thumbprint, JC_X5T_S256);
+	assert_string_equal(p->issuer, p->subject);
+	assert_int_equal(p->naudiences, 1);
+	assert_string_equal(p->audiences[0], p->token_url);
+	assert_int_equal(p->scope_in, JC_SCOPE_FORM);
+	assert_true(p->jti);
+	assert_null(p->typ);
+	jc_conf_free(cfg);
+
+	cfg = load_ok("profiles = {\n  a = {\n    provider = \"client-credentials\";\n    server = \"auth0\";\n"
+	              "    tenant = \"acme.eu.auth0.com\";\n    client_id = \"x\";\n    private_key = \"/k\";\n"
+	              "    thumbprint = \"both\";\n    typ = \"client-authentication+jwt\";\n" TAIL);
+	p = &cfg->profiles[0];
+	assert_string_equal(p->token_url, "https://acme.eu.auth0.com/oauth/token");
+	assert_string_equal(p->audiences[0], "https://acme.eu.auth0.com/");
+	assert_int_equal(p->thumbprint, JC_X5T_SHA1 | JC_X5T_S256);
+	assert_string_equal(p->typ, "client-authentication+jwt");
+	jc_conf_free(cfg);
+
+	cfg = load_ok(HEAD "    client_secret_file = \"/keys/secret\";\n" TAIL);
+	assert_string_equal(cfg->profiles[0].client_secret_file, "/keys/secret");
+	jc_conf_free(cfg);
+}
 
 static void test_provider_errors(void **state)
 {
@@ -989,6 +1067,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_minimal_profile_defaults),
+		cmocka_unit_test(test_client_errors),
+		cmocka_unit_test(test_client_defaults),
 		cmocka_unit_test(test_login_url_derivations),
 		cmocka_unit_test(test_token_url_query),
 		cmocka_unit_test(test_every_error_names_its_line),

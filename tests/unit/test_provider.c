@@ -33,6 +33,7 @@ static const struct {
 	{ "salesforce", &jc_provider_salesforce, JC_PROVIDER_SALESFORCE, "SF_ACCESS_TOKEN", "SF_INSTANCE_URL", false, "RS256" },
 	{ "google", &jc_provider_google, JC_PROVIDER_GOOGLE, NULL, NULL, true, "RS256" },
 	{ "generic", &jc_provider_generic, JC_PROVIDER_GENERIC, NULL, NULL, false, NULL },
+	{ "client-credentials", &jc_provider_client, JC_PROVIDER_CLIENT, NULL, NULL, false, NULL },
 };
 
 #define NROWS (sizeof(provider_rows) / sizeof(provider_rows[0]))
@@ -86,14 +87,14 @@ static void test_unknown_names_refused(void **state)
 		assert_null(jc_provider_find(names[i]));
 	assert_null(jc_provider_find(NULL));
 	jc_provider_names(names_text, sizeof(names_text));
-	assert_string_equal(names_text, "salesforce, google, generic");
+	assert_string_equal(names_text, "salesforce, google, generic, client-credentials");
 	/* and the configuration says which it knows */
 	assert_int_equal(jc_conf_load_string("profiles = { x = { provider = \"github\"; }; };", "t.conf",
 	                                     &cfg, &err),
 	                 JWTCRED_E_CONFIG);
 	assert_null(cfg);
 	assert_string_equal(err.text,
-	                    "'t.conf':1: unknown provider 'github' in profile 'x' (known: salesforce, google, generic)");
+	                    "'t.conf':1: unknown provider 'github' in profile 'x' (known: salesforce, google, generic, client-credentials)");
 }
 
 /* The key file setting each provider reads, through the table's offset. */
@@ -140,6 +141,74 @@ static void test_hint_dispatch(void **state)
 	in.error = "invalid_request";
 	in.desc = "something else";
 	assert_null(jc_provider_hint(&in, buf, sizeof(buf)));
+	tu_profile_free(&p);
+}
+
+/* The client-credentials hints: Entra ID's AADSTS codes, Okta's, Keycloak's and Auth0's texts. */
+static void test_client_hints(void **state)
+{
+	static const struct {
+		const char *error, *desc, *want;
+	} rows[] = {
+		{ "invalid_client", "AADSTS700027: The certificate with identifier used to sign the client assertion is not registered on application.",
+		  "az ad app credential reset --id 11111111-2222 --cert @FILE" },
+		{ "unauthorized_client", "AADSTS700016: Application with identifier 'x' was not found in the directory 'y'.", "check 'client_id'" },
+		{ "invalid_request", "AADSTS90002: Tenant 'y' not found.", "set 'tenant'" },
+		{ "invalid_client", "AADSTS700024: Client assertion is not within its valid time range.", "clock" },
+		{ "invalid_scope", "AADSTS1002012: The provided value for scope x is not valid.", "/.default" },
+		{ "invalid_client", "The audience claim for client_assertion must be the endpoint invoked for the request.", "aud 'https://a'" },
+		{ "invalid_client", "Client authentication with signed JWT failed: Token reuse detected", "jti before" },
+		{ "invalid_client", "The 'jti' claim in the client_assertion token has already been used", "jti before" },
+		{ "invalid_client", "The client_assertion signature is invalid.", "'key_id'" },
+		{ "invalid_client", "Invalid client or client credentials", "private_key_jwt" },
+	};
+	struct jc_profile p;
+	struct jc_hint_in in = { NULL, NULL, NULL, "'https://a'", -1, false };
+	char buf[JWTCRED_ERROR_TEXT_LENGTH];
+	const char *h;
+	size_t i;
+	int bad = 0;
+
+	(void)state;
+	tu_profile_init(&p, "/keys/c.pem");
+	p.provider = JC_PROVIDER_CLIENT;
+	free(p.issuer);
+	p.issuer = strdup("11111111-2222");
+	in.p = &p;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		in.error = rows[i].error;
+		in.desc = rows[i].desc;
+		h = jc_provider_hint(&in, buf, sizeof(buf));
+		if (!h || !tu_contains(h, rows[i].want)) {
+			print_error("'%s': hint '%s' lacks '%s'\n", rows[i].desc, h ? h : "(none)", rows[i].want);
+			bad++;
+		}
+	}
+	assert_int_equal(bad, 0);
+	tu_profile_free(&p);
+}
+
+/* nbf = iat, exp = iat + assertion_lifetime, no scope claim (it goes in the form). */
+static void test_client_claims(void **state)
+{
+	struct jc_profile p;
+	struct jc_claims c = { 0 };
+
+	(void)state;
+	tu_profile_init(&p, "/keys/c.pem");
+	p.provider = JC_PROVIDER_CLIENT;
+	p.scope_in = JC_SCOPE_FORM;
+	p.scope = strdup("x/.default");
+	p.assertion_lifetime = 120;
+	jc_provider_client.claims(&p, "https://aud", 1000000, &c);
+	assert_string_equal(c.aud, "https://aud");
+	assert_int_equal(c.iat, 1000000 - JC_IAT_BACKDATE);
+	assert_int_equal(c.nbf, c.iat);
+	assert_int_equal(c.exp, c.iat + 120);
+	assert_null(c.scope);
+	memset(&c, 0, sizeof(c));
+	jc_provider_generic.claims(&p, "https://aud", 1000000, &c);
+	assert_int_equal(c.nbf, 0); /* the others send none */
 	tu_profile_free(&p);
 }
 
@@ -196,6 +265,8 @@ int main(void)
 		cmocka_unit_test(test_unknown_names_refused),
 		cmocka_unit_test(test_key_file_setting),
 		cmocka_unit_test(test_hint_dispatch),
+		cmocka_unit_test(test_client_hints),
+		cmocka_unit_test(test_client_claims),
 		cmocka_unit_test(test_alg_table),
 	};
 
