@@ -269,6 +269,27 @@ static void test_header_json(void **state)
 	free(h);
 }
 
+/* A client assertion's header: typ, kid and both thumbprints, in that order. */
+static void test_header_json_ext(void **state)
+{
+	struct jc_header in = { "PS256", "k1", "client-authentication+jwt", "c2hhMQ", "c2hhMjU2" };
+	struct jc_claims c = { "i", "i", "https://a", NULL, "j", NULL, 10, 70, 10 };
+	char *h = NULL;
+
+	(void)state;
+	assert_int_equal(jc_header_json_ext(&in, &h), JWTCRED_OK);
+	assert_string_equal(h, "{\"alg\":\"PS256\",\"typ\":\"client-authentication+jwt\",\"kid\":\"k1\","
+	                       "\"x5t\":\"c2hhMQ\",\"x5t#S256\":\"c2hhMjU2\"}");
+	free(h);
+	in.typ = in.kid = in.x5t = NULL;
+	assert_int_equal(jc_header_json_ext(&in, &h), JWTCRED_OK);
+	assert_string_equal(h, "{\"alg\":\"PS256\",\"typ\":\"JWT\",\"x5t#S256\":\"c2hhMjU2\"}");
+	free(h);
+	assert_int_equal(jc_claims_json(&c, &h), JWTCRED_OK);
+	assert_string_equal(h, "{\"iss\":\"i\",\"sub\":\"i\",\"aud\":\"https://a\",\"exp\":70,\"iat\":10,\"nbf\":10,\"jti\":\"j\"}");
+	free(h);
+}
+
 /* Every algorithm: the right key signs, the signature verifies, and only for its input. */
 static void test_sign_every_algorithm(void **state)
 {
@@ -509,6 +530,7 @@ int main(void)
 		cmocka_unit_test(test_claims_json),
 		cmocka_unit_test(test_claims_json_refuses),
 		cmocka_unit_test(test_header_json),
+		cmocka_unit_test(test_header_json_ext),
 		cmocka_unit_test(test_sign_every_algorithm),
 		cmocka_unit_test(test_verifier_is_strict),
 		cmocka_unit_test(test_ecdsa_fixed_width),
