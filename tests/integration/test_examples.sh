@@ -6,7 +6,8 @@
 # P-384 or P-521, Ed25519) at its private_key path, as PKCS#12 when the path
 # ends in .p12 or .pfx; a Google service account JSON key file at its
 # service_account_file path; a self-signed certificate for the key at its
-# certificate path; a passphrase file at every passphrase_file path.  Then
+# certificate path; a passphrase file at every passphrase_file path; a
+# consumer secret at every client_secret_file path.  Then
 # runs "jwtcred --config FILE check" and expects exit 0, nothing on stderr,
 # and one "fits" line per profile.  No network.
 #
@@ -108,7 +109,7 @@ files() {
 			if (!q && (c == "#" || substr($0, i, 2) == "//")) break
 			line = line c
 		}
-		if (match(line, /^[ \t]*(private_key|service_account_file|certificate|passphrase_file|ca_file|algorithm)[ \t]*[=:][ \t]*"[^"]*"/)) {
+		if (match(line, /^[ \t]*(private_key|service_account_file|certificate|passphrase_file|client_secret_file|ca_file|algorithm)[ \t]*[=:][ \t]*"[^"]*"/)) {
 			name = line; sub(/^[ \t]*/, "", name); sub(/[ \t=:].*/, "", name)
 			v = line; sub(/^[^"]*"/, "", v); sub(/".*/, "", v)
 			if (name == "algorithm") alg = v
@@ -165,6 +166,7 @@ place() {
 		;;
 	certificate) cp "${k%.pem}.crt" "$dest" || return 1 ;;
 	passphrase_file) cp "$TMP/passphrase" "$dest" || return 1 ;;
+	client_secret_file) printf '%s\n' 'example-consumer-secret' >"$dest" || return 1 ;;
 	esac
 	chmod 600 "$dest"
 }
