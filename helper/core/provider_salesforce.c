@@ -130,6 +130,10 @@ static const char *hint(const struct jc_hint_in *in, char *buf, size_t buflen)
 		free(url);
 		return buf;
 	}
+	/* an External Client App's words for a user outside its policies */
+	if (jc_text_has(desc, "not admin approved") || jc_text_has(desc, "invalid_app_access"))
+		return "the user is not pre-authorized for this app: in the External Client App's Policies "
+		       "(OAuth Policies, Permitted Users: Admin approved users are pre-authorized) add the user's profile or permission set";
 	if (jc_text_has(desc, "app_not_found") || jc_text_has(error, "app_not_found")) {
 		snprintf(buf, buflen,
 		         "no app with this consumer key answers for aud %s: an External Client App or a My Domain login may need "

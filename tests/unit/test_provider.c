@@ -185,6 +185,13 @@ static void test_client_hints(void **state)
 		}
 	}
 	assert_int_equal(bad, 0);
+	/* Salesforce's External Client Apps word a user outside the policies so */
+	p.provider = JC_PROVIDER_SALESFORCE;
+	in.error = "invalid_grant";
+	in.desc = "user is not admin approved to access this app";
+	h = jc_provider_hint(&in, buf, sizeof(buf));
+	assert_non_null(h);
+	assert_true(tu_contains(h, "External Client App's Policies"));
 	tu_profile_free(&p);
 }
 
