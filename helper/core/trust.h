@@ -28,7 +28,8 @@ struct jc_trust {
  * The policies, one per kind of file, side by side so they can be
  * reviewed together:
  * - the configuration: ours or root's, not writable by group or others;
- * - a secret (private key, service account file, passphrase file): ours
+ * - a secret (private key, service account file, passphrase file,
+ *   Salesforce client secret file): ours
  *   or root's, no access at all for group or others;
  * - the cache directory: ours, 0700;
  * - a cache entry: ours, 0600; anything else is as good as missing
