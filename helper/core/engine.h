@@ -17,7 +17,7 @@
 #include "core/findings.h"
 #include "core/urlmatch.h"
 
-#define JC_ENGINE_ABI 4
+#define JC_ENGINE_ABI 5 /* 5: struct jc_profile and jc_provider_def grew (client-credentials, client_secret_file) */
 
 struct jc_engine {
 	int abi; /* JC_ENGINE_ABI: a module from another build is refused */
