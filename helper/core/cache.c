@@ -46,6 +46,7 @@ void jc_entry_clear(struct jc_entry *e)
 	jc_free_secret(e->token);
 	free(e->instance_url);
 	free(e->audience_used);
+	free(e->installation_id);
 	memset(e, 0, sizeof(*e));
 }
 
@@ -101,6 +102,24 @@ static int append_string(json_t *a, const char *s)
  */
 int jc_cache_key(const struct jc_profile *p, char **params, char name[JC_ENTRY_NAME])
 {
+	return jc_cache_key_for(p, NULL, params, name);
+}
+
+/* GitHub's names are case-insensitive: "Acme" and "acme" share an entry. */
+static int append_lower(json_t *a, const char *s)
+{
+	char buf[256];
+	size_t i;
+
+	for (i = 0; s[i] && i + 1 < sizeof(buf); i++)
+		buf[i] = (char)((s[i] >= 'A' && s[i] <= 'Z') ? s[i] - 'A' + 'a' : s[i]);
+	buf[i] = '\0';
+	return append_string(a, buf);
+}
+
+int jc_cache_key_for(const struct jc_profile *p, const char *owner, char **params,
+                     char name[JC_ENTRY_NAME])
+{
 	char keyid[128], said[128];
 	json_t *a, *auds = NULL, *form = NULL;
 	int bad = 0;
@@ -134,6 +153,8 @@ int jc_cache_key(const struct jc_profile *p, char **params, char name[JC_ENTRY_N
 	bad |= append_string(a, keyid);
 	bad |= append_string(a, p->service_account_file);
 	bad |= append_string(a, said);
+	if (owner) /* only then: the entries of other profiles keep their names */
+		bad |= append_lower(a, owner);
 	if (!bad)
 		*params = json_dumps(a, JSON_COMPACT);
 out:
@@ -279,6 +300,7 @@ int jc_cache_read(int dirfd, const char *name, const char *params, struct jc_ent
 	    take_string(o, "token", true, &out->token) ||
 	    take_string(o, "instance_url", false, &out->instance_url) ||
 	    take_string(o, "audience_used", false, &out->audience_used) ||
+	    take_string(o, "installation_id", false, &out->installation_id) ||
 	    !json_is_integer(json_object_get(o, "issued")) ||
 	    !json_is_integer(json_object_get(o, "expires"))) {
 		jc_trace("cache entry %s ignored: damaged", name);
@@ -436,6 +458,8 @@ int jc_cache_write(int dirfd, const char *dirpath, const char *name, const struc
 		json_object_set_new(o, "instance_url", json_string(e->instance_url));
 	if (o && e->audience_used)
 		json_object_set_new(o, "audience_used", json_string(e->audience_used));
+	if (o && e->installation_id)
+		json_object_set_new(o, "installation_id", json_string(e->installation_id));
 	if (o)
 		text = json_dumps(o, JSON_COMPACT);
 	jc_json_wipe(o, "token");

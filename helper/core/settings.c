@@ -35,13 +35,17 @@ enum setting_type {
 	T_SCOPE_IN,  /* "claim", "form" or "both" */
 	T_CLAIMS,    /* a group of claims */
 	T_FORM,      /* a group of form parameters */
+	T_REPOS,     /* github-app: a list of repository names */
+	T_PERMS,     /* github-app: a group of permission = "read" | "write" | "admin" */
 };
 
 /* The providers a setting applies to, as a mask of 1 << enum jc_provider. */
 #define SF (1u << JC_PROVIDER_SALESFORCE)
 #define GO (1u << JC_PROVIDER_GOOGLE)
 #define GE (1u << JC_PROVIDER_GENERIC)
+#define GH (1u << JC_PROVIDER_GITHUB)
 #define ALL ((1u << JC_PROVIDER_COUNT) - 1)
+#define JWT_BEARER (ALL & ~GH) /* what only a token endpoint of OAuth takes */
 
 struct setting {
 	const char *name;
@@ -57,26 +61,27 @@ struct setting {
 
 static const struct setting settings[] = {
 	F(provider, provider, T_PROVIDER, ALL),
-	F(client_id, issuer, T_STRING, SF),
+	F(client_id, issuer, T_STRING, SF | GH),
+	F(app_id, issuer, T_STRING, GH),
 	F(username, subject, T_STRING, SF),
 	S(issuer, T_STRING, GE),
 	S(subject, T_STRING, GO | GE),
 	S(login_url, T_STRING, SF),
-	S(token_url, T_STRING, ALL),
-	S(revoke_url, T_STRING, ALL),
-	F(audience, audiences, T_AUDIENCES, ALL),
-	S(private_key, T_PATH, SF | GE),
+	S(token_url, T_STRING, JWT_BEARER),
+	S(revoke_url, T_STRING, JWT_BEARER),
+	F(audience, audiences, T_AUDIENCES, JWT_BEARER),
+	S(private_key, T_PATH, SF | GE | GH),
 	S(service_account_file, T_PATH, GO),
-	S(passphrase_file, T_PATH, SF | GE),
-	S(passphrase_env, T_STRING, SF | GE),
+	S(passphrase_file, T_PATH, SF | GE | GH),
+	S(passphrase_env, T_STRING, SF | GE | GH),
 	S(algorithm, T_STRING, ALL),
 	S(key_id, T_STRING, GE),
-	S(scope, T_STRING, ALL),
-	F(scopes, scope, T_SCOPES, ALL),
+	S(scope, T_STRING, JWT_BEARER),
+	F(scopes, scope, T_SCOPES, JWT_BEARER),
 	S(scope_in, T_SCOPE_IN, GE),
 	S(claims, T_CLAIMS, GE),
 	S(form, T_FORM, GE),
-	S(jti, T_BOOL, ALL),
+	S(jti, T_BOOL, JWT_BEARER),
 	S(callback_url, T_STRING, SF),
 	S(ca_file, T_PATH, ALL),
 	S(certificate, T_PATH, SF | GE),
@@ -88,6 +93,11 @@ static const struct setting settings[] = {
 	I(timeout, 1, 600),
 	S(cache, T_BOOL, ALL),
 	S(urls, T_URLS, ALL),
+	S(api_url, T_STRING, GH),
+	S(installation_id, T_STRING, GH),
+	S(owner, T_STRING, GH),
+	S(repositories, T_REPOS, GH),
+	S(permissions, T_PERMS, GH),
 };
 
 #define NSETTINGS (sizeof(settings) / sizeof(settings[0]))
@@ -496,6 +506,12 @@ static int read_form(struct jc_loader *ld, struct jc_profile *p, const config_se
 	return JWTCRED_OK;
 }
 
+int jc_conf_string(struct jc_loader *ld, const struct jc_profile *p, const char *what,
+                   const config_setting_t *s, const char **out)
+{
+	return check_string(ld, p, what, s, out);
+}
+
 static int read_setting(struct jc_loader *ld, struct jc_profile *p, const struct setting *def,
                         const config_setting_t *s)
 {
@@ -570,6 +586,10 @@ static int read_setting(struct jc_loader *ld, struct jc_profile *p, const struct
 		return read_claims(ld, p, s);
 	case T_FORM:
 		return read_form(ld, p, s);
+	case T_REPOS:
+		return jc_github_read_repositories(ld, p, s);
+	case T_PERMS:
+		return jc_github_read_permissions(ld, p, s);
 	}
 	return JWTCRED_E_CONFIG;
 }

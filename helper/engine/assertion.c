@@ -135,7 +135,7 @@ int jc_assertion_sign(const struct jc_profile *p, const struct jc_signer *s, con
 	if ((rc = jc_jws_sign(s->key, p->algorithm, header, claims, out, err)))
 		goto out;
 	jc_trace("signed a %s assertion for iss=%s sub=%s aud=%s%s%s, valid %lds", p->algorithm,
-	         s->iss, s->sub ? s->sub : "(none)", aud, s->kid ? " kid=" : "", s->kid ? s->kid : "",
+	         s->iss, s->sub ? s->sub : "(none)", aud ? aud : "(none)", s->kid ? " kid=" : "", s->kid ? s->kid : "",
 	         p->assertion_lifetime);
 out:
 	if (rc == JWTCRED_E_NOMEM)

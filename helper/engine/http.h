@@ -31,6 +31,17 @@ struct jc_http_body {
 int jc_http_post(const struct jc_profile *p, const char *url, const char *fields, long *status,
                  struct jc_http_body *body, long long *date, jwtcred_error *err);
 
+/* A request other than a form POST (GitHub's REST API). */
+struct jc_http_req {
+	const char *url;
+	const char *body;           /* POSTed as it is; NULL: a GET */
+	const char *const *headers; /* "Name: value", NULL-terminated; may hold a secret (wiped) */
+};
+
+/* jc_http_post for req: the same limits, retries and answer. */
+int jc_http_send(const struct jc_profile *p, const struct jc_http_req *req, long *status,
+                 struct jc_http_body *body, long long *date, jwtcred_error *err);
+
 /*
  * form + "&name=<value, percent-encoded>" (or "name=…" when form is NULL):
  * a new string; form is wiped and freed.  NULL when out of memory.

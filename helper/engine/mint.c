@@ -15,6 +15,7 @@
 #include "core/trace.h"
 #include "engine/assertion.h"
 #include "engine/exchange.h"
+#include "engine/github.h"
 #include "engine/mint.h"
 
 #define MAX_TRIED 16
@@ -34,8 +35,8 @@ static void tried_text(const char **auds, size_t n, char *buf, size_t len)
 	}
 }
 
-int jc_mint(const struct jc_profile *p, const char *audience_first, struct jc_answer *out,
-            jwtcred_error *err)
+static int jwt_bearer_mint(const struct jc_profile *p, const char *audience_first,
+                           struct jc_answer *out, jwtcred_error *err)
 {
 	const char *auds[MAX_TRIED];
 	char *assertion = NULL, shown[1024];
@@ -75,4 +76,16 @@ out:
 	jc_trace("mint for profile '%s' %s in %lld ms", p->name, rc ? "failed" : "succeeded",
 	         jc_monotonic_ms() - t0);
 	return rc;
+}
+
+int jc_mint(const struct jc_profile *p, const struct jc_mint_in *in, struct jc_answer *out,
+            jwtcred_error *err)
+{
+	static const struct jc_mint_in none = { NULL, NULL, NULL, NULL };
+
+	if (!in)
+		in = &none;
+	if (p->provider == JC_PROVIDER_GITHUB)
+		return jc_github_mint(p, in, out, err);
+	return jwt_bearer_mint(p, in->audience_first, out, err);
 }
