@@ -277,7 +277,7 @@ int jc_github_target_from_path(const char *path, char *owner, char *repo)
 	if (k < 2 || !len[0] || !len[1] || len[0] > JC_GITHUB_NAME_MAX || len[1] > JC_GITHUB_NAME_MAX + 4)
 		return JWTCRED_E_INPUT;
 	n = len[1];
-	if (n > 4 && strncasecmp(seg[1] + n - 4, ".git", 4) == 0)
+	if (n >= 4 && strncasecmp(seg[1] + n - 4, ".git", 4) == 0)
 		n -= 4;
 	if (n > JC_GITHUB_NAME_MAX)
 		return JWTCRED_E_INPUT;

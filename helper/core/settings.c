@@ -164,21 +164,23 @@ static const char *type_name(int t)
 	}
 }
 
-/* 'provider "google"', 'providers "salesforce" and "generic"' */
+/* 'provider "google"', 'providers "salesforce", "generic" and "github-app"' */
 static void providers_text(unsigned mask, char *buf, size_t len)
 {
 	const char *names[JC_PROVIDER_COUNT];
-	size_t i, n = 0;
+	size_t i, n = 0, used;
 
 	for (i = 0; i < JC_PROVIDER_COUNT; i++)
 		if (mask & (1u << i))
 			names[n++] = jc_provider_name((enum jc_provider)i);
-	if (n == 1)
-		snprintf(buf, len, "provider \"%s\"", names[0]);
-	else if (n == 2)
-		snprintf(buf, len, "providers \"%s\" and \"%s\"", names[0], names[1]);
-	else
+	if (n > 4 || n == 0) {
 		snprintf(buf, len, "%zu providers", n);
+		return;
+	}
+	used = (size_t)snprintf(buf, len, "provider%s", n > 1 ? "s" : "");
+	for (i = 0; i < n && used < len; i++)
+		used += (size_t)snprintf(buf + used, len - used, "%s\"%s\"",
+		                         i == 0 ? " " : i + 1 == n ? " and " : ", ", names[i]);
 }
 
 /* What a profile of `provider` says instead of `name`, or NULL. */
@@ -196,7 +198,7 @@ static int not_for_provider(struct jc_loader *ld, const struct jc_profile *p,
                             const struct setting *def, const config_setting_t *s)
 {
 	const char *use = instead_of(def->name, p->provider);
-	char where[64];
+	char where[128];
 
 	providers_text(def->providers, where, sizeof(where));
 	return jc_conf_bad(ld, s, "'%s' in profile '%s' applies to %s only, not \"%s\"%s%s%s", def->name,
