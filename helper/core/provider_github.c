@@ -9,7 +9,7 @@
  * installation_id, else the owner setting's, else the one on the
  * repository a git request names (credential.useHttpPath).  Each owner's
  * token has its own cache entry.  Defaults: api_url https://api.github.com,
- * urls the github.com git URL (a GitHub Enterprise Server profile must say
+ * urls github.com and api.github.com (a GitHub Enterprise Server profile must say
  * its urls), git and docker username x-access-token.
  */
 #include "config.h"
@@ -33,7 +33,8 @@
 #include "core/urlmatch.h"
 
 #define DEFAULT_API "https://api.github.com"
-#define DEFAULT_GIT "https://github.com/"
+/* where github.com tokens may go by default: git, and the REST API */
+static const char *const default_urls[] = { "https://github.com/", "https://api.github.com/" };
 #define MAX_REPOS 500        /* GitHub's own limit for one token */
 #define MAX_PERMS 64
 #define MAX_JWT_LIFETIME 600 /* GitHub refuses an app JWT with exp more than 10 minutes ahead */
@@ -192,11 +193,11 @@ static int finish(struct jc_loader *ld, struct jc_profile *p, config_setting_t *
 		if (strcmp(p->api_url, DEFAULT_API) != 0)
 			return jc_conf_require(ld, p, grp, NULL, "urls",
 			                       "with an api_url other than " DEFAULT_API ", say where its tokens may go: urls = [ \"https://github.example.com/\" ]");
-		if (!(p->urls = calloc(2, sizeof(*p->urls))))
+		if (!(p->urls = calloc(3, sizeof(*p->urls))))
 			return JWTCRED_E_NOMEM;
-		if ((rc = jc_url_parse_pattern(DEFAULT_GIT, &p->urls[0], &why)) != 0)
-			return rc == JWTCRED_E_NOMEM ? rc : jc_conf_bad(ld, grp, "%s", why.text);
-		p->nurls = 1;
+		for (; p->nurls < 2; p->nurls++)
+			if ((rc = jc_url_parse_pattern(default_urls[p->nurls], &p->urls[p->nurls], &why)) != 0)
+				return rc == JWTCRED_E_NOMEM ? rc : jc_conf_bad(ld, grp, "%s", why.text);
 	}
 	p->jti = false; /* GitHub reads iss, iat and exp only */
 	if ((rc = jc_conf_default(&p->algorithm, "RS256")) ||

@@ -129,6 +129,16 @@ check "outside urls: no answer" test ! -s out-of-urls.out -a ! -s github-com.out
 expect_eq "outside urls: no request to the API" "$before" "$(server_stats github_requests)"
 check "no token in any answer outside urls" sh -c "! grep -q ghs_ out-of-urls.out github-com.out"
 
+# A rejected token: git's erase drops that owner's entry only; the next fetch mints anew.
+server_revoke_all
+git -C widgets fetch -q >fetch-revoked.log 2>&1
+check "revoked: fetch fails" test $? -ne 0
+expect_eq "revoked: git's erase dropped acme's entry, not bolt-labs'" 1 "$(entries)"
+before=$(server_stats github_tokens)
+git -C widgets fetch -q >fetch-again.log 2>&1
+expect_eq "revoked: the next fetch succeeds" 0 "$?" || show fetch-again.log
+expect_eq "revoked: with one new token" $((before + 1)) "$(server_stats github_tokens)"
+
 # A repository the app is not installed on.
 git clone -q "$SERVER_URL/git/nobody/secret.git" secret >clone4.log 2>&1
 check "nobody/secret: clone fails" test $? -ne 0

@@ -57,8 +57,11 @@ static void test_defaults(void **state)
 	assert_false(p->jti);
 	assert_null(p->installation_id);
 	assert_null(p->owner);
-	/* the default urls: github.com, not anything else */
-	assert_int_equal(p->nurls, 1);
+	/* the default urls: github.com and its API, not anything else */
+	assert_int_equal(p->nurls, 2);
+	assert_int_equal(jc_request_from_url("https://api.github.com/repos/acme/widgets", &req), 0);
+	assert_true(jc_url_match(&p->urls[1], &req) >= 0);
+	jc_request_clear(&req);
 	assert_int_equal(jc_request_from_url("https://github.com/acme/widgets.git", &req), 0);
 	assert_true(jc_url_match(&p->urls[0], &req) >= 0);
 	jc_request_clear(&req);
