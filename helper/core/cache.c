@@ -99,6 +99,8 @@ static int append_string(json_t *a, const char *s)
  * identity; a service account file also holds the issuer and token_uri).
  * And the revocation endpoint: purge --revoke sends a token only to the
  * revoke_url of the settings it was minted with (jc_cache_entry_matches).
+ * A github-app profile's also has the owner, installation_id, repositories
+ * and permissions: another installation or narrowing is another token.
  */
 int jc_cache_key(const struct jc_profile *p, char **params, char name[JC_ENTRY_NAME])
 {
@@ -115,6 +117,27 @@ static int append_lower(json_t *a, const char *s)
 		buf[i] = (char)((s[i] >= 'A' && s[i] <= 'Z') ? s[i] - 'A' + 'a' : s[i]);
 	buf[i] = '\0';
 	return append_string(a, buf);
+}
+
+/* A github-app token's installation and narrowing: ["owner", "installation", [repos], perms]. */
+static int append_github(json_t *a, const struct jc_profile *p, const char *owner)
+{
+	json_t *g = json_array(), *repos = json_array();
+	int bad = !g || !repos;
+	size_t i;
+
+	if (!bad) {
+		bad |= append_lower(g, owner ? owner : "");
+		bad |= append_string(g, p->installation_id);
+		for (i = 0; i < p->nrepositories; i++)
+			bad |= append_lower(repos, p->repositories[i]);
+		bad |= json_array_append(g, repos);
+		bad |= append_string(g, p->permissions);
+		bad |= json_array_append(a, g);
+	}
+	json_decref(g);
+	json_decref(repos);
+	return bad;
 }
 
 int jc_cache_key_for(const struct jc_profile *p, const char *owner, char **params,
@@ -153,8 +176,8 @@ int jc_cache_key_for(const struct jc_profile *p, const char *owner, char **param
 	bad |= append_string(a, keyid);
 	bad |= append_string(a, p->service_account_file);
 	bad |= append_string(a, said);
-	if (owner) /* only then: the entries of other profiles keep their names */
-		bad |= append_lower(a, owner);
+	if (p->provider == JC_PROVIDER_GITHUB) /* only then: other entries keep their names */
+		bad |= append_github(a, p, owner);
 	if (!bad)
 		*params = json_dumps(a, JSON_COMPACT);
 out:

@@ -43,7 +43,8 @@ int jc_cache_key(const struct jc_profile *p, char **params, char name[JC_ENTRY_N
 /*
  * The same for the token of one owner's installation (a github-app
  * profile's, jc_github_entry_owner; NULL: jc_cache_key): the owner,
- * lower-cased, is one more parameter.
+ * lower-cased, is one more parameter, beside the profile's installation_id,
+ * repositories and permissions.  Other providers ignore owner.
  */
 int jc_cache_key_for(const struct jc_profile *p, const char *owner, char **params,
                      char name[JC_ENTRY_NAME]);

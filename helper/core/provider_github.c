@@ -223,7 +223,7 @@ static void claims(const struct jc_profile *p, const char *aud, long long now, s
 /*
  * The engine (github.c) names the refusal: in->error is "401", "403",
  * "404" or "422", in->desc GitHub's message, in->audience what was asked
- * for ("the repository 'acme/widgets'").
+ * for ("the repository 'acme/widgets'", "installation 42 (of 'acme')").
  */
 static const char *hint(const struct jc_hint_in *in, char *buf, size_t buflen)
 {
@@ -237,6 +237,12 @@ static const char *hint(const struct jc_hint_in *in, char *buf, size_t buflen)
 		snprintf(buf, buflen,
 		         "GitHub did not accept the app JWT: check this machine's clock (UTC here %s, the server's Date %s) and that 'private_key' is a current key of app '%s' (client_id or app_id)",
 		         mine, in->server_date >= 0 ? theirs : "not sent", in->p && in->p->issuer ? in->p->issuer : "?");
+		return buf;
+	}
+	if (jc_text_is(in->error, "404") && in->audience && strncmp(in->audience, "installation ", 13) == 0) {
+		snprintf(buf, buflen,
+		         "%s is not one of this app's installations (uninstalled, or another app's): check 'installation_id', or leave it out to find the installation",
+		         in->audience);
 		return buf;
 	}
 	if (jc_text_is(in->error, "404")) {

@@ -173,6 +173,12 @@ expect_eq "installation_id: token" 0 "$RC" || show "$TEST_TMP/byid.err"
 expect_eq "installation_id: no lookup" 0 "$(server_stats github_lookups)"
 expect_eq "client_id: is the iss" Iv23liTestApp "$(server_history 'h[-1]["claims"]["iss"]')"
 
+# An installation_id that is not the app's.
+sed 's/installation_id = "202";/installation_id = "999";/' "$JWTCRED_CONFIG" >"$TEST_TMP/config999"
+run_jwtcred gone --config "$TEST_TMP/config999" token --profile byid
+check "unknown installation_id: fails" test "$RC" -ne 0
+expect_grep "unknown installation_id: says so" "installation 999 is not one of this app's installations" "$TEST_TMP/gone.err"
+
 # Narrowing: what was asked for, and more than the installation grants.
 run_jwtcred narrow token --profile narrow
 expect_eq "narrow: token" 0 "$RC" || show "$TEST_TMP/narrow.err"

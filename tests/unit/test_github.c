@@ -238,6 +238,18 @@ static void test_entry_per_owner(void **state)
 	assert_string_not_equal(a, plain);
 	assert_true(tu_contains(pc, "\"bolt\""));
 	free(pa), free(pb), free(pc), free(pp);
+	pa = pb = pp = NULL;
+	/* another installation, or another narrowing, is another token */
+	assert_int_equal(jc_cache_key(byid, &pa, a), 0);
+	free(cfg->profiles[2].installation_id);
+	cfg->profiles[2].installation_id = strdup("8");
+	assert_int_equal(jc_cache_key(byid, &pb, b), 0);
+	assert_string_not_equal(a, b);
+	free(cfg->profiles[2].permissions);
+	cfg->profiles[2].permissions = strdup("{\"contents\":\"read\"}");
+	assert_int_equal(jc_cache_key(byid, &pp, plain), 0);
+	assert_string_not_equal(b, plain);
+	free(pa), free(pb), free(pp);
 	pa = pp = NULL;
 	/* other profiles keep their names: no owner, no change */
 	assert_int_equal(jc_cache_key_for(sf, NULL, &pa, a), 0);
