@@ -59,6 +59,7 @@ gh_profile() {
 	gh_profile byid 'installation_id = "202";' 'client_id = "Iv23liTestApp";'
 	gh_profile narrow 'installation_id = "202";' 'repositories = [ "bolts" ];' 'permissions = { contents = "read"; };'
 	gh_profile greedy 'installation_id = "202";' 'permissions = { contents = "write"; };'
+	gh_profile curly 'installation_id = "101";'
 	gh_profile hostwide "urls = [ \"$SERVER_URL/\" ];"
 	gh_profile wrongkey 'installation_id = "202";' "private_key = \"$KEYS/other.key\";"
 	echo '};'
@@ -138,6 +139,34 @@ before=$(server_stats github_tokens)
 git -C widgets fetch -q >fetch-again.log 2>&1
 expect_eq "revoked: the next fetch succeeds" 0 "$?" || show fetch-again.log
 expect_eq "revoked: with one new token" $((before + 1)) "$(server_stats github_tokens)"
+
+# jwtcred curl: the token goes to an allowed URL, never to a listener outside urls.
+/usr/bin/python3 "$TOP_SRCDIR/tests/server/sink.py" --cert "$PKI/server.crt" --key "$PKI/server.key" \
+	--ports 1 --port-file "$TEST_TMP/sink.ports" --log "$TEST_TMP/sink.log" \
+	</dev/null >"$TEST_TMP/sink.out" 2>&1 &
+SINK_PID=$!
+trap 'kill $SINK_PID 2>/dev/null; _cleanup' EXIT
+for _ in $(seq 100); do [ -s "$TEST_TMP/sink.ports" ] && break; sleep 0.1; done
+read -r PS <"$TEST_TMP/sink.ports" || { echo "FAIL: the sink did not start" >&2; exit 1; }
+: >>"$TEST_TMP/sink.log"
+export CURL_CA_BUNDLE=$PKI/ca.crt
+"$JWTCRED" curl --profile curly -- -s -o /dev/null "https://localhost:$PS/acme/widgets.git/info/refs" \
+	>curl-sink.out 2>curl-sink.err
+check "jwtcred curl to a URL outside urls: refused" test $? -ne 0
+expect_grep "jwtcred curl to a URL outside urls: says why" "localhost:$PS" curl-sink.err
+"$JWTCRED" curl --profile curly -- -s -o /dev/null "$SERVER_URL/git/acme/widgets.git/info/refs" \
+	"https://localhost:$PS/x" >curl-sink2.out 2>curl-sink2.err
+check "jwtcred curl with a second URL outside urls: refused" test $? -ne 0
+expect_grep "jwtcred curl with a second URL outside urls: names it" "localhost:$PS" curl-sink2.err
+check "the sink saw no GitHub token" sh -c "! grep -q ghs_ '$TEST_TMP/sink.log'"
+# the control: a profile that allows the sink does send it the token
+sed "s|^  wrongkey = {|  sinky = {\n    provider = \"github-app\";\n    app_id = \"4242\";\n    private_key = \"$KEYS/client-pkcs1.key\";\n    api_url = \"$API\";\n    installation_id = \"202\";\n    ca_file = \"$PKI/ca.crt\";\n    urls = [ \"https://localhost:$PS/\" ];\n  };\n&|" \
+	"$JWTCRED_CONFIG" >"$TEST_TMP/config-sink"
+"$JWTCRED" --config "$TEST_TMP/config-sink" curl --profile sinky -- -s -o /dev/null "https://localhost:$PS/x" \
+	>curl-sink3.out 2>curl-sink3.err
+expect_eq "control: jwtcred curl to a sink the profile allows: exit 0" 0 "$?" || show curl-sink3.err
+check "control: that sink saw the token" grep -q 'ghs_' "$TEST_TMP/sink.log"
+kill "$SINK_PID" 2>/dev/null
 
 # A repository the app is not installed on.
 git clone -q "$SERVER_URL/git/nobody/secret.git" secret >clone4.log 2>&1
