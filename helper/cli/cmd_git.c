@@ -47,7 +47,8 @@ static int answer(FILE *out, const struct jc_profile *p, const struct jc_cred *c
 	int rc = 0;
 
 	snprintf(expiry, sizeof(expiry), "%lld", jc_entry_deadline(e, p));
-	if (c->cap_authtype) {
+	/* GitHub's git takes an installation token as a password only (x-access-token) */
+	if (c->cap_authtype && p->provider != JC_PROVIDER_GITHUB) {
 		rc = rc ? rc : jc_cred_write(out, "capability[]", "authtype");
 		rc = rc ? rc : jc_cred_write(out, "authtype", "Bearer");
 		rc = rc ? rc : jc_cred_write(out, "credential", e->token);
@@ -57,7 +58,8 @@ static int answer(FILE *out, const struct jc_profile *p, const struct jc_cred *c
 		rc = rc ? rc : jc_cred_write(out, "password", e->token);
 	}
 	rc = rc ? rc : jc_cred_write(out, "password_expiry_utc", expiry);
-	if (c->cap_authtype && c->cap_state && jc_token_entry_name(p, state) == 0) {
+	if (c->cap_authtype && c->cap_state && p->provider != JC_PROVIDER_GITHUB &&
+	    jc_token_entry_name(p, state) == 0) {
 		char value[JC_ENTRY_NAME + 32];
 		snprintf(value, sizeof(value), "jwtcred.entry=%s", state);
 		rc = rc ? rc : jc_cred_write(out, "capability[]", "state");
@@ -66,10 +68,32 @@ static int answer(FILE *out, const struct jc_profile *p, const struct jc_cred *c
 	return rc;
 }
 
+/*
+ * Which installation a github-app profile's token is for: the request's
+ * repository, when git sends its path (credential.useHttpPath).  t is
+ * NULL otherwise; names[] holds the owner and repository.
+ */
+static const struct jc_target *git_target(const struct jc_profile *p, const struct jc_cred *c,
+                                          struct jc_target *t,
+                                          char names[2][JC_GITHUB_NAME_MAX + 1])
+{
+	if (p->provider != JC_PROVIDER_GITHUB || !c->path)
+		return NULL;
+	if (jc_github_target_from_path(c->path, names[0], names[1]) != 0) {
+		jc_trace("request path is not owner/repository: no installation from it");
+		return NULL;
+	}
+	t->owner = names[0];
+	t->repo = names[1];
+	return t;
+}
+
 static int git_get(const struct jc_cli *cli, const struct jwtcred_config *cfg,
                    const struct jc_cred *c)
 {
 	const struct jc_profile *p = match(cfg, cli->profile, c);
+	char names[2][JC_GITHUB_NAME_MAX + 1];
+	struct jc_target t;
 	struct jc_entry e;
 	jwtcred_error err;
 	char *buf = NULL;
@@ -79,7 +103,7 @@ static int git_get(const struct jc_cli *cli, const struct jwtcred_config *cfg,
 
 	if (!p)
 		return JC_EXIT_OK;
-	if ((rc = jc_token_fetch(p, 0, &e, &err))) {
+	if ((rc = jc_token_fetch_for(p, git_target(p, c, &t, names), 0, &e, &err))) {
 		jc_say("%s", err.text);
 		return JC_EXIT_FAIL;
 	}
@@ -114,6 +138,8 @@ int jc_front_git(const struct jc_cli *cli)
 {
 	struct jwtcred_config *cfg = NULL;
 	const struct jc_profile *p;
+	char names[2][JC_GITHUB_NAME_MAX + 1];
+	struct jc_target t;
 	struct jc_cred c;
 	jwtcred_error err;
 	bool dropped;
@@ -141,7 +167,8 @@ int jc_front_git(const struct jc_cli *cli)
 	/* erase: drop the cached token if it is the one git says was rejected */
 	p = match(cfg, cli->profile, &c);
 	if (p && (c.password || c.credential)) {
-		if (jc_token_drop(p, c.credential ? c.credential : c.password, &dropped, &err) != 0) {
+		if (jc_token_drop_for(p, git_target(p, &c, &t, names), c.credential ? c.credential : c.password,
+		                      &dropped, &err) != 0) {
 			jc_say("%s", err.text);
 			status = JC_EXIT_FAIL;
 		}

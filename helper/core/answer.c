@@ -23,5 +23,6 @@ void jc_answer_clear(struct jc_answer *g)
 	free(g->scope);
 	free(g->audience);
 	free(g->subject);
+	free(g->installation_id);
 	jc_answer_init(g);
 }

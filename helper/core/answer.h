@@ -15,6 +15,15 @@ struct jc_answer {
 	long long expires_in; /* -1 when the server sent none */
 	char *audience;       /* the aud the endpoint accepted */
 	char *subject;        /* whom the token acts for (sub, else iss) */
+	char *installation_id;/* github-app: the installation the token is for, or NULL */
+};
+
+/* What a mint is for, beyond its profile (engine.h; every field may be NULL). */
+struct jc_mint_in {
+	const char *audience_first;  /* the aud that worked last time: tried first */
+	const char *owner;           /* github-app: the request's owner (jc_github_entry_owner) */
+	const char *repo;            /* github-app: and repository, when it named one */
+	const char *installation_id; /* github-app: the installation found last time for this entry */
 };
 
 /*

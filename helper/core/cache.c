@@ -46,6 +46,7 @@ void jc_entry_clear(struct jc_entry *e)
 	jc_free_secret(e->token);
 	free(e->instance_url);
 	free(e->audience_used);
+	free(e->installation_id);
 	memset(e, 0, sizeof(*e));
 }
 
@@ -98,8 +99,49 @@ static int append_string(json_t *a, const char *s)
  * identity; a service account file also holds the issuer and token_uri).
  * And the revocation endpoint: purge --revoke sends a token only to the
  * revoke_url of the settings it was minted with (jc_cache_entry_matches).
+ * A github-app profile's also has the owner, installation_id, repositories
+ * and permissions: another installation or narrowing is another token.
  */
 int jc_cache_key(const struct jc_profile *p, char **params, char name[JC_ENTRY_NAME])
+{
+	return jc_cache_key_for(p, NULL, params, name);
+}
+
+/* GitHub's names are case-insensitive: "Acme" and "acme" share an entry. */
+static int append_lower(json_t *a, const char *s)
+{
+	char buf[256];
+	size_t i;
+
+	for (i = 0; s[i] && i + 1 < sizeof(buf); i++)
+		buf[i] = (char)((s[i] >= 'A' && s[i] <= 'Z') ? s[i] - 'A' + 'a' : s[i]);
+	buf[i] = '\0';
+	return append_string(a, buf);
+}
+
+/* A github-app token's installation and narrowing: ["owner", "installation", [repos], perms]. */
+static int append_github(json_t *a, const struct jc_profile *p, const char *owner)
+{
+	json_t *g = json_array(), *repos = json_array();
+	int bad = !g || !repos;
+	size_t i;
+
+	if (!bad) {
+		bad |= append_lower(g, owner ? owner : "");
+		bad |= append_string(g, p->installation_id);
+		for (i = 0; i < p->nrepositories; i++)
+			bad |= append_lower(repos, p->repositories[i]);
+		bad |= json_array_append(g, repos);
+		bad |= append_string(g, p->permissions);
+		bad |= json_array_append(a, g);
+	}
+	json_decref(g);
+	json_decref(repos);
+	return bad;
+}
+
+int jc_cache_key_for(const struct jc_profile *p, const char *owner, char **params,
+                     char name[JC_ENTRY_NAME])
 {
 	char keyid[128], said[128];
 	json_t *a, *auds = NULL, *form = NULL;
@@ -134,6 +176,8 @@ int jc_cache_key(const struct jc_profile *p, char **params, char name[JC_ENTRY_N
 	bad |= append_string(a, keyid);
 	bad |= append_string(a, p->service_account_file);
 	bad |= append_string(a, said);
+	if (p->provider == JC_PROVIDER_GITHUB) /* only then: other entries keep their names */
+		bad |= append_github(a, p, owner);
 	if (!bad)
 		*params = json_dumps(a, JSON_COMPACT);
 out:
@@ -279,6 +323,7 @@ int jc_cache_read(int dirfd, const char *name, const char *params, struct jc_ent
 	    take_string(o, "token", true, &out->token) ||
 	    take_string(o, "instance_url", false, &out->instance_url) ||
 	    take_string(o, "audience_used", false, &out->audience_used) ||
+	    take_string(o, "installation_id", false, &out->installation_id) ||
 	    !json_is_integer(json_object_get(o, "issued")) ||
 	    !json_is_integer(json_object_get(o, "expires"))) {
 		jc_trace("cache entry %s ignored: damaged", name);
@@ -436,6 +481,8 @@ int jc_cache_write(int dirfd, const char *dirpath, const char *name, const struc
 		json_object_set_new(o, "instance_url", json_string(e->instance_url));
 	if (o && e->audience_used)
 		json_object_set_new(o, "audience_used", json_string(e->audience_used));
+	if (o && e->installation_id)
+		json_object_set_new(o, "installation_id", json_string(e->installation_id));
 	if (o)
 		text = json_dumps(o, JSON_COMPACT);
 	jc_json_wipe(o, "token");

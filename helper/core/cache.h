@@ -22,6 +22,7 @@ struct jc_entry {
 	long long issued;    /* seconds since the epoch */
 	long long expires;
 	bool server_expiry;  /* expires came from the server's expires_in */
+	char *installation_id; /* github-app: the installation found for this entry, or NULL */
 };
 
 void jc_entry_clear(struct jc_entry *e);
@@ -38,6 +39,15 @@ bool jc_entry_fresh(const struct jc_entry *e, const struct jc_profile *p, long l
 
 /* The canonical parameters and the entry name ("<16 hex>") for profile p. */
 int jc_cache_key(const struct jc_profile *p, char **params, char name[JC_ENTRY_NAME]);
+
+/*
+ * The same for the token of one owner's installation (a github-app
+ * profile's, jc_github_entry_owner; NULL: jc_cache_key): the owner,
+ * lower-cased, is one more parameter, beside the profile's installation_id,
+ * repositories and permissions.  Other providers ignore owner.
+ */
+int jc_cache_key_for(const struct jc_profile *p, const char *owner, char **params,
+                     char name[JC_ENTRY_NAME]);
 
 /*
  * Was entry e, read from the file `name`, made for profile p as it is now:

@@ -25,4 +25,11 @@ long long jc_monotonic_ms(void);
 /* t as "2026-11-29T19:08:00Z" in buf (at least 21 bytes). */
 void jc_rfc3339(long long t, char *buf, size_t len);
 
+/*
+ * "2026-11-29T19:08:00Z" (RFC 3339: a 'Z' or a +hh:mm offset, fractions
+ * dropped) -> seconds since the epoch in *out.  -1 (and *out -1) for
+ * anything else, or a time before 1970 or after JC_TIME_MAX.
+ */
+int jc_rfc3339_parse(const char *s, long long *out);
+
 #endif

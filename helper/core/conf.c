@@ -129,6 +129,13 @@ void jc_profile_clear(struct jc_profile *p)
 		free(p->form[i].value);
 	}
 	free(p->form);
+	for (i = 0; i < p->nrepositories; i++)
+		free(p->repositories[i]);
+	free(p->repositories);
+	free(p->api_url);
+	free(p->installation_id);
+	free(p->owner);
+	free(p->permissions);
 	free(p->name);
 	free(p->issuer);
 	free(p->subject);

@@ -77,6 +77,12 @@ struct jc_profile {
 	bool cache;
 	struct jc_url *urls;       /* allow-list */
 	size_t nurls;
+	char *api_url;             /* github-app: the REST API, canonical (no trailing slash) */
+	char *installation_id;     /* github-app: digits, or NULL: discovered per owner */
+	char *owner;               /* github-app: the installation's account, or NULL */
+	char **repositories;       /* github-app: the token is narrowed to these, or NULL */
+	size_t nrepositories;
+	char *permissions;         /* github-app: a compact JSON object name -> level, or NULL */
 };
 
 struct jwtcred_config {

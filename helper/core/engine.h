@@ -17,12 +17,12 @@
 #include "core/findings.h"
 #include "core/urlmatch.h"
 
-#define JC_ENGINE_ABI 5 /* 5: struct jc_profile and jc_provider_def grew (client-credentials, client_secret_file) */
+#define JC_ENGINE_ABI 5 /* 5: mint takes struct jc_mint_in; struct jc_profile and jc_provider_def grew */
 
 struct jc_engine {
 	int abi; /* JC_ENGINE_ABI: a module from another build is refused */
-	/* audience_first: the aud that worked last time (tried first), or NULL */
-	int (*mint)(const struct jc_profile *p, const char *audience_first, struct jc_answer *out,
+	/* in (answer.h): what the token is for beyond p; NULL: nothing more */
+	int (*mint)(const struct jc_profile *p, const struct jc_mint_in *in, struct jc_answer *out,
 	            jwtcred_error *err);
 	int (*revoke)(const struct jc_profile *p, const char *token, jwtcred_error *err);
 	/* libcurl's reading of a URL (curlurl.h): jwtcred curl checks what curl will fetch */

@@ -25,6 +25,7 @@ static const struct jc_provider_def *const providers[JC_PROVIDER_COUNT] = {
 	[JC_PROVIDER_GOOGLE] = &jc_provider_google,
 	[JC_PROVIDER_GENERIC] = &jc_provider_generic,
 	[JC_PROVIDER_CLIENT] = &jc_provider_client,
+	[JC_PROVIDER_GITHUB] = &jc_provider_github,
 };
 
 const struct jc_provider_def *jc_provider_find(const char *name)

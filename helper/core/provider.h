@@ -27,6 +27,7 @@ enum jc_provider {
 	JC_PROVIDER_GOOGLE,
 	JC_PROVIDER_GENERIC,
 	JC_PROVIDER_CLIENT, /* client-credentials: RFC 6749 4.4 with a private_key_jwt assertion */
+	JC_PROVIDER_GITHUB, /* GitHub App installation tokens */
 	JC_PROVIDER_COUNT
 };
 
@@ -47,7 +48,7 @@ struct config_setting_t;  /* libconfig's */
 struct jc_claims {
 	const char *iss;
 	const char *sub;     /* or NULL: no sub claim */
-	const char *aud;
+	const char *aud;     /* or NULL: no aud claim (github-app) */
 	const char *scope;   /* or NULL */
 	const char *jti;     /* or NULL */
 	const char *extra;   /* a JSON object of more claims, or NULL; never replaces the above */
@@ -83,14 +84,16 @@ struct jc_instead {
 };
 
 /*
- * What the token request asks for (exchange.c builds its form): the
- * jwt-bearer grant with the assertion (RFC 7523 2.1, the zero value), or
- * the client_credentials grant with the assertion as client authentication
- * (RFC 7523 2.2, RFC 6749 4.4).
+ * How the engine trades the assertion for a token (mint.c picks the
+ * exchange, exchange.c builds the form): the jwt-bearer grant with the
+ * assertion (RFC 7523 2.1, the zero value); the client_credentials grant
+ * with the assertion as client authentication (RFC 7523 2.2, RFC 6749 4.4);
+ * or a GitHub App's JWT as the bearer of an access_tokens request (github.c).
  */
 enum jc_grant {
 	JC_GRANT_JWT_BEARER,
 	JC_GRANT_CLIENT_CREDENTIALS,
+	JC_GRANT_GITHUB_APP,
 };
 
 struct jc_provider_def {
@@ -135,6 +138,7 @@ extern const struct jc_provider_def jc_provider_salesforce;
 extern const struct jc_provider_def jc_provider_google;
 extern const struct jc_provider_def jc_provider_generic;
 extern const struct jc_provider_def jc_provider_client;
+extern const struct jc_provider_def jc_provider_github;
 
 /* The provider called `name` (exact), or NULL. */
 const struct jc_provider_def *jc_provider_find(const char *name);
@@ -179,5 +183,40 @@ bool jc_text_is(const char *text, const char *word);
  * string.
  */
 char *jc_approval_url(const struct jc_profile *p);
+
+/*
+ * github-app (provider_github.c): where a request's token goes, as far as
+ * the choice of a GitHub App installation is concerned.  Borrowed strings,
+ * each may be NULL.
+ */
+struct jc_target {
+	const char *owner;
+	const char *repo;
+};
+
+#define JC_GITHUB_NAME_MAX 100 /* the longest owner or repository name taken */
+
+/*
+ * A git request's path ("[prefix/]owner/repo[.git][/]") -> its last two
+ * segments, the owner and the repository without ".git", into owner[] and
+ * repo[] (JC_GITHUB_NAME_MAX + 1 bytes each).  JWTCRED_E_INPUT when the
+ * path has fewer than two segments or a name GitHub would not take.
+ */
+int jc_github_target_from_path(const char *path, char *owner, char *repo);
+
+/*
+ * The owner whose installation a github-app profile's token is for, which
+ * names its cache entry: NULL when installation_id says it (one entry), else
+ * the owner setting, else the request's owner (t may be NULL).  Borrowed.
+ */
+const char *jc_github_entry_owner(const struct jc_profile *p, const struct jc_target *t);
+
+/*
+ * Can a github-app profile find its installation for this request?  Else
+ * JWTCRED_E_CONFIG with the fix in err (installation_id, owner, or
+ * credential.useHttpPath).  JWTCRED_OK for any other provider.
+ */
+int jc_github_target_check(const struct jc_profile *p, const struct jc_target *t,
+                           jwtcred_error *err);
 
 #endif

@@ -99,6 +99,28 @@ static int tenant_url(struct jc_loader *ld, struct jc_profile *p, config_setting
 	return (p->token_url = concat3(prefix, p->tenant, suffix)) ? JWTCRED_OK : JWTCRED_E_NOMEM;
 }
 
+/* thumbprint = "x5t#S256" | "x5t" | "both" | "none"; (a T_THUMBPRINT row of settings.c) */
+int jc_client_read_thumbprint(struct jc_loader *ld, struct jc_profile *p, const config_setting_t *s)
+{
+	const char *v;
+	int rc;
+
+	if ((rc = jc_conf_string(ld, p, "thumbprint", s, &v)) != 0)
+		return rc;
+	if (strcmp(v, "x5t#S256") == 0)
+		p->thumbprint = JC_X5T_S256;
+	else if (strcmp(v, "x5t") == 0)
+		p->thumbprint = JC_X5T_SHA1;
+	else if (strcmp(v, "both") == 0)
+		p->thumbprint = JC_X5T_SHA1 | JC_X5T_S256;
+	else if (strcmp(v, "none") == 0)
+		p->thumbprint = 0;
+	else
+		return jc_conf_bad(ld, s, "'thumbprint' in profile '%s' is '%s': it must be \"x5t#S256\", \"x5t\", \"both\" or \"none\"",
+		                   p->name, v);
+	return JWTCRED_OK;
+}
+
 /* Entra ID: the tenant's v2.0 endpoint, x5t#S256, a scope that ends in /.default. */
 static int finish_entra(struct jc_loader *ld, struct jc_profile *p, config_setting_t *grp)
 {

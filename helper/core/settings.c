@@ -36,6 +36,8 @@ enum setting_type {
 	T_CLAIMS,    /* a group of claims */
 	T_FORM,      /* a group of form parameters */
 	T_THUMBPRINT, /* "x5t#S256", "x5t", "both" or "none" */
+	T_REPOS,     /* github-app: a list of repository names */
+	T_PERMS,     /* github-app: a group of permission = "read" | "write" | "admin" */
 };
 
 /* The providers a setting applies to, as a mask of 1 << enum jc_provider. */
@@ -43,7 +45,9 @@ enum setting_type {
 #define GO (1u << JC_PROVIDER_GOOGLE)
 #define GE (1u << JC_PROVIDER_GENERIC)
 #define CC (1u << JC_PROVIDER_CLIENT)
+#define GH (1u << JC_PROVIDER_GITHUB)
 #define ALL ((1u << JC_PROVIDER_COUNT) - 1)
+#define OAUTH (ALL & ~GH) /* what only an OAuth token endpoint takes (not GitHub's API) */
 
 struct setting {
 	const char *name;
@@ -59,26 +63,27 @@ struct setting {
 
 static const struct setting settings[] = {
 	F(provider, provider, T_PROVIDER, ALL),
-	F(client_id, issuer, T_STRING, SF | CC),
+	F(client_id, issuer, T_STRING, SF | CC | GH),
+	F(app_id, issuer, T_STRING, GH),
 	F(username, subject, T_STRING, SF),
 	S(issuer, T_STRING, GE),
 	S(subject, T_STRING, GO | GE),
 	S(login_url, T_STRING, SF),
-	S(token_url, T_STRING, ALL),
-	S(revoke_url, T_STRING, ALL),
-	F(audience, audiences, T_AUDIENCES, ALL),
-	S(private_key, T_PATH, SF | GE | CC),
+	S(token_url, T_STRING, OAUTH),
+	S(revoke_url, T_STRING, OAUTH),
+	F(audience, audiences, T_AUDIENCES, OAUTH),
+	S(private_key, T_PATH, SF | GE | CC | GH),
 	S(service_account_file, T_PATH, GO),
-	S(passphrase_file, T_PATH, SF | GE | CC),
-	S(passphrase_env, T_STRING, SF | GE | CC),
+	S(passphrase_file, T_PATH, SF | GE | CC | GH),
+	S(passphrase_env, T_STRING, SF | GE | CC | GH),
 	S(algorithm, T_STRING, ALL),
 	S(key_id, T_STRING, GE | CC),
-	S(scope, T_STRING, ALL),
-	F(scopes, scope, T_SCOPES, ALL),
+	S(scope, T_STRING, OAUTH),
+	F(scopes, scope, T_SCOPES, OAUTH),
 	S(scope_in, T_SCOPE_IN, GE),
 	S(claims, T_CLAIMS, GE),
 	S(form, T_FORM, GE | CC),
-	S(jti, T_BOOL, ALL),
+	S(jti, T_BOOL, OAUTH),
 	S(callback_url, T_STRING, SF),
 	S(ca_file, T_PATH, ALL),
 	S(certificate, T_PATH, SF | GE | CC),
@@ -96,6 +101,11 @@ static const struct setting settings[] = {
 	I(timeout, 1, 600),
 	S(cache, T_BOOL, ALL),
 	S(urls, T_URLS, ALL),
+	S(api_url, T_STRING, GH),
+	S(installation_id, T_STRING, GH),
+	S(owner, T_STRING, GH),
+	S(repositories, T_REPOS, GH),
+	S(permissions, T_PERMS, GH),
 };
 
 #define NSETTINGS (sizeof(settings) / sizeof(settings[0]))
@@ -162,23 +172,23 @@ static const char *type_name(int t)
 	}
 }
 
-/* 'provider "google"', 'providers "salesforce" and "generic"', three by name */
+/* 'provider "google"', 'providers "salesforce", "generic" and "github-app"' */
 static void providers_text(unsigned mask, char *buf, size_t len)
 {
 	const char *names[JC_PROVIDER_COUNT];
-	size_t i, n = 0;
+	size_t i, n = 0, used;
 
 	for (i = 0; i < JC_PROVIDER_COUNT; i++)
 		if (mask & (1u << i))
 			names[n++] = jc_provider_name((enum jc_provider)i);
-	if (n == 1)
-		snprintf(buf, len, "provider \"%s\"", names[0]);
-	else if (n == 2)
-		snprintf(buf, len, "providers \"%s\" and \"%s\"", names[0], names[1]);
-	else if (n == 3)
-		snprintf(buf, len, "providers \"%s\", \"%s\" and \"%s\"", names[0], names[1], names[2]);
-	else
+	if (n > 4 || n == 0) {
 		snprintf(buf, len, "%zu providers", n);
+		return;
+	}
+	used = (size_t)snprintf(buf, len, "provider%s", n > 1 ? "s" : "");
+	for (i = 0; i < n && used < len; i++)
+		used += (size_t)snprintf(buf + used, len - used, "%s\"%s\"",
+		                         i == 0 ? " " : i + 1 == n ? " and " : ", ", names[i]);
 }
 
 /* What a profile of `provider` says instead of `name`, or NULL. */
@@ -508,6 +518,12 @@ static int read_form(struct jc_loader *ld, struct jc_profile *p, const config_se
 	return JWTCRED_OK;
 }
 
+int jc_conf_string(struct jc_loader *ld, const struct jc_profile *p, const char *what,
+                   const config_setting_t *s, const char **out)
+{
+	return check_string(ld, p, what, s, out);
+}
+
 static int read_setting(struct jc_loader *ld, struct jc_profile *p, const struct setting *def,
                         const config_setting_t *s)
 {
@@ -583,20 +599,11 @@ static int read_setting(struct jc_loader *ld, struct jc_profile *p, const struct
 	case T_FORM:
 		return read_form(ld, p, s);
 	case T_THUMBPRINT:
-		if ((rc = check_string(ld, p, def->name, s, &v)) != 0)
-			return rc;
-		if (strcmp(v, "x5t#S256") == 0)
-			p->thumbprint = JC_X5T_S256;
-		else if (strcmp(v, "x5t") == 0)
-			p->thumbprint = JC_X5T_SHA1;
-		else if (strcmp(v, "both") == 0)
-			p->thumbprint = JC_X5T_SHA1 | JC_X5T_S256;
-		else if (strcmp(v, "none") == 0)
-			p->thumbprint = 0;
-		else
-			return jc_conf_bad(ld, s, "'thumbprint' in profile '%s' is '%s': it must be \"x5t#S256\", \"x5t\", \"both\" or \"none\"",
-			                   p->name, v);
-		return JWTCRED_OK;
+		return jc_client_read_thumbprint(ld, p, s);
+	case T_REPOS:
+		return jc_github_read_repositories(ld, p, s);
+	case T_PERMS:
+		return jc_github_read_permissions(ld, p, s);
 	}
 	return JWTCRED_E_CONFIG;
 }

@@ -44,6 +44,20 @@ int jc_setting_read_provider(struct jc_loader *ld, struct jc_profile *p, const c
  */
 int jc_setting_read(struct jc_loader *ld, struct jc_profile *p, const config_setting_t *s);
 
+/*
+ * settings.c: s must be a string for setting `what`: not empty, bounded,
+ * no control character, UTF-8.  *out is borrowed from s.
+ */
+int jc_conf_string(struct jc_loader *ld, const struct jc_profile *p, const char *what,
+                   const config_setting_t *s, const char **out);
+
+/* provider_github.c: repositories = [ "widgets" ]; and permissions = { contents = "read"; }; */
+int jc_github_read_repositories(struct jc_loader *ld, struct jc_profile *p, const config_setting_t *s);
+int jc_github_read_permissions(struct jc_loader *ld, struct jc_profile *p, const config_setting_t *s);
+
+/* provider_client.c: thumbprint = "x5t#S256" | "x5t" | "both" | "none"; */
+int jc_client_read_thumbprint(struct jc_loader *ld, struct jc_profile *p, const config_setting_t *s);
+
 /* provider.c: the checks and defaults that providers share. */
 
 /*

@@ -20,13 +20,13 @@
 
 #define LOCK_SLACK_MS 5000L
 
-static int mint(const struct jc_profile *p, const char *audience_first, struct jc_answer *g,
+static int mint(const struct jc_profile *p, const struct jc_mint_in *in, struct jc_answer *g,
                 jwtcred_error *err)
 {
 	const struct jc_engine *engine = jc_engine(err);
 
 	jc_answer_init(g);
-	return engine ? engine->mint(p, audience_first, g, err) : JWTCRED_E_SYSTEM;
+	return engine ? engine->mint(p, in, g, err) : JWTCRED_E_SYSTEM;
 }
 
 static int entry_from_answer(const struct jc_profile *p, char *params, struct jc_answer *g,
@@ -40,6 +40,8 @@ static int entry_from_answer(const struct jc_profile *p, char *params, struct jc
 	g->instance_url = NULL; /* transferred */
 	e->audience_used = g->audience;
 	g->audience = NULL; /* transferred */
+	e->installation_id = g->installation_id;
+	g->installation_id = NULL; /* transferred */
 	e->issued = now;
 	e->server_expiry = g->expires_in > 0;
 	e->expires = now + (e->server_expiry ? g->expires_in : p->token_lifetime);
@@ -49,15 +51,16 @@ static int entry_from_answer(const struct jc_profile *p, char *params, struct jc
 	return JWTCRED_OK;
 }
 
-static int mint_uncached(const struct jc_profile *p, struct jc_entry *out, jwtcred_error *err)
+static int mint_uncached(const struct jc_profile *p, const struct jc_mint_in *in,
+                         struct jc_entry *out, jwtcred_error *err)
 {
 	struct jc_answer g;
 	char *params = NULL, name[JC_ENTRY_NAME];
 	int rc;
 
-	if ((rc = mint(p, NULL, &g, err)))
+	if ((rc = mint(p, in, &g, err)))
 		return rc;
-	if ((rc = jc_cache_key(p, &params, name)) == 0)
+	if ((rc = jc_cache_key_for(p, in->owner, &params, name)) == 0)
 		rc = entry_from_answer(p, params, &g, jc_now(), out);
 	jc_answer_clear(&g);
 	if (rc) {
@@ -125,12 +128,31 @@ static bool ready(void *arg)
 	return flight_landed(w);
 }
 
+/* What the engine needs beyond p: whose installation, and what we learnt last time. */
+static struct jc_mint_in mint_in(const struct jc_profile *p, const struct jc_target *t,
+                                 const struct jc_entry *seen)
+{
+	struct jc_mint_in in = { seen->audience_used, jc_github_entry_owner(p, t), NULL,
+		                 seen->installation_id };
+
+	if (t && in.owner && in.owner == t->owner)
+		in.repo = t->repo; /* the request's repository says which installation */
+	return in;
+}
+
 int jc_token_fetch(const struct jc_profile *p, unsigned flags, struct jc_entry *out,
                    jwtcred_error *err)
+{
+	return jc_token_fetch_for(p, NULL, flags, out, err);
+}
+
+int jc_token_fetch_for(const struct jc_profile *p, const struct jc_target *t, unsigned flags,
+                       struct jc_entry *out, jwtcred_error *err)
 {
 	char *params = NULL, *dirpath = NULL, name[JC_ENTRY_NAME];
 	struct jc_entry seen = { 0 }, fresh = { 0 };
 	struct jc_answer g;
+	struct jc_mint_in in;
 	struct waiter wait;
 	jwtcred_error werr;
 	int dirfd = -1, lockfd = -1, rc;
@@ -138,9 +160,12 @@ int jc_token_fetch(const struct jc_profile *p, unsigned flags, struct jc_entry *
 
 	jc_answer_init(&g);
 	memset(out, 0, sizeof(*out));
+	if ((rc = jc_github_target_check(p, t, err)))
+		return rc;
+	in = mint_in(p, t, &seen);
 	if ((flags & JWTCRED_NO_CACHE) || !p->cache)
-		return mint_uncached(p, out, err);
-	if ((rc = jc_cache_key(p, &params, name))) {
+		return mint_uncached(p, &in, out, err);
+	if ((rc = jc_cache_key_for(p, in.owner, &params, name))) {
 		rc = jc_fail(err, rc, "out of memory");
 		goto out;
 	}
@@ -171,8 +196,9 @@ int jc_token_fetch(const struct jc_profile *p, unsigned flags, struct jc_entry *
 		memset(&fresh, 0, sizeof(fresh)); /* transferred */
 		goto out;
 	}
-	/* the audience that worked last time goes first (the entry may have expired) */
-	if ((rc = mint(p, seen.audience_used, &g, err))) {
+	/* the audience (or installation) that worked last time goes first (the entry may have expired) */
+	in = mint_in(p, t, &seen);
+	if ((rc = mint(p, &in, &g, err))) {
 		if (shared_failure(rc) &&
 		    jc_cache_write_failure(dirfd, dirpath, name, params, rc, err->text, &werr) != 0)
 			jc_trace("%s", werr.text);
@@ -203,6 +229,12 @@ out:
 int jc_token_drop(const struct jc_profile *p, const char *token, bool *dropped,
                   jwtcred_error *err)
 {
+	return jc_token_drop_for(p, NULL, token, dropped, err);
+}
+
+int jc_token_drop_for(const struct jc_profile *p, const struct jc_target *t, const char *token,
+                      bool *dropped, jwtcred_error *err)
+{
 	char *params = NULL, *dirpath = NULL, name[JC_ENTRY_NAME];
 	struct jc_entry e = { 0 };
 	int dirfd = -1, lockfd = -1, rc;
@@ -210,7 +242,7 @@ int jc_token_drop(const struct jc_profile *p, const char *token, bool *dropped,
 	*dropped = false;
 	if (!p->cache)
 		return JWTCRED_OK;
-	if ((rc = jc_cache_key(p, &params, name))) {
+	if ((rc = jc_cache_key_for(p, jc_github_entry_owner(p, t), &params, name))) {
 		rc = jc_fail(err, rc, "out of memory");
 		goto out;
 	}

@@ -162,7 +162,7 @@ int jc_assertion_sign(const struct jc_profile *p, const struct jc_signer *s, con
 	if ((rc = jc_jws_sign(s->key, p->algorithm, header, claims, out, err)))
 		goto out;
 	jc_trace("signed a %s assertion for iss=%s sub=%s aud=%s%s%s%s%s, valid %lds", p->algorithm,
-	         s->iss, s->sub ? s->sub : "(none)", aud, s->kid ? " kid=" : "", s->kid ? s->kid : "",
+	         s->iss, s->sub ? s->sub : "(none)", aud ? aud : "(none)", s->kid ? " kid=" : "", s->kid ? s->kid : "",
 	         s->x5t_s256 ? " x5t#S256=" : "", s->x5t_s256 ? s->x5t_s256 : "", p->assertion_lifetime);
 out:
 	if (rc == JWTCRED_E_NOMEM)

@@ -76,6 +76,10 @@ int jc_revoke(const struct jc_profile *p, const char *token, jwtcred_error *err)
 	long status;
 	int rc;
 
+	if (p->provider == JC_PROVIDER_GITHUB)
+		return jc_fail(err, JWTCRED_E_USAGE,
+		               "profile '%s': jwtcred does not revoke GitHub App installation tokens (they expire within the hour); remove them from the cache with jwtcred purge",
+		               p->name);
 	if (!p->revoke_url)
 		return jc_fail(err, JWTCRED_E_USAGE,
 		               "profile '%s' has no revocation endpoint: set 'revoke_url' to revoke its tokens",

@@ -113,7 +113,10 @@ static void set_options(CURL *c, const struct jc_profile *p, const char *url, co
 	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS,
 	                 left < CONNECT_TIMEOUT_MS ? (long)left : CONNECT_TIMEOUT_MS);
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
-	curl_easy_setopt(c, CURLOPT_POSTFIELDS, fields);
+	if (fields)
+		curl_easy_setopt(c, CURLOPT_POSTFIELDS, fields);
+	else
+		curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
 	curl_easy_setopt(c, CURLOPT_USERAGENT, "jwtcred/" PACKAGE_VERSION);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, body);
@@ -141,8 +144,8 @@ static bool backoff(int attempt, long retry_after, long long deadline)
 	return true;
 }
 
-/* Wipe the header lines (one may hold credentials), then free them. */
-static void headers_free(struct curl_slist *headers)
+/* Header lines may carry a secret (an app JWT): wiped before they are freed. */
+static void free_headers(struct curl_slist *headers)
 {
 	struct curl_slist *h;
 
@@ -151,16 +154,33 @@ static void headers_free(struct curl_slist *headers)
 	curl_slist_free_all(headers);
 }
 
+static struct curl_slist *make_headers(const char *const *lines)
+{
+	struct curl_slist *all = NULL, *next;
+
+	for (; *lines; lines++) {
+		if (!(next = curl_slist_append(all, *lines))) {
+			free_headers(all);
+			return NULL;
+		}
+		all = next;
+	}
+	return all;
+}
+
 int jc_http_post(const struct jc_profile *p, const char *url, const char *fields, long *status,
                  struct jc_http_body *body, long long *date, jwtcred_error *err)
 {
-	return jc_http_post_auth(p, url, fields, NULL, status, body, date, err);
+	static const char *const accept[] = { "Accept: application/json", NULL };
+	struct jc_http_req req = { url, fields, accept };
+
+	return jc_http_send(p, &req, status, body, date, err);
 }
 
-int jc_http_post_auth(const struct jc_profile *p, const char *url, const char *fields,
-                      const char *authorization, long *status, struct jc_http_body *body,
-                      long long *date, jwtcred_error *err)
+int jc_http_send(const struct jc_profile *p, const struct jc_http_req *req, long *status,
+                 struct jc_http_body *body, long long *date, jwtcred_error *err)
 {
+	const char *url = req->url, *fields = req->body;
 	char detail[CURL_ERROR_SIZE];
 	struct curl_slist *headers = NULL;
 	long long deadline = jc_monotonic_ms() + p->timeout * 1000L, left;
@@ -175,8 +195,7 @@ int jc_http_post_auth(const struct jc_profile *p, const char *url, const char *f
 		*date = -1;
 	memset(body, 0, sizeof(*body));
 	if (!(body->data = malloc(JC_MAX_RESPONSE)) || !(c = curl_easy_init()) ||
-	    !(headers = curl_slist_append(NULL, "Accept: application/json")) ||
-	    (authorization && !curl_slist_append(headers, authorization))) {
+	    !(headers = make_headers(req->headers))) {
 		rc = jc_fail(err, JWTCRED_E_NOMEM, "out of memory preparing the request");
 		goto out;
 	}
@@ -197,7 +216,7 @@ int jc_http_post_auth(const struct jc_profile *p, const char *url, const char *f
 		cc = curl_easy_perform(c);
 		*status = 0;
 		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, status);
-		jc_trace("POST %s: attempt %d, %s, HTTP %ld, %lld ms", url, attempt,
+		jc_trace("%s %s: attempt %d, %s, HTTP %ld, %lld ms", fields ? "POST" : "GET", url, attempt,
 		         cc == CURLE_OK ? "ok" : curl_easy_strerror(cc), *status, jc_monotonic_ms() - t0);
 		if (body->overflow) {
 			rc = jc_fail(err, JWTCRED_E_RESPONSE,
@@ -222,7 +241,7 @@ int jc_http_post_auth(const struct jc_profile *p, const char *url, const char *f
 		*date = hdr.date;
 	rc = JWTCRED_OK;
 out:
-	headers_free(headers);
+	free_headers(headers);
 	curl_easy_cleanup(c);
 	if (rc && body->data) {
 		OPENSSL_cleanse(body->data, body->len);

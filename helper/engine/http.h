@@ -31,13 +31,16 @@ struct jc_http_body {
 int jc_http_post(const struct jc_profile *p, const char *url, const char *fields, long *status,
                  struct jc_http_body *body, long long *date, jwtcred_error *err);
 
-/*
- * The same with one more header line, `authorization` ("Authorization:
- * Basic …", secret; NULL: none), wiped from libcurl's copy afterwards.
- */
-int jc_http_post_auth(const struct jc_profile *p, const char *url, const char *fields,
-                      const char *authorization, long *status, struct jc_http_body *body,
-                      long long *date, jwtcred_error *err);
+/* A request with headers of its own: GitHub's REST API, an introspection's Basic credentials. */
+struct jc_http_req {
+	const char *url;
+	const char *body;           /* POSTed as it is; NULL: a GET */
+	const char *const *headers; /* "Name: value", NULL-terminated; may hold a secret (wiped) */
+};
+
+/* jc_http_post for req: the same limits, retries and answer. */
+int jc_http_send(const struct jc_profile *p, const struct jc_http_req *req, long *status,
+                 struct jc_http_body *body, long long *date, jwtcred_error *err);
 
 /*
  * form + "&name=<value, percent-encoded>" (or "name=…" when form is NULL):

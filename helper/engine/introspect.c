@@ -114,6 +114,8 @@ void jc_introspect_expiry(const struct jc_profile *p, struct jc_answer *a)
 {
 	struct jc_http_body body = { 0 };
 	char *secret = NULL, *auth = NULL, *form = NULL, *url = NULL;
+	const char *headers[] = { "Accept: application/json", NULL, NULL };
+	struct jc_http_req req = { NULL, NULL, headers };
 	jwtcred_error err;
 	long status = 0;
 	long long left;
@@ -135,7 +137,10 @@ void jc_introspect_expiry(const struct jc_profile *p, struct jc_answer *a)
 		jc_trace("profile '%s': out of memory for introspection; keeping token_lifetime", p->name);
 		goto out;
 	}
-	if (jc_http_post_auth(p, url, form, auth, &status, &body, NULL, &err) != 0) {
+	headers[1] = auth;
+	req.url = url;
+	req.body = form;
+	if (jc_http_send(p, &req, &status, &body, NULL, &err) != 0) {
 		jc_trace("profile '%s': introspection failed: %s; keeping token_lifetime", p->name, err.text);
 		goto out;
 	}

@@ -122,7 +122,8 @@ int jc_claims_json(const struct jc_claims *in, char **out)
 	bad |= json_object_set_new(c, "iss", json_string(in->iss));
 	if (in->sub)
 		bad |= json_object_set_new(c, "sub", json_string(in->sub));
-	bad |= json_object_set_new(c, "aud", json_string(in->aud));
+	if (in->aud) /* GitHub's app JWT has none */
+		bad |= json_object_set_new(c, "aud", json_string(in->aud));
 	bad |= json_object_set_new(c, "exp", json_integer((json_int_t)in->exp));
 	bad |= json_object_set_new(c, "iat", json_integer((json_int_t)in->iat));
 	if (in->nbf)

@@ -1,6 +1,8 @@
 /*
  * mint.c: load key -> build claims -> sign -> POST -> parse, once per
- * audience while the server refuses the audience.
+ * audience while the server refuses the audience; then, for Salesforce, the
+ * token's real expiry (introspect.c).  A GitHub App's token comes from
+ * github.c instead.
  */
 #include "config.h"
 
@@ -15,6 +17,7 @@
 #include "core/trace.h"
 #include "engine/assertion.h"
 #include "engine/exchange.h"
+#include "engine/github.h"
 #include "engine/introspect.h"
 #include "engine/mint.h"
 
@@ -35,8 +38,8 @@ static void tried_text(const char **auds, size_t n, char *buf, size_t len)
 	}
 }
 
-int jc_mint(const struct jc_profile *p, const char *audience_first, struct jc_answer *out,
-            jwtcred_error *err)
+static int token_endpoint_mint(const struct jc_profile *p, const char *audience_first,
+                               struct jc_answer *out, jwtcred_error *err)
 {
 	const char *auds[MAX_TRIED];
 	char *assertion = NULL, shown[1024];
@@ -78,4 +81,16 @@ out:
 	jc_trace("mint for profile '%s' %s in %lld ms", p->name, rc ? "failed" : "succeeded",
 	         jc_monotonic_ms() - t0);
 	return rc;
+}
+
+int jc_mint(const struct jc_profile *p, const struct jc_mint_in *in, struct jc_answer *out,
+            jwtcred_error *err)
+{
+	static const struct jc_mint_in none = { NULL, NULL, NULL, NULL };
+
+	if (!in)
+		in = &none;
+	if (jc_provider_of(p->provider)->grant == JC_GRANT_GITHUB_APP)
+		return jc_github_mint(p, in, out, err);
+	return token_endpoint_mint(p, in->audience_first, out, err);
 }

@@ -10,11 +10,12 @@
 
 /*
  * Mint a fresh token for p; *out is the caller's (jc_answer_clear).  With
- * several audiences, they are tried in order (audience_first, when it is
- * one of them, ahead) while the server refuses the audience; out->audience
- * is the one that worked.
+ * several audiences, they are tried in order (in->audience_first, when it
+ * is one of them, ahead) while the server refuses the audience;
+ * out->audience is the one that worked.  A github-app profile goes to
+ * jc_github_mint (github.h) instead.  in may be NULL.
  */
-int jc_mint(const struct jc_profile *p, const char *audience_first, struct jc_answer *out,
+int jc_mint(const struct jc_profile *p, const struct jc_mint_in *in, struct jc_answer *out,
             jwtcred_error *err);
 
 #endif

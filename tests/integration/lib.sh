@@ -39,7 +39,7 @@ _cleanup() {
 # test_hygiene.sh checks all test logs against, once the other tests ran.
 SECRETS_LIST=$TOP_BUILDDIR/tests/secrets.list
 # the test server's token shapes: Salesforce, Google, generic
-TOKEN_RE='00D[A-Za-z0-9]+![A-Za-z0-9._-]{16,}|ya29\.[A-Za-z0-9._-]{16,}|gen\.[A-Za-z0-9_-]{16,}|cc\.[A-Za-z0-9_-]{16,}'
+TOKEN_RE='00D[A-Za-z0-9]+![A-Za-z0-9._-]{16,}|ya29\.[A-Za-z0-9._-]{16,}|gen\.[A-Za-z0-9_-]{16,}|cc\.[A-Za-z0-9_-]{16,}|ghs_[A-Za-z0-9_-]{16,}'
 collect_secrets() {
 	[ -d "${TEST_TMP:-}" ] || return 0
 	(

@@ -165,7 +165,7 @@ expect_grep "google: a key file others can read is refused" "service account fil
 chmod 600 "$KEYS/sa.json"
 conf gcp 'provider = "google";' "private_key = \"$KEYS/sa.key\";" 'scope = "x";'
 run_jwtcred gconf token
-expect_grep "google: private_key is refused, naming the setting to use" "'private_key' in profile 'gcp' applies to providers \"salesforce\", \"generic\" and \"client-credentials\" only, not \"google\": use 'service_account_file'" "$TEST_TMP/gconf.err"
+expect_grep "google: private_key is refused, naming the setting to use" "'private_key' in profile 'gcp' applies to providers \"salesforce\", \"generic\", \"client-credentials\" and \"github-app\" only, not \"google\": use 'service_account_file'" "$TEST_TMP/gconf.err"
 
 # ============================================================================
 # Generic RFC 7523: every algorithm, extra claims and form parameters

@@ -45,6 +45,7 @@ from authlib.oauth2.rfc6749 import (ClientMixin, InvalidClientError, InvalidGran
 from authlib.oauth2.rfc7523 import JWTBearerGrant
 
 import client_credentials as cc   # beside this file: client credentials, introspection
+import github  # the GitHub-shaped API beside this file (/api/v3)
 
 log = logging.getLogger('token_server')
 
@@ -59,7 +60,8 @@ JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer'
 ORG_ID = '00D5g000004Xyz'          # token prefix, as in real Salesforce tokens
 COUNTERS = ('token_requests', 'revoke_requests', 'other_revoke_requests', 'issued', 'git_requests',
             'git_auth_failures', 'git_anonymous', 'data_requests', 'kube_requests',
-            'google_requests', 'generic_requests', 'cc_requests', 'introspect_requests')
+            'google_requests', 'generic_requests', 'cc_requests',
+            'introspect_requests') + github.COUNTERS
 # Algorithms a client certificate may verify: RSA and EC families only, so
 # neither "none" nor an HMAC keyed with the certificate text gets near Authlib.
 KEY_FAMILY = {'RS': 'RSA', 'PS': 'RSA', 'ES': 'EC', 'Ed': 'OKP'}
@@ -165,6 +167,7 @@ class State:
         self.seen_jti = set()
         self.cc_clients, self.sf_secrets, self.session_seconds = {}, {}, 7200
         self.issued_at = {}                # token -> when it was issued (introspection)
+        self.github = github.GitHub(self)
         self.reload_clients()
 
     def reload_clients(self):
@@ -192,6 +195,7 @@ class State:
         generic = {}
         for c in doc.get('generic_clients', []):
             generic[c['issuer']] = GenericClient(c, load_key(base, c))
+        self.github.load(doc, base)
         with self.lock:
             self.clients, self.audiences, self._mtime = clients, audiences, mtime
             self.app_not_found = list(doc.get('app_not_found_audiences', []))
@@ -579,6 +583,8 @@ class Handler(BaseHTTPRequestHandler):
                 self.revoke_endpoint('other_revoke_requests')
             elif path == '/services/data' or path.startswith('/services/data/'):
                 self.data_endpoint()
+            elif path.startswith(github.PREFIX + '/'):
+                self.github_endpoint(path)
             elif path == '/api' or path.startswith('/api/'):
                 self.kube_endpoint()
             elif path.startswith('/git/'):
@@ -863,6 +869,13 @@ class Handler(BaseHTTPRequestHandler):
             self.send(400, json_bytes({'error': 'invalid_token',
                                        'error_description': 'invalid token'}), JSON)
 
+    def github_endpoint(self, path):
+        try:
+            self.state.reload_clients()
+        except (OSError, ValueError, KeyError, TypeError) as e:
+            log.error('cannot reload clients: %s', e)
+        self.state.github.handle(self, path)
+
     def data_endpoint(self):
         self.state.count('data_requests')
         self.read_body(SMALL_BODY)
@@ -896,6 +909,9 @@ class Handler(BaseHTTPRequestHandler):
         self.state.count('git_requests')
         token = self.bearer_token()
         user = self.state.user_of(token) if token else None
+        # a GitHub App token: as x-access-token, for its installation's repositories only
+        if user and user.startswith('github:') and not self.state.github.git_allowed(self, token, path):
+            user = None
         if user is None:
             self.state.count('git_auth_failures' if 'Authorization' in self.headers
                              else 'git_anonymous')

@@ -34,6 +34,7 @@ static const struct {
 	{ "google", &jc_provider_google, JC_PROVIDER_GOOGLE, NULL, NULL, true, "RS256" },
 	{ "generic", &jc_provider_generic, JC_PROVIDER_GENERIC, NULL, NULL, false, NULL },
 	{ "client-credentials", &jc_provider_client, JC_PROVIDER_CLIENT, NULL, NULL, false, NULL },
+	{ "github-app", &jc_provider_github, JC_PROVIDER_GITHUB, "GITHUB_TOKEN", NULL, false, "RS256" },
 };
 
 #define NROWS (sizeof(provider_rows) / sizeof(provider_rows[0]))
@@ -87,14 +88,14 @@ static void test_unknown_names_refused(void **state)
 		assert_null(jc_provider_find(names[i]));
 	assert_null(jc_provider_find(NULL));
 	jc_provider_names(names_text, sizeof(names_text));
-	assert_string_equal(names_text, "salesforce, google, generic, client-credentials");
+	assert_string_equal(names_text, "salesforce, google, generic, client-credentials, github-app");
 	/* and the configuration says which it knows */
 	assert_int_equal(jc_conf_load_string("profiles = { x = { provider = \"github\"; }; };", "t.conf",
 	                                     &cfg, &err),
 	                 JWTCRED_E_CONFIG);
 	assert_null(cfg);
 	assert_string_equal(err.text,
-	                    "'t.conf':1: unknown provider 'github' in profile 'x' (known: salesforce, google, generic, client-credentials)");
+	                    "'t.conf':1: unknown provider 'github' in profile 'x' (known: salesforce, google, generic, client-credentials, github-app)");
 }
 
 /* The key file setting each provider reads, through the table's offset. */

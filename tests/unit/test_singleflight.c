@@ -51,9 +51,11 @@ struct fake {
 
 static struct fake *fake;
 
-static int fake_mint(const struct jc_profile *p, const char *audience_first, struct jc_answer *out,
+static int fake_mint(const struct jc_profile *p, const struct jc_mint_in *in, struct jc_answer *out,
                      jwtcred_error *err)
 {
+	const char *audience_first = in ? in->audience_first : NULL;
+
 	int n = __atomic_add_fetch(&fake->mints, 1, __ATOMIC_SEQ_CST);
 	char tok[32];
 	struct timespec ts = { fake->sleep_ms / 1000, (fake->sleep_ms % 1000) * 1000000L };

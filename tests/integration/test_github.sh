@@ -1,0 +1,239 @@
+#!/bin/bash
+# GitHub App installation tokens (provider "github-app") against the
+# GitHub-shaped API of the test server (tests/server/github.py, under
+# /api/v3 like GitHub Enterprise Server), which verifies the app JWT with
+# Authlib.  Real git: two organisations behind one app, each with its own
+# installation, token and cache entry; discovery once per owner; a
+# repository the app is not on; owner and installation_id settings;
+# permissions narrowing; a wrong key and clock skew; the allow-list.
+. "${srcdir:-.}/tests/integration/lib.sh"
+command -v git >/dev/null || skip "git is not installed"
+
+start_server
+for r in acme/widgets acme/gadgets bolt-labs/bolts carol/dotfiles nobody/secret; do
+	git_repo_make "$SERVER_GIT_ROOT" "$r.git" || { echo "FAIL: cannot make $r"; exit 1; }
+done
+server_clients_merge "{\"github\": {\"app_id\": 4242, \"client_id\": \"Iv23liTestApp\",
+  \"certificate\": \"$KEYS/client.crt\", \"token_length\": 300,
+  \"installations\": [
+    {\"id\": 101, \"account\": \"acme\", \"type\": \"Organization\", \"repositories\": [\"widgets\", \"gadgets\"],
+     \"permissions\": {\"contents\": \"write\", \"metadata\": \"read\"}},
+    {\"id\": 202, \"account\": \"bolt-labs\", \"type\": \"Organization\", \"repositories\": [\"bolts\"],
+     \"permissions\": {\"contents\": \"read\", \"metadata\": \"read\"}},
+    {\"id\": 303, \"account\": \"carol\", \"type\": \"User\", \"repositories\": [\"dotfiles\"],
+     \"permissions\": {\"contents\": \"read\"}}]}}"
+API=$SERVER_URL/api/v3
+
+# gh_profile NAME SETTING...: a github-app profile for the test server; a
+# SETTING replaces the default of the same name ("app_id = ..." also drops the
+# default app_id when it is client_id)
+gh_profile() {
+	local name=$1 line set defaults
+	shift
+	defaults=(
+		'provider = "github-app";'
+		'app_id = "4242";'
+		"private_key = \"$KEYS/client-pkcs1.key\";"
+		"api_url = \"$API\";"
+		"urls = [ \"$SERVER_URL/git/\" ];"
+		"ca_file = \"$PKI/ca.crt\";"
+		'timeout = 10;'
+	)
+	echo "  $name = {"
+	for line in "${defaults[@]}"; do
+		for set in "$@"; do
+			[ "${set%% *}" = "${line%% *}" ] && continue 2
+			[ "${set%% *}" = client_id ] && [ "${line%% *}" = app_id ] && continue 2
+		done
+		echo "    $line"
+	done
+	for set in "$@"; do
+		echo "    $set"
+	done
+	echo '  };'
+}
+{
+	echo 'profiles = {'
+	gh_profile app
+	gh_profile byowner 'owner = "carol";'
+	gh_profile byid 'installation_id = "202";' 'client_id = "Iv23liTestApp";'
+	gh_profile narrow 'installation_id = "202";' 'repositories = [ "bolts" ];' 'permissions = { contents = "read"; };'
+	gh_profile greedy 'installation_id = "202";' 'permissions = { contents = "write"; };'
+	gh_profile curly 'installation_id = "101";'
+	gh_profile hostwide "urls = [ \"$SERVER_URL/\" ];"
+	gh_profile wrongkey 'installation_id = "202";' "private_key = \"$KEYS/other.key\";"
+	echo '};'
+} >"$JWTCRED_CONFIG"
+
+git config --global http.sslCAInfo "$PKI/ca.crt"
+git config --global credential.useHttpPath true
+git config --global "credential.$SERVER_URL.helper" ""
+git config --global --add "credential.$SERVER_URL.helper" "jwtcred --profile app"
+entries() { find "$JWTCRED_CACHE_DIR" -maxdepth 1 -name '????????????????' 2>/dev/null | wc -l; }
+
+cd "$TEST_TMP" || exit 1
+git clone -q "$SERVER_URL/git/acme/widgets.git" widgets >clone1.log 2>&1
+expect_eq "acme/widgets: clone succeeds" 0 "$?" || show clone1.log
+check "acme/widgets: the file is there" test -f widgets/README
+expect_eq "acme/widgets: one installation lookup" 1 "$(server_stats github_lookups)"
+expect_eq "acme/widgets: one token" 1 "$(server_stats github_tokens)"
+expect_eq "acme/widgets: the lookup was by repository" \
+	"/api/v3/repos/acme/widgets/installation" "$(server_history 'h[0]["path"]')"
+expect_eq "acme/widgets: the token is installation 101's" \
+	"/api/v3/app/installations/101/access_tokens" "$(server_history 'h[1]["path"]')"
+
+git clone -q "$SERVER_URL/git/bolt-labs/bolts.git" bolts >clone2.log 2>&1
+expect_eq "bolt-labs/bolts: clone succeeds" 0 "$?" || show clone2.log
+expect_eq "bolt-labs/bolts: discovered installation 202" \
+	"/api/v3/app/installations/202/access_tokens" "$(server_history 'h[-1]["path"]')"
+expect_eq "two organisations: two lookups, two tokens" "2 2" \
+	"$(server_stats github_lookups) $(server_stats github_tokens)"
+expect_eq "two organisations: two cache entries" 2 "$(entries)"
+
+git clone -q "$SERVER_URL/git/acme/gadgets.git" gadgets >clone3.log 2>&1
+expect_eq "acme/gadgets: clone succeeds" 0 "$?" || show clone3.log
+git -C widgets fetch -q >fetch.log 2>&1
+expect_eq "acme/widgets: fetch succeeds" 0 "$?"
+expect_eq "same owner again: no lookup, no token" "2 2" \
+	"$(server_stats github_lookups) $(server_stats github_tokens)"
+expect_eq "same owner again: still two entries" 2 "$(entries)"
+check "the entry remembers the installation" grep -lq '"installation_id":"101"' "$JWTCRED_CACHE_DIR"/????????????????
+
+# The app JWT as GitHub sees it (Authlib verified its signature; these are its claims).
+expect_eq "app JWT: alg RS256" RS256 "$(server_history 'h[-1]["header"]["alg"]')"
+expect_eq "app JWT: iss is the app ID" 4242 "$(server_history 'h[-1]["claims"]["iss"]')"
+expect_eq "app JWT: exp - iat at most 600" true "$(server_history '0 < h[-1]["claims"]["exp"] - h[-1]["claims"]["iat"] <= 600')"
+expect_eq "app JWT: iat about 60 s back" true \
+	"$(server_history "abs(h[-1]['claims']['iat'] - ($(date +%s) - 60)) < 120")"
+expect_eq "app JWT: no aud, sub or jti" false \
+	"$(server_history 'any(k in h[-1]["claims"] for k in ("aud", "sub", "jti"))')"
+expect_eq "request: Accept" application/vnd.github+json "$(server_history 'h[-1]["form"]["accept"]')"
+expect_eq "request: X-GitHub-Api-Version" 2022-11-28 "$(server_history 'h[-1]["form"]["api_version"]')"
+
+# A token is for its installation's repositories only.
+printf 'url=%s\n\n' "$SERVER_URL/git/bolt-labs/bolts.git" | git credential fill >fill.out 2>fill.err
+expect_grep "credential fill: username x-access-token" '^username=x-access-token$' fill.out
+expect_grep "credential fill: a token longer than 300 bytes" '^password=ghs_.{300}' fill.out
+BOLT=$(sed -n 's/^password=//p' fill.out)
+code=$(curl -s -o /dev/null -w '%{http_code}' --cacert "$PKI/ca.crt" -K - \
+	"$SERVER_URL/git/acme/widgets.git/info/refs?service=git-upload-pack" \
+	< <(printf 'user = "x-access-token:%s"\n' "$BOLT"))
+expect_eq "bolt-labs' token does not open acme's repository" 401 "$code"
+
+# Outside urls: git gets nothing, GitHub is not asked.
+before=$(server_stats github_requests)
+printf 'url=https://localhost:%s/elsewhere/acme/widgets.git\n\n' "$SERVER_PORT" |
+	git credential fill >out-of-urls.out 2>out-of-urls.err
+printf 'protocol=https\nhost=github.com\npath=acme/widgets.git\n\n' |
+	"$JWTCRED" git get --profile app >github-com.out 2>github-com.err
+check "outside urls: no answer" test ! -s out-of-urls.out -a ! -s github-com.out
+expect_eq "outside urls: no request to the API" "$before" "$(server_stats github_requests)"
+check "no token in any answer outside urls" sh -c "! grep -q ghs_ out-of-urls.out github-com.out"
+
+# A rejected token: git's erase drops that owner's entry only; the next fetch mints anew.
+server_revoke_all
+git -C widgets fetch -q >fetch-revoked.log 2>&1
+check "revoked: fetch fails" test $? -ne 0
+expect_eq "revoked: git's erase dropped acme's entry, not bolt-labs'" 1 "$(entries)"
+before=$(server_stats github_tokens)
+git -C widgets fetch -q >fetch-again.log 2>&1
+expect_eq "revoked: the next fetch succeeds" 0 "$?" || show fetch-again.log
+expect_eq "revoked: with one new token" $((before + 1)) "$(server_stats github_tokens)"
+
+# jwtcred curl: the token goes to an allowed URL, never to a listener outside urls.
+/usr/bin/python3 "$TOP_SRCDIR/tests/server/sink.py" --cert "$PKI/server.crt" --key "$PKI/server.key" \
+	--ports 1 --port-file "$TEST_TMP/sink.ports" --log "$TEST_TMP/sink.log" \
+	</dev/null >"$TEST_TMP/sink.out" 2>&1 &
+SINK_PID=$!
+trap 'kill $SINK_PID 2>/dev/null; _cleanup' EXIT
+for _ in $(seq 100); do [ -s "$TEST_TMP/sink.ports" ] && break; sleep 0.1; done
+read -r PS <"$TEST_TMP/sink.ports" || { echo "FAIL: the sink did not start" >&2; exit 1; }
+: >>"$TEST_TMP/sink.log"
+export CURL_CA_BUNDLE=$PKI/ca.crt
+"$JWTCRED" curl --profile curly -- -s -o /dev/null "https://localhost:$PS/acme/widgets.git/info/refs" \
+	>curl-sink.out 2>curl-sink.err
+check "jwtcred curl to a URL outside urls: refused" test $? -ne 0
+expect_grep "jwtcred curl to a URL outside urls: says why" "localhost:$PS" curl-sink.err
+"$JWTCRED" curl --profile curly -- -s -o /dev/null "$SERVER_URL/git/acme/widgets.git/info/refs" \
+	"https://localhost:$PS/x" >curl-sink2.out 2>curl-sink2.err
+check "jwtcred curl with a second URL outside urls: refused" test $? -ne 0
+expect_grep "jwtcred curl with a second URL outside urls: names it" "localhost:$PS" curl-sink2.err
+check "the sink saw no GitHub token" sh -c "! grep -q ghs_ '$TEST_TMP/sink.log'"
+# the control: a profile that allows the sink does send it the token
+sed "s|^  wrongkey = {|  sinky = {\n    provider = \"github-app\";\n    app_id = \"4242\";\n    private_key = \"$KEYS/client-pkcs1.key\";\n    api_url = \"$API\";\n    installation_id = \"202\";\n    ca_file = \"$PKI/ca.crt\";\n    urls = [ \"https://localhost:$PS/\" ];\n  };\n&|" \
+	"$JWTCRED_CONFIG" >"$TEST_TMP/config-sink"
+"$JWTCRED" --config "$TEST_TMP/config-sink" curl --profile sinky -- -s -o /dev/null "https://localhost:$PS/x" \
+	>curl-sink3.out 2>curl-sink3.err
+expect_eq "control: jwtcred curl to a sink the profile allows: exit 0" 0 "$?" || show curl-sink3.err
+check "control: that sink saw the token" grep -q 'ghs_' "$TEST_TMP/sink.log"
+kill "$SINK_PID" 2>/dev/null
+
+# A repository the app is not installed on.
+git clone -q "$SERVER_URL/git/nobody/secret.git" secret >clone4.log 2>&1
+check "nobody/secret: clone fails" test $? -ne 0
+expect_grep "nobody/secret: the hint names the repository" \
+	"not installed on the repository 'nobody/secret'" clone4.log
+
+# Without the path, a profile with neither owner nor installation_id cannot tell.
+git -c credential.useHttpPath=false -c "credential.$SERVER_URL.helper=" \
+	-c "credential.$SERVER_URL.helper=jwtcred --profile hostwide" \
+	clone -q "$SERVER_URL/git/acme/widgets.git" nopath >clone5.log 2>&1
+check "no path: clone fails" test $? -ne 0
+expect_grep "no path: the error says to set credential.useHttpPath" "credential.useHttpPath true" clone5.log
+expect_grep "no path: or owner / installation_id" "'owner'.*'installation_id'" clone5.log
+
+# owner = "carol": a user (the org lookup 404s, the user lookup finds it), then remembered.
+server_reset
+run_jwtcred owner1 token --profile byowner
+expect_eq "owner: token" 0 "$RC" || show "$TEST_TMP/owner1.err"
+expect_eq "owner: /orgs then /users" "/api/v3/orgs/carol/installation /api/v3/users/carol/installation" \
+	"$(server_history '" ".join(e["path"] for e in h[:2])')"
+run_jwtcred owner2 token --profile byowner --refresh
+expect_eq "owner: refresh" 0 "$RC"
+expect_eq "owner: the refresh costs a token, no lookup" "2 2" \
+	"$(server_stats github_lookups) $(server_stats github_tokens)"
+run_jwtcred owner3 token --profile byowner
+expect_eq "owner: then cached" 2 "$(server_stats github_tokens)"
+
+# installation_id: no lookup at all; client_id as iss.
+server_reset
+run_jwtcred byid token --profile byid
+expect_eq "installation_id: token" 0 "$RC" || show "$TEST_TMP/byid.err"
+expect_eq "installation_id: no lookup" 0 "$(server_stats github_lookups)"
+expect_eq "client_id: is the iss" Iv23liTestApp "$(server_history 'h[-1]["claims"]["iss"]')"
+
+# An installation_id that is not the app's.
+sed 's/installation_id = "202";/installation_id = "999";/' "$JWTCRED_CONFIG" >"$TEST_TMP/config999"
+run_jwtcred gone --config "$TEST_TMP/config999" token --profile byid
+check "unknown installation_id: fails" test "$RC" -ne 0
+expect_grep "unknown installation_id: says so" "installation 999 is not one of this app's installations" "$TEST_TMP/gone.err"
+
+# Narrowing: what was asked for, and more than the installation grants.
+run_jwtcred narrow token --profile narrow
+expect_eq "narrow: token" 0 "$RC" || show "$TEST_TMP/narrow.err"
+expect_eq "narrow: the body" '{"permissions": {"contents": "read"}, "repositories": ["bolts"]}' \
+	"$(server_history '__import__("json").loads(h[-1]["form"]["body"])')"
+run_jwtcred greedy token --profile greedy
+check "permissions beyond the installation: fails" test "$RC" -ne 0
+expect_grep "permissions beyond the installation: HTTP 422" "HTTP 422" "$TEST_TMP/greedy.err"
+expect_grep "permissions beyond the installation: the hint" "exceed what the installation grants" "$TEST_TMP/greedy.err"
+
+# A wrong key, then clock skew: 401 with both clocks.
+run_jwtcred wrongkey token --profile wrongkey
+check "wrong key: fails" test "$RC" -ne 0
+expect_grep "wrong key: HTTP 401 and the hint" "HTTP 401.*did not accept the app JWT" "$TEST_TMP/wrongkey.err"
+expect_grep "wrong key: the local UTC time" "UTC here [0-9]{4}-[0-9]{2}-[0-9]{2}T" "$TEST_TMP/wrongkey.err"
+server_mode '{"clock_offset": 7200}'
+run_jwtcred skew token --profile byid --refresh
+server_mode '{}'
+check "clock skew: fails" test "$RC" -ne 0
+expect_grep "clock skew: the server's Date, two hours ahead" \
+	"the server's Date $(date -u -d @$(($(date +%s) + 7200)) +%Y-%m-%dT%H)" "$TEST_TMP/skew.err"
+expect_grep "clock skew: GitHub's message" "exp" "$TEST_TMP/skew.err"
+
+# jwtcred check: the key, and online one mint.
+run_jwtcred check check --profile byid --online
+expect_eq "check --online: passes" 0 "$RC" || show "$TEST_TMP/check.out"
+expect_grep "check: the key is RSA and fits RS256" "RSA.*fits RS256" "$TEST_TMP/check.out"
+
+finish
