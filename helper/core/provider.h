@@ -100,6 +100,7 @@ struct jc_provider_def {
 	enum jc_provider id;
 	const char *name;             /* provider = "…" */
 	const char *title;            /* "Salesforce": in messages */
+	const char *trusts_key;       /* "the connected app": who holds the certificate, in messages */
 	size_t key_file;              /* offsetof(struct jc_profile, …): the key file's setting */
 	const char *key_file_what;    /* "private key": the key file, in messages */
 	const char *only_alg;         /* the one JWS algorithm it signs with, or NULL: any of jwsalg.h */

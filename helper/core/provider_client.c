@@ -298,6 +298,7 @@ const struct jc_provider_def jc_provider_client = {
 	.id = JC_PROVIDER_CLIENT,
 	.name = "client-credentials",
 	.title = "client credentials",
+	.trusts_key = "the app registration (or client)",
 	.key_file = offsetof(struct jc_profile, private_key),
 	.key_file_what = "private key",
 	.only_alg = NULL,

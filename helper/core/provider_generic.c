@@ -66,6 +66,7 @@ const struct jc_provider_def jc_provider_generic = {
 	.id = JC_PROVIDER_GENERIC,
 	.name = "generic",
 	.title = "generic",
+	.trusts_key = "the server",
 	.key_file = offsetof(struct jc_profile, private_key),
 	.key_file_what = "private key",
 	.only_alg = NULL,

@@ -329,6 +329,7 @@ const struct jc_provider_def jc_provider_github = {
 	.id = JC_PROVIDER_GITHUB,
 	.name = "github-app",
 	.title = "GitHub App",
+	.trusts_key = "the GitHub App",
 	.grant = JC_GRANT_GITHUB_APP,
 	.key_file = offsetof(struct jc_profile, private_key),
 	.key_file_what = "private key",

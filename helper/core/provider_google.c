@@ -179,6 +179,7 @@ const struct jc_provider_def jc_provider_google = {
 	.id = JC_PROVIDER_GOOGLE,
 	.name = "google",
 	.title = "Google",
+	.trusts_key = "the service account",
 	.key_file = offsetof(struct jc_profile, service_account_file),
 	.key_file_what = "service account file",
 	.only_alg = "RS256",

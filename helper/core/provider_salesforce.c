@@ -170,6 +170,7 @@ const struct jc_provider_def jc_provider_salesforce = {
 	.id = JC_PROVIDER_SALESFORCE,
 	.name = "salesforce",
 	.title = "Salesforce",
+	.trusts_key = "the connected app",
 	.key_file = offsetof(struct jc_profile, private_key),
 	.key_file_what = "private key",
 	.only_alg = "RS256",

@@ -41,11 +41,13 @@ static int note(struct jc_findings *out, jwtcred_error *err, enum jc_level level
 
 /*
  * Does `cert` (named `what`) match the key, and is it still valid?  The
- * connected app (or the server) stops accepting the key the day it expires.
+ * connected app (or whoever trusts the key) stops accepting it the day it
+ * expires.
  */
 static int check_certificate(const struct jc_profile *p, const char *what, X509 *cert,
                              const struct jc_signer *s, struct jc_findings *out, jwtcred_error *err)
 {
+	const char *trusts = jc_provider_of(p->provider)->trusts_key;
 	char text[JC_FINDING_TEXT_MAX];
 	EVP_PKEY *pub = X509_get0_pubkey(cert);
 	int days = 0, secs = 0;
@@ -53,8 +55,8 @@ static int check_certificate(const struct jc_profile *p, const char *what, X509 
 	if (!pub || EVP_PKEY_eq(pub, s->key) != 1) {
 		ERR_clear_error();
 		snprintf(text, sizeof(text),
-		         "%s does not match private key '%s': upload the certificate made from this key to the connected app",
-		         what, s->key_file);
+		         "%s does not match private key '%s': upload the certificate made from this key to %s",
+		         what, s->key_file, trusts);
 		return problem(out, err, JWTCRED_E_KEY, text);
 	}
 	if (!ASN1_TIME_diff(&days, &secs, NULL, X509_get0_notAfter(cert))) {
@@ -63,12 +65,12 @@ static int check_certificate(const struct jc_profile *p, const char *what, X509 
 	}
 	if (days < 0 || (days == 0 && secs <= 0)) {
 		snprintf(text, sizeof(text),
-		         "%s has expired: make a new one from the key and upload it to the connected app", what);
+		         "%s has expired: make a new one from the key and upload it to %s", what, trusts);
 		return problem(out, err, JWTCRED_E_KEY, text);
 	}
 	if (days < CERT_WARN_DAYS) {
 		snprintf(text, sizeof(text),
-		         "%s expires in %d days: the connected app stops accepting the key that day", what, days);
+		         "%s expires in %d days: %s stops accepting the key that day", what, days, trusts);
 		if (note(out, err, JC_WARNING, text) != 0)
 			return JWTCRED_E_NOMEM;
 	}

@@ -62,7 +62,7 @@ static void test_each_name_maps_to_its_file(void **state)
 		    !same(d->env_instance_url, provider_rows[i].env_instance_url) ||
 		    (d->read_key_document != NULL) != provider_rows[i].key_document ||
 		    !same(d->only_alg, provider_rows[i].only_alg) ||
-		    !d->title || !d->key_file_what || !d->instead || !d->finish || !d->claims ||
+		    !d->title || !d->trusts_key || !d->key_file_what || !d->instead || !d->finish || !d->claims ||
 		    !d->hint) {
 			print_error("provider '%s' does not map to its definition\n", provider_rows[i].name);
 			bad++;
