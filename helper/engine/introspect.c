@@ -2,9 +2,12 @@
  * introspect.c: a Salesforce token's real expiry.  Salesforce answers a
  * JWT bearer grant without expires_in; when the profile has the app's
  * consumer secret (client_secret_file), ask its introspection endpoint
- * (RFC 7662): POST {instance_url}/services/oauth2/introspect with Basic
+ * (RFC 7662): POST {login host}/services/oauth2/introspect with Basic
  * client_id:secret and token=…&token_type_hint=access_token, and take the
- * answer's exp.  Anything that goes wrong leaves the answer as it was (the
+ * answer's exp.  The login host is the one the profile names (token_url,
+ * else login_url), never the answer's instance_url: the consumer secret is
+ * a long-lived credential, and it goes only where the profile already sends
+ * its assertions.  Anything that goes wrong leaves the answer as it was (the
  * profile's token_lifetime then applies) and says why in a -v trace: the
  * token is good whatever the introspection says.  The secret, the Basic
  * header and the form are wiped once used; none of them is ever traced.
@@ -31,6 +34,7 @@
 
 #define MAX_SECRET 1024
 #define INTROSPECT_PATH "/services/oauth2/introspect"
+#define TOKEN_PATH "/services/oauth2/token"
 #define BASIC "Authorization: Basic "
 
 /* The consumer secret: the file's first line. */
@@ -73,10 +77,10 @@ static char *basic_header(const char *id, const char *secret)
 	return line;
 }
 
-/* instance_url (without a trailing slash) + path: a new string, or NULL. */
-static char *endpoint(const char *base, const char *path)
+/* base (without a trailing slash) + path: a new string, or NULL. */
+static char *endpoint(const char *base, size_t n, const char *path)
 {
-	size_t n = strlen(base), m;
+	size_t m;
 	char *url;
 
 	while (n > 8 && base[n - 1] == '/')
@@ -85,6 +89,21 @@ static char *endpoint(const char *base, const char *path)
 	if ((url = malloc(m)))
 		snprintf(url, m, "%.*s%s", (int)n, base, path);
 	return url;
+}
+
+/*
+ * The introspection endpoint on the profile's own login host: token_url
+ * with its /services/oauth2/token replaced (an Experience Cloud site keeps
+ * its path prefix), else login_url + /services/oauth2/introspect.  A new
+ * string, or NULL.
+ */
+static char *introspect_url(const struct jc_profile *p)
+{
+	size_t n = p->token_url ? strlen(p->token_url) : 0, t = strlen(TOKEN_PATH);
+
+	if (n > t && strcmp(p->token_url + n - t, TOKEN_PATH) == 0)
+		return endpoint(p->token_url, n - t, INTROSPECT_PATH);
+	return p->login_url ? endpoint(p->login_url, strlen(p->login_url), INTROSPECT_PATH) : NULL;
 }
 
 /* The answer's exp when the token is active: seconds from now, or -1 (why traced). */
@@ -121,17 +140,24 @@ void jc_introspect_expiry(const struct jc_profile *p, struct jc_answer *a)
 	long long left;
 
 	if (p->provider != JC_PROVIDER_SALESFORCE || !p->client_secret_file || a->expires_in > 0 ||
-	    !a->access_token || !a->instance_url)
+	    !a->access_token)
 		return;
-	if (jc_https_url_check(a->instance_url, 0, &err) != 0) {
-		jc_trace("profile '%s': instance_url is not an https URL (%s); keeping token_lifetime", p->name, err.text);
+	if (!(url = introspect_url(p))) {
+		jc_trace("profile '%s': no login host for introspection; keeping token_lifetime", p->name);
+		return;
+	}
+	if (jc_https_url_check(url, 0, &err) != 0) {
+		jc_trace("profile '%s': the introspection URL is not an https URL (%s); keeping token_lifetime",
+		         p->name, err.text);
+		free(url);
 		return;
 	}
 	if (read_secret(p, &secret, &err) != 0) {
 		jc_trace("profile '%s': %s; keeping token_lifetime", p->name, err.text);
+		free(url);
 		return;
 	}
-	if (!(auth = basic_header(p->issuer, secret)) || !(url = endpoint(a->instance_url, INTROSPECT_PATH)) ||
+	if (!(auth = basic_header(p->issuer, secret)) ||
 	    !(form = jc_form_append(NULL, "token", a->access_token)) ||
 	    !(form = jc_form_append(form, "token_type_hint", "access_token"))) {
 		jc_trace("profile '%s': out of memory for introspection; keeping token_lifetime", p->name);

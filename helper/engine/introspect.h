@@ -1,7 +1,7 @@
 /*
- * introspect.h: a Salesforce token's real expiry, from the org's
- * introspection endpoint (RFC 7662), when the profile has the app's
- * consumer secret.
+ * introspect.h: a Salesforce token's real expiry, from the introspection
+ * endpoint (RFC 7662) on the profile's login host, when the profile has the
+ * app's consumer secret.
  */
 #ifndef JWTCRED_INTROSPECT_H
 #define JWTCRED_INTROSPECT_H

@@ -258,14 +258,40 @@ expect_eq "introspect: ... with token_lifetime" "false 900" "$(entry 'e["server_
 expect_grep "introspect: ... and a -v trace" "introspection answered HTTP 401; keeping token_lifetime" "$TEST_TMP/sf_wrong.err"
 expect_no_grep "introspect: ... that does not show the secret" 'wrong-secret|d3Jvbmct' "$TEST_TMP/sf_wrong.err"
 
+# The answer's instance_url names a host the profile never allowed (a sink):
+# the consumer secret goes only to the login host, introspection still works.
 purge
 printf 's3cr3t-consumer-secret-0123456789\n' >"$KEYS/secret"
-server_mode '{"instance_url": "https://localhost:1"}'
+/usr/bin/python3 "$TOP_SRCDIR/tests/server/sink.py" --cert "$PKI/server.crt" --key "$PKI/server.key" \
+	--ports 1 --port-file "$TEST_TMP/sink.ports" --log "$TEST_TMP/sink.log" \
+	</dev/null >"$TEST_TMP/sink.out" 2>&1 &
+SINK_PID=$!
+trap 'kill $SINK_PID 2>/dev/null; _cleanup' EXIT
+for _ in $(seq 100); do [ -s "$TEST_TMP/sink.ports" ] && break; sleep 0.1; done
+read -r PS <"$TEST_TMP/sink.ports" || { echo "FAIL: the sink did not start" >&2; cat "$TEST_TMP/sink.out" >&2; exit 1; }
+: >"$TEST_TMP/sink.log"
+n0=$(server_stats introspect_requests)
+server_mode "{\"instance_url\": \"https://localhost:$PS/\"}"
+run_jwtcred sf_sink -v token
+server_mode '{}'
+expect_eq "introspect: an instance_url elsewhere: a token" 0 "$RC"
+expect_eq "introspect: ... introspected at the login host" $((n0 + 1)) "$(server_stats introspect_requests)"
+life=$(entry 'e["expires"] - e["issued"]')
+check "introspect: ... with its exp (5000 s)" test "$life" -ge 4998 -a "$life" -le 5001
+expect_eq "introspect: ... the instance_url's host got no request" 0 "$(wc -l <"$TEST_TMP/sink.log")"
+expect_no_grep "introspect: ... and never a Basic header or the secret" "Basic|s3cr3t|czNjcjN0|${BASIC%?}" "$TEST_TMP/sink.log"
+# control: the sink does record what reaches it
+curl -s -o /dev/null --cacert "$PKI/ca.crt" -H "Authorization: Basic $BASIC" "https://localhost:$PS/control" || true
+expect_grep "introspect: ... (the sink records a Basic header it gets)" "Basic" "$TEST_TMP/sink.log"
+: >"$TEST_TMP/sink.log"
+
+purge
+server_mode '{"introspect_status": 503}'
 run_jwtcred sf_down -v token
 server_mode '{}'
-expect_eq "introspect: a down endpoint still mints" 0 "$RC"
+expect_eq "introspect: a failing endpoint still mints" 0 "$RC"
 expect_eq "introspect: ... with token_lifetime" "false 900" "$(entry 'e["server_expiry"]') $(entry 'e["expires"] - e["issued"]')"
-expect_grep "introspect: ... and a -v trace" "introspection failed: .*keeping token_lifetime" "$TEST_TMP/sf_down.err"
+expect_grep "introspect: ... and a -v trace" "introspection answered HTTP 503; keeping token_lifetime" "$TEST_TMP/sf_down.err"
 
 chmod 644 "$KEYS/secret"
 purge

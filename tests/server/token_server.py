@@ -76,7 +76,7 @@ SMALL_BODY = 1 << 20               # token, revoke, admin requests
 GIT_BODY = 256 << 20               # git pushes
 MODE_BOOLS = ('hang', 'drip', 'non_json', 'oversize', 'truncated', 'invalid_utf8',
               'ip_restricted')
-MODE_INTS = ('delay_ms', 'retry_after', 'expires_in')
+MODE_INTS = ('delay_ms', 'retry_after', 'expires_in', 'introspect_status')
 MODE_STRINGS = ('instance_url',)
 MAX_CLOCK_OFFSET = 10 * 86400
 
@@ -743,8 +743,9 @@ class Handler(BaseHTTPRequestHandler):
         self.state.count('introspect_requests')
         body = self.read_body(SMALL_BODY)
         mode = self.state.take_mode()
-        if mode.get('fail_status'):
-            return self.send(mode['fail_status'], json_bytes({'error': 'unavailable'}), JSON)
+        status = mode.get('fail_status') or mode.get('introspect_status')
+        if status:
+            return self.send(status, json_bytes({'error': 'unavailable'}), JSON)
         try:
             fields = self.form(body)
         except HTTPFail as e:
