@@ -36,6 +36,13 @@
 #define INTROSPECT_PATH "/services/oauth2/introspect"
 #define TOKEN_PATH "/services/oauth2/token"
 #define BASIC "Authorization: Basic "
+/*
+ * A Salesforce session lasts at most 24 hours (Session Settings' longest
+ * timeout), plus a little slack for clocks: an exp further ahead is not
+ * believed, since with server_expiry the cache would then ignore
+ * token_lifetime for up to JC_MAX_LIFETIME.
+ */
+#define MAX_SESSION (24 * 3600 + 300)
 
 /* The consumer secret: the file's first line. */
 static int read_secret(const struct jc_profile *p, char **out, jwtcred_error *err)
@@ -121,8 +128,9 @@ static long long answer_expiry(const struct jc_profile *p, long status, const ch
 		jc_trace("profile '%s': introspection sent no exp; keeping token_lifetime", p->name);
 	else
 		left = (long long)json_integer_value(exp) - (long long)jc_now();
-	if (left != -1 && (left <= 0 || left > JC_MAX_LIFETIME)) {
-		jc_trace("profile '%s': introspection's exp is %lld s from now; keeping token_lifetime", p->name, left);
+	if (left != -1 && (left <= 0 || left > MAX_SESSION)) {
+		jc_trace("profile '%s': introspection's exp is %lld s from now%s; keeping token_lifetime", p->name, left,
+		         left > 0 ? ", more than a Salesforce session's 24 hours" : "");
 		left = -1;
 	}
 	json_decref(root);

@@ -285,6 +285,20 @@ curl -s -o /dev/null --cacert "$PKI/ca.crt" -H "Authorization: Basic $BASIC" "ht
 expect_grep "introspect: ... (the sink records a Basic header it gets)" "Basic" "$TEST_TMP/sink.log"
 : >"$TEST_TMP/sink.log"
 
+# An exp beyond a Salesforce session's 24 hours is not believed; 24 hours is.
+purge
+server_clients_merge '{"session_seconds": 87000}'
+run_jwtcred sf_long -v token
+expect_eq "introspect: an exp 24 h 10 min ahead: a token" 0 "$RC"
+expect_eq "introspect: ... cached for token_lifetime" "false 900" "$(entry 'e["server_expiry"]') $(entry 'e["expires"] - e["issued"]')"
+expect_grep "introspect: ... and a -v trace" "exp is 8(69[0-9][0-9]|700[01]) s from now, more than a Salesforce session's 24 hours; keeping token_lifetime" "$TEST_TMP/sf_long.err"
+purge
+server_clients_merge '{"session_seconds": 86400}'
+run_jwtcred sf_day -v token
+life=$(entry 'e["expires"] - e["issued"]')
+check "introspect: an exp 24 h ahead is taken" test "$RC" = 0 -a "$life" -ge 86398 -a "$life" -le 86401
+server_clients_merge '{"session_seconds": 5000}'
+
 purge
 server_mode '{"introspect_status": 503}'
 run_jwtcred sf_down -v token
