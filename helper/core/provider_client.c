@@ -156,7 +156,25 @@ static int finish_entra(struct jc_loader *ld, struct jc_profile *p, config_setti
 	return JWTCRED_OK;
 }
 
-/* Auth0: the tenant's /oauth/token, aud https://{tenant}/ with the slash, at most 5 minutes. */
+/* The origin of an https URL with a slash after it ("https://host[:port]/"): a new string, or NULL. */
+static char *origin_slash(const char *url)
+{
+	const char *host = strstr(url, "://");
+	size_t n;
+	char *s;
+
+	host = host ? host + 3 : url;
+	n = (size_t)(host - url) + strcspn(host, "/?#");
+	if ((s = malloc(n + 2)))
+		snprintf(s, n + 2, "%.*s/", (int)n, url);
+	return s;
+}
+
+/*
+ * Auth0: the tenant's /oauth/token, aud https://{tenant}/ with the slash
+ * (or, with token_url and no tenant, the token URL's origin with the slash:
+ * a custom domain), at most 5 minutes.
+ */
 static int finish_auth0(struct jc_loader *ld, struct jc_profile *p, config_setting_t *grp)
 {
 	char *aud;
@@ -168,9 +186,9 @@ static int finish_auth0(struct jc_loader *ld, struct jc_profile *p, config_setti
 		return jc_conf_bad(ld, config_setting_lookup(grp, "assertion_lifetime"),
 		                   "'assertion_lifetime' in profile '%s' is %ld: Auth0 takes client assertions of at most %d s",
 		                   p->name, p->assertion_lifetime, AUTH0_MAX_LIFETIME);
-	if (p->naudiences || !p->tenant)
+	if (p->naudiences)
 		return JWTCRED_OK;
-	if (!(aud = concat3("https://", p->tenant, "/")))
+	if (!(aud = p->tenant ? concat3("https://", p->tenant, "/") : origin_slash(p->token_url)))
 		return JWTCRED_E_NOMEM;
 	rc = jc_conf_one_audience(p, aud);
 	free(aud);

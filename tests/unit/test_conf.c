@@ -505,6 +505,20 @@ static void test_client_defaults(void **state)
 	assert_string_equal(p->typ, "client-authentication+jwt");
 	jc_conf_free(cfg);
 
+	/* auth0 with token_url (a custom domain) and no tenant: aud its origin with the slash */
+	cfg = load_ok("profiles = {\n  a = {\n    provider = \"client-credentials\";\n    server = \"auth0\";\n"
+	              "    token_url = \"https://login.example.com:8443/oauth/token?x=1\";\n    client_id = \"x\";\n"
+	              "    private_key = \"/k\";\n" TAIL);
+	p = &cfg->profiles[0];
+	assert_int_equal(p->naudiences, 1);
+	assert_string_equal(p->audiences[0], "https://login.example.com:8443/");
+	jc_conf_free(cfg);
+	cfg = load_ok("profiles = {\n  a = {\n    provider = \"client-credentials\";\n    server = \"auth0\";\n"
+	              "    token_url = \"https://acme.us.auth0.com/oauth/token\";\n    client_id = \"x\";\n"
+	              "    private_key = \"/k\";\n" TAIL);
+	assert_string_equal(cfg->profiles[0].audiences[0], "https://acme.us.auth0.com/");
+	jc_conf_free(cfg);
+
 	cfg = load_ok(HEAD "    client_secret_file = \"/keys/secret\";\n" TAIL);
 	assert_string_equal(cfg->profiles[0].client_secret_file, "/keys/secret");
 	jc_conf_free(cfg);
