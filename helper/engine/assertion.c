@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/err.h>
 #include <openssl/rand.h>
 
 #include "core/fail.h"
@@ -38,7 +39,9 @@ void jc_signer_clear(struct jc_signer *s)
 
 /*
  * The thumbprints p->thumbprint asks for, of 'certificate', else of the
- * certificate the key file holds (PKCS#12).
+ * certificate the key file holds (PKCS#12).  The certificate must be the
+ * signing key's: a wrong pairing would otherwise show only as the server's
+ * refusal of an unknown thumbprint (Entra ID's AADSTS700027).
  */
 static int signer_thumbprints(const struct jc_profile *p, struct jc_signer *s, jwtcred_error *err)
 {
@@ -53,6 +56,14 @@ static int signer_thumbprints(const struct jc_profile *p, struct jc_signer *s, j
 		return jc_fail(err, JWTCRED_E_KEY,
 		               "profile '%s' puts the certificate's thumbprint in the header: set 'certificate' to the certificate uploaded for this key (or thumbprint = \"none\")",
 		               p->name);
+	if (!X509_get0_pubkey(cert) || EVP_PKEY_eq(X509_get0_pubkey(cert), s->key) != 1) {
+		ERR_clear_error();
+		rc = jc_fail(err, JWTCRED_E_KEY,
+		             "certificate '%s' does not match private key '%s': set 'certificate' to the certificate made from this key (the one uploaded for it)",
+		             p->certificate ? p->certificate : s->key_file, s->key_file);
+		X509_free(own);
+		return rc;
+	}
 	rc = jc_cert_thumbprints(cert, p->thumbprint & JC_X5T_SHA1 ? &s->x5t : NULL,
 	                         p->thumbprint & JC_X5T_S256 ? &s->x5t_s256 : NULL, err);
 	X509_free(own);

@@ -105,12 +105,24 @@ run_jwtcred again token
 expect_eq "a new jti every time" "0 true" "$RC $(server_history "h[-1]['claims']['jti'] != '$first'")"
 
 # refusals, each one line with its hint
+# a key and its own certificate, neither uploaded: the server's AADSTS700027
 purge
-conf entra "${ENTRA[@]}" "certificate = \"$KEYS/ec.crt\";"
+cp "$PKI/sa.key" "$PKI/sa.crt" "$KEYS/" && chmod 600 "$KEYS/sa.key"
+conf entra "${ENTRA[@]}" "private_key = \"$KEYS/sa.key\";" "certificate = \"$KEYS/sa.crt\";"
 run_jwtcred wrongcert token
 expect_eq "entra: a thumbprint not uploaded fails" 1 "$RC"
 expect_lines "entra: ... in one line" 1 "$TEST_TMP/wrongcert.err"
 expect_grep "entra: ... AADSTS700027 and the fix" 'AADSTS700027.*upload .*az ad app credential reset --id '"$CID" "$TEST_TMP/wrongcert.err"
+# a certificate of another key: refused before any request, both files named
+n=$(server_stats cc_requests)
+conf entra "${ENTRA[@]}" "certificate = \"$KEYS/ec.crt\";"
+run_jwtcred mismatch token
+expect_eq "entra: a certificate that is not the key's fails" 1 "$RC"
+expect_lines "entra: ... in one line" 1 "$TEST_TMP/mismatch.err"
+expect_grep "entra: ... naming both files and the fix" "certificate '$KEYS/ec.crt' does not match private key '$KEYS/client.key'.*set 'certificate' to the certificate made from this key" "$TEST_TMP/mismatch.err"
+expect_eq "entra: ... before any request" "$n" "$(server_stats cc_requests)"
+run_jwtcred mismatch_check check
+expect_eq "entra: jwtcred check says so too" "1 1" "$RC $(grep -c "certificate '$KEYS/ec.crt' does not match private key" "$TEST_TMP/mismatch_check.err")"
 
 conf entra "${ENTRA[@]}" "token_url = \"$SERVER_URL/fabrikam.onmicrosoft.com/oauth2/v2.0/token\";"
 run_jwtcred wrongtenant token
