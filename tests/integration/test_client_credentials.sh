@@ -239,8 +239,8 @@ purge
 conf entra "${ENTRA[@]}"
 run_jwtcred check check --online
 expect_eq "check: passes" 0 "$RC"
-expect_grep "check: the certificate matches the key" "certificate .* matches the key" "$TEST_TMP/check.out" 2>/dev/null ||
-	expect_grep "check: the certificate matches the key" "certificate .* matches the key" "$TEST_TMP/check.err"
+cat "$TEST_TMP/check.out" "$TEST_TMP/check.err" >"$TEST_TMP/check.all" 2>/dev/null
+expect_grep "check: the certificate matches the key" "certificate .* matches the key" "$TEST_TMP/check.all"
 
 # ============================================================================
 # Salesforce: the real expiry from introspection
