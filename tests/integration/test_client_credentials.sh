@@ -198,6 +198,13 @@ KC=('provider = "client-credentials";' 'server = "keycloak";' 'client_id = "jwtc
 conf kc "${KC[@]}"
 run_jwtcred kc token
 expect_eq "keycloak: a token" 0 "$RC"
+# two mints in a row: two jti values, both taken (Keycloak refuses a jti it has seen)
+kc_jti=$(server_history 'h[-1]["claims"]["jti"]')
+purge
+run_jwtcred kc_again token
+expect_eq "keycloak: a second mint is taken too" 0 "$RC"
+expect_eq "keycloak: ... with another jti" "true keycloak" \
+	"$(server_history "str(h[-1]['claims']['jti'] != '$kc_jti' and len(h[-1]['claims']['jti']) > 0).lower() + ' ' + ('keycloak' if '/realms/' in h[-1]['path'] else h[-1]['path'])")"
 # replay the very assertion jwtcred sent: Keycloak's reuse error
 jws=$("$JWTCRED" assertion 2>/dev/null)
 form() {
