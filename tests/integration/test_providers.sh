@@ -409,7 +409,7 @@ expect_eq "check: a certificate of another EC key: exit 1" 1 "$RC"
 expect_grep "check: says it does not match" "certificate '$KEYS/ec521.crt' does not match private key '$KEYS/ec384.key'" "$TEST_TMP/cert-mismatch.err"
 certcheck cert-soon RS256 client.key client-soon.crt
 expect_eq "check: a certificate expiring in 10 days still passes" 0 "$RC"
-expect_grep "check: but warns, in days" "warning: certificate '$KEYS/client-soon.crt' expires in (9|10) days: the connected app stops accepting the key that day" "$TEST_TMP/cert-soon.err"
+expect_grep "check: but warns, in days" "warning: certificate '$KEYS/client-soon.crt' expires in (9|10) days: the server stops accepting the key that day" "$TEST_TMP/cert-soon.err"
 certcheck cert-expired RS256 client.key client-expired.crt
 expect_eq "check: an expired certificate fails" 1 "$RC"
 expect_grep "check: says it expired" "certificate '$KEYS/client-expired.crt' has expired" "$TEST_TMP/cert-expired.err"
