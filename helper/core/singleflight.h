@@ -11,6 +11,30 @@
 int jc_token_fetch(const struct jc_profile *p, unsigned flags, struct jc_entry *out,
                    jwtcred_error *err);
 
+/* What jc_token_refresh() did. */
+enum jc_refresh_outcome {
+	JC_REFRESHED,           /* minted, and the entry replaced */
+	JC_REFRESH_NOT_DUE,     /* nothing cached, not due (any more), or not cached at all */
+	JC_REFRESH_BUSY,        /* another process holds the entry's lock: it is minting */
+	JC_REFRESH_BACKING_OFF, /* this entry's last refresh failed (or died) within a minute */
+	JC_REFRESH_FAILED,      /* the mint or the cache write failed: the old entry stays */
+};
+
+/*
+ * Refresh p's entry ahead of its expiry (core/refresh.h): what a detached
+ * process runs after a hit found the entry due, and what a library host
+ * may run on a thread of its own.  The same inputs as jc_token_fetch()
+ * (an entry per request target would add one).  Takes the entry's lock
+ * without waiting; under it, checks again that the entry is still due and
+ * not backing off; records the attempt in "<entry>.refresh"; mints and
+ * replaces the entry as jc_token_fetch() does.  *done says which; the
+ * status is the mint's or the cache's (JWTCRED_OK for everything but
+ * JC_REFRESH_FAILED and a cache that cannot be opened).  A failure leaves
+ * the old entry in place.
+ */
+int jc_token_refresh(const struct jc_profile *p, unsigned flags, enum jc_refresh_outcome *done,
+                     jwtcred_error *err);
+
 /*
  * A tool reported `token` as rejected: drop the cache entry if (and only
  * if) it still holds that token; NULL drops the entry whatever it holds.
