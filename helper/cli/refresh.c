@@ -31,5 +31,5 @@ void jc_cli_refresh_ahead(const struct jc_profile *p, unsigned flags, const stru
 	if (answered)
 		release_stdout();
 	fflush(NULL); /* nothing buffered is written twice by the forks */
-	jc_refresh_start(p, flags, e);
+	jc_refresh_start(p, flags, e, answered);
 }

@@ -13,8 +13,10 @@
  * Every front calls this once it has answered with the token e that
  * jc_token_fetch(p, flags) gave it (exec: before it runs the command).
  * When e is due, the answer's stdout is released first (answered: it is
- * complete; git waits for it to close, so it goes to /dev/null before the
- * refresh's process is forked), then one detached refresh starts.
+ * complete and the process exits next; git waits for stdout to close, so
+ * it goes to /dev/null before the refresh's process is forked), then one
+ * detached refresh starts (core/refresh.h; answered: without waiting for
+ * the first fork to be reaped).
  * Otherwise it costs one comparison.  Never fails, never prints but -v.
  */
 void jc_cli_refresh_ahead(const struct jc_profile *p, unsigned flags, const struct jc_entry *e,

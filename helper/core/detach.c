@@ -66,7 +66,7 @@ static void become_worker(void (*fn)(void *), void *arg)
 	_exit(0);
 }
 
-int jc_detach(void (*fn)(void *arg), void *arg)
+int jc_detach(void (*fn)(void *arg), void *arg, bool exiting)
 {
 	pid_t pid, got;
 	int status = 0, saved;
@@ -82,6 +82,8 @@ int jc_detach(void (*fn)(void *arg), void *arg)
 			become_worker(fn, arg);
 		_exit(0);
 	}
+	if (exiting)
+		return 0; /* a zombie for the moment this process still lives */
 	while ((got = waitpid(pid, &status, 0)) < 0 && errno == EINTR)
 		;
 	/* a host that reaps every child itself (SIGCHLD handler) took it: ECHILD is fine */

@@ -165,7 +165,8 @@ static void trace_backoff(const struct jc_profile *p, const struct jc_refresh_re
 		         p->name, at, next);
 }
 
-void jc_refresh_start(const struct jc_profile *p, unsigned flags, const struct jc_entry *e)
+void jc_refresh_start(const struct jc_profile *p, unsigned flags, const struct jc_entry *e,
+                      bool exiting)
 {
 	struct job job = { p, flags };
 	struct jc_refresh_record r;
@@ -186,7 +187,7 @@ void jc_refresh_start(const struct jc_profile *p, unsigned flags, const struct j
 			jc_trace("profile '%s': the last background refresh failed: %s", p->name, r.error);
 	}
 	jc_trace("profile '%s': served from cache; refreshing in the background", p->name);
-	if (jc_detach(run_job, &job) != 0)
+	if (jc_detach(run_job, &job, exiting) != 0)
 		jc_trace("profile '%s': cannot start the background refresh: %s", p->name, strerror(errno));
 out:
 	if (dirfd >= 0)

@@ -64,8 +64,10 @@ bool jc_refresh_backing_off(const struct jc_refresh_record *r, const struct jc_e
  * return at once; unless a refresh of this entry failed or started less
  * than a minute ago.  Says which on -v (jc_trace), never to the caller:
  * nothing here fails.  p (and what it points to) must stay unchanged
- * until this returns; the detached process has its own copy.
+ * until this returns; the detached process has its own copy.  exiting:
+ * the caller exits next, and need not reap the first child (jc_detach).
  */
-void jc_refresh_start(const struct jc_profile *p, unsigned flags, const struct jc_entry *e);
+void jc_refresh_start(const struct jc_profile *p, unsigned flags, const struct jc_entry *e,
+                      bool exiting);
 
 #endif

@@ -106,7 +106,7 @@ static int fetch(const jwtcred_config *cfg, const struct jc_profile *p, unsigned
 	t->expiry = (time_t)jc_entry_deadline(&t->entry, p);
 	t->refresh = (time_t)jc_refresh_point(&t->entry, p);
 	if (refreshes_in_background(cfg, p))
-		jc_refresh_start(p, flags, &t->entry);
+		jc_refresh_start(p, flags, &t->entry, false);
 	*tok = t;
 	return JWTCRED_OK;
 }

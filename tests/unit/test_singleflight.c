@@ -776,14 +776,14 @@ static void test_refresh_not_due(void **state)
 	cache_aged(f, 674); /* the point is T0 + 1 */
 	fetch_ok(&f->p, 0, &e);
 	assert_false(jc_refresh_due(&e, &f->p, T0));
-	jc_refresh_start(&f->p, 0, &e);
+	jc_refresh_start(&f->p, 0, &e, false);
 	assert_int_equal(jc_token_refresh(&f->p, 0, &done, &err), JWTCRED_OK);
 	assert_int_equal(done, JC_REFRESH_NOT_DUE);
 	/* due, but off */
 	jc_clock_set((time_t)(T0 + 1));
 	f->p.refresh_ahead = 0;
 	assert_false(jc_refresh_due(&e, &f->p, T0 + 1));
-	jc_refresh_start(&f->p, 0, &e);
+	jc_refresh_start(&f->p, 0, &e, false);
 	assert_int_equal(jc_token_refresh(&f->p, 0, &done, &err), JWTCRED_OK);
 	assert_int_equal(done, JC_REFRESH_NOT_DUE);
 	jc_entry_clear(&e);
@@ -822,7 +822,7 @@ static void test_refresh_concurrent_hits(void **state)
 			if (jc_token_fetch(&f->p, 0, &e, &err) == JWTCRED_OK)
 				snprintf(fake->hit_token[n], sizeof(fake->hit_token[n]), "%s", e.token);
 			t = jc_monotonic_ms();
-			jc_refresh_start(&f->p, 0, &e);
+			jc_refresh_start(&f->p, 0, &e, false);
 			fake->hit_ms[n] = jc_monotonic_ms() - t;
 			jc_entry_clear(&e);
 			_exit(0);
@@ -890,7 +890,7 @@ static void test_refresh_failure(void **state)
 		/* the old token stays, and hits serve it, without starting anything */
 		fetch_ok(&f->p, 0, &e);
 		assert_string_equal(e.token, "tok-1");
-		jc_refresh_start(&f->p, 0, &e);
+		jc_refresh_start(&f->p, 0, &e, false);
 		jc_entry_clear(&e);
 		nap(100);
 		assert_int_equal(fake->mints, mints);
