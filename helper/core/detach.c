@@ -10,11 +10,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "core/detach.h"
 #include "core/trace.h"
+
+#define WORKER_NICE 10
 
 /* Every descriptor from 3 up: the caller's pipes, sockets, lock files. */
 static void close_from_3(void)
@@ -59,6 +62,8 @@ static void become_worker(void (*fn)(void *), void *arg)
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	/* background work, with seconds to spare: the callers it runs beside go first */
+	setpriority(PRIO_PROCESS, 0, WORKER_NICE);
 	/* the caller's -v sink wrote to its stderr: now /dev/null; say nothing at all */
 	jc_trace_set(NULL);
 	jc_warn_set(NULL);

@@ -13,7 +13,8 @@
  * waits for no scheduling of another process).  The grandchild is in a session of
  * its own, has stdin, stdout and stderr on /dev/null, no other descriptor
  * of the caller's (a pipe git or kubectl waits on to close), "/" as its
- * working directory, no signal blocked and no trace or warning sink; it
+ * working directory, no signal blocked, a nice value of 10 (background
+ * work: the callers beside it go first) and no trace or warning sink; it
  * _exit()s when fn returns, so no atexit handler of the caller runs twice.
  * Returns 0, or -1 (errno set) when it could not be started.
  */

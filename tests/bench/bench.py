@@ -192,6 +192,7 @@ def has_token(text):
 RESULTS = []   # one dict per table row
 DETAILS = []   # lines printed under the table
 HIT_MEDIAN = {}  # 'jwtcred get': the cache-hit median (ns), for the steady rows
+STEADY_WHEN = {}  # config -> each steady call's start (realtime ns)
 
 
 def row(what, value, base_what='', base=None, ratio=None, target='', ok=None,
@@ -427,16 +428,18 @@ def steady_run(config):
     start = time.monotonic()
     end = start + STEADY_LIFETIME * STEADY_LIFETIMES
     nxt = start
-    samples = []
+    samples, when = [], []
     while True:
         now = time.monotonic()
         if now >= end:
             break
         if nxt > now:
             time.sleep(nxt - now)
+        when.append(time.time_ns())
         samples.append(timed(cmd))
         nxt += STEADY_PERIOD_MS / 1000
     made = token_requests() - before
+    STEADY_WHEN[config] = when
     time.sleep(STEADY_DELAY_MS / 1000 + 1)   # a refresh still on its way lands before the next row
     admin('POST', '/admin/mode', {})
     run([JWTCRED, 'purge'])
@@ -455,7 +458,8 @@ def bench_steady():
     rows = (('steady use, refresh ahead (default)', [], lifetime - ahead),
             ('steady use, refresh_ahead = 0', ['refresh_ahead = 0;'], lifetime - margin))
     for label, extra, period in rows:
-        samples, made = steady_run(steady_config('steady-%d.conf' % len(extra), extra))
+        config = steady_config('steady-%d.conf' % len(extra), extra)
+        samples, made = steady_run(config)
         rest = samples[1:]      # the first call finds the cache empty: it mints
         # the hit median of this very workload (a call every 100 ms is slower than calls
         # back to back): nearly all its calls are hits
@@ -475,6 +479,11 @@ def bench_steady():
             ok=made <= bound, count='%d (%d lifetimes)' % (made, STEADY_LIFETIMES))
         c = Cmd(label, [])
         c.samples = samples
+        t0 = STEADY_WHEN[config][0]
+        slow = ['+%.1f s: %.1f ms' % ((w - t0) / 1e9, ms(t)) for w, t in
+                zip(STEADY_WHEN[config][1:], rest) if t > limit]
+        if slow:
+            DETAILS.append('%s: calls over %.1f ms: %s' % (label, ms(limit), ', '.join(slow[:20])))
         DETAILS.append('%s: %d calls, every %d ms for %d s; tokens of %d s, refresh_margin %d, '
                        'endpoint +%d ms; p10-p90 %s ms'
                        % (label, len(samples), STEADY_PERIOD_MS, run_s, lifetime, margin,
