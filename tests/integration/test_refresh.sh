@@ -26,10 +26,11 @@ ms() { echo $(($(date +%s%N) / 1000000)); }
 token_at() { JWTCRED_NOW=$1 "$JWTCRED" token >"$2" 2>>token_at.err; }
 
 # wait_for_token NOW OLDFILE: up to 15 s, until the cache serves another token than OLDFILE's
+# (asked 100 s before NOW, when the old token is not due: asking starts no refresh itself)
 wait_for_token() {
 	local i
 	for ((i = 0; i < 150; i++)); do
-		token_at "$1" now.tok && ! cmp -s now.tok "$2" && return 0
+		token_at $(($1 - 100)) now.tok && ! cmp -s now.tok "$2" && return 0
 		sleep 0.1
 	done
 	return 1
@@ -95,12 +96,38 @@ check "exec: \$(...) did not wait for the refresh (${took} ms)" test "$took" -lt
 check "exec: its refresh lands" wait_for_token $((T + 2100)) c.tok
 cp now.tok d.tok
 expect_eq "three refreshes: three more token requests" 4 "$(server_stats token_requests)"
+
+# kubectl, docker and curl: each answers at once with the cached token, and its refresh lands
+ln -s "$JWTCRED" "$TEST_TMP/bin/docker-credential-jwtcred"
+printf '%s/git' "$SERVER_URL" >docker.in
+N=$((T + 2100)) prev=d.tok
+for front in kubectl docker curl; do
+	t0=$(ms)
+	case $front in
+	kubectl) out=$(JWTCRED_NOW=$((N + 700)) "$JWTCRED" kubectl 2>front.err) ;;
+	docker) out=$(JWTCRED_NOW=$((N + 700)) docker-credential-jwtcred get <docker.in 2>front.err) ;;
+	curl) out=$(JWTCRED_NOW=$((N + 700)) CURL_CA_BUNDLE=$PKI/ca.crt "$JWTCRED" curl -- -sS -f -o /dev/null -w '%{http_code}' \
+		"$REPO_URL/info/refs?service=git-upload-pack" 2>front.err) ;;
+	esac
+	took=$(($(ms) - t0))
+	case $front in
+	curl) expect_eq "curl, past the refresh point: the request worked" 200 "$out" || show front.err ;;
+	*) check "$front, past the refresh point: answers with the cached token" \
+		grep -qF "\"$(cat "$prev")\"" <<<"$out" ;;
+	esac
+	check "$front: \$(...) did not wait for the refresh (${took} ms)" test "$took" -lt 1200
+	check "$front: its refresh lands" wait_for_token $((N + 700)) "$prev"
+	N=$((N + 700)) prev=$front.tok
+	cp now.tok "$prev"
+done
+expect_eq "six refreshes: six more token requests" 7 "$(server_stats token_requests)"
+cp "$prev" d.tok
 server_mode '{}'
 
 # --- the endpoint down: hits until the margin, then the mint path's error -----------------
 PORT=$SERVER_PORT
 server_stop
-N=$((T + 2100))                       # d.tok was issued then: due at N + 675, stale at N + 840
+# d.tok was issued at N: due at N + 675, stale at N + 840
 JWTCRED_NOW=$((N + 700)) run_jwtcred down1 -v token
 expect_eq "endpoint down, past the refresh point: served" "$(cat d.tok)" "$(cat down1.out)"
 expect_grep "-v: served from cache; refreshing in the background" \
