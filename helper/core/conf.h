@@ -78,10 +78,10 @@ struct jc_profile {
 
 struct jwtcred_config {
 	char *path;
-	int refresh_ahead;         /* libjwtcred: -1 as the profiles say, 0 never, 1 always
-	                              (jwtcred_config_set_refresh_ahead) */
 	struct jc_profile *profiles;
 	size_t nprofiles;
+	int refresh_ahead;         /* libjwtcred: -1 as the profiles say, 0 never, 1 always
+	                              (jwtcred_config_set_refresh_ahead) */
 };
 
 /* Where the configuration lives when no path is given; a new string. */
