@@ -81,6 +81,21 @@ int jwtcred_config_load(jwtcred_config **cfg, const char *path, jwtcred_error *e
 /* Free cfg; tokens got from it stay valid (they own their data). */
 void jwtcred_config_free(jwtcred_config *cfg);
 
+/*
+ * Refresh ahead of expiry in the background (jwtcred.conf(5),
+ * refresh_ahead): with on non-zero, a jwtcred_token_get() or
+ * jwtcred_token_for_url() that answers with a cached token past its
+ * refresh point also starts one detached process (fork, new session,
+ * stdio on /dev/null, every other descriptor closed) that mints the next
+ * token into the shared cache, and returns without waiting for it.  With
+ * on zero, never.  By default the library does this only for a profile
+ * whose file sets refresh_ahead; the jwtcred program always does.  A
+ * multi-threaded host should rather leave this off and refresh on a
+ * thread of its own: jwtcred_token_refresh_due(), jwtcred_token_refresh().
+ * Errors: JWTCRED_E_USAGE (cfg NULL).
+ */
+int jwtcred_config_set_refresh_ahead(jwtcred_config *cfg, int on);
+
 /* Flags for jwtcred_token_get() and jwtcred_token_for_url(). */
 #define JWTCRED_REFRESH  0x1u  /* mint a new token even if a cached one is fresh */
 #define JWTCRED_NO_CACHE 0x2u  /* neither read nor write the cache */
@@ -114,6 +129,35 @@ const char *jwtcred_token_value(const jwtcred_token *tok);
  * the profile's settings when the token was got), UTC; 0 when tok is NULL.
  */
 time_t jwtcred_token_expiry(const jwtcred_token *tok);
+
+/*
+ * When tok becomes due for a refresh ahead of its expiry (UTC, fixed when
+ * tok was got); 0 when its profile has refresh_ahead = 0, or tok is NULL.
+ */
+time_t jwtcred_token_refresh_time(const jwtcred_token *tok);
+
+/*
+ * 1 when tok is past its refresh point and still before its expiry
+ * (jwtcred_token_expiry), else 0 (also for NULL).  No I/O: cheap enough
+ * to ask before each use.  A host that refreshes on its own thread asks
+ * this, then calls jwtcred_token_refresh() there.
+ */
+int jwtcred_token_refresh_due(const jwtcred_token *tok);
+
+/*
+ * Mint the next token for tok's cache entry ahead of its expiry, on the
+ * caller's thread (blocking for the token request), as the background
+ * refresh does: only if the entry is still due (another process may have
+ * refreshed it), never waiting for the entry's lock (another process is
+ * minting it: nothing to do), and at most once a minute per entry after a
+ * failure.  Then jwtcred_token_get() answers with the new token.  cfg is
+ * the configuration tok came from (or one loaded again from the same
+ * file).  Returns JWTCRED_OK when it refreshed or had nothing to do; on a
+ * failed mint, its error (JWTCRED_E_NETWORK, _DENIED, ...), and the cached
+ * token stays.  Errors also: JWTCRED_E_USAGE, JWTCRED_E_NOPROFILE,
+ * JWTCRED_E_CACHE, _NOMEM.
+ */
+int jwtcred_token_refresh(jwtcred_config *cfg, const jwtcred_token *tok, jwtcred_error *err);
 
 /* The server's instance_url (Salesforce), or NULL when it gave none. */
 const char *jwtcred_token_instance_url(const jwtcred_token *tok);

@@ -27,6 +27,7 @@
 #include "cli/cli.h"
 #include "cli/msgs.h"
 #include "cli/process.h"
+#include "cli/refresh.h"
 #include "cli/profile.h"
 #include "core/allow.h"
 #include "cli/curlargs.h"
@@ -509,6 +510,8 @@ int jc_front_curl(const struct jc_cli *cli)
 	if ((status = check_urls(p, &a, urls, reqs, &e)) != JC_EXIT_OK)
 		goto out;
 	status = run_curl(cli, p, &e, &a, urls);
+	/* after curl: it has written what it answers; a token it got refused was dropped */
+	jc_cli_refresh_ahead(p, 0, &e, true);
 out:
 	for (i = 0; i < JC_CURL_MAX_URLS; i++) {
 		free(urls[i]);

@@ -19,6 +19,7 @@
 #include "cli/cli.h"
 #include "cli/msgs.h"
 #include "cli/profile.h"
+#include "cli/refresh.h"
 #include "core/allow.h"
 #include "core/dockerproto.h"
 #include "core/io.h"
@@ -92,6 +93,8 @@ static int docker_get(const struct jc_cli *cli, const struct jwtcred_config *cfg
 		status = JC_EXIT_OK;
 	else
 		jc_say("cannot write the credentials");
+	if (status == JC_EXIT_OK)
+		jc_cli_refresh_ahead(p, 0, &e, true);
 	jc_json_wipe(o, "Secret");
 	json_decref(o);
 	jc_free_secret(text);

@@ -16,6 +16,7 @@
 #include "cli/msgs.h"
 #include "cli/process.h"
 #include "cli/profile.h"
+#include "cli/refresh.h"
 #include "core/singleflight.h"
 
 int jc_front_exec(const struct jc_cli *cli)
@@ -56,6 +57,8 @@ int jc_front_exec(const struct jc_cli *cli)
 			goto out;
 		}
 	}
+	/* the command takes this process over: the refresh starts now, the command's stdout kept */
+	jc_cli_refresh_ahead(p, 0, &e, false);
 	jc_entry_clear(&e);
 	jc_conf_free(cfg);
 	cfg = NULL;

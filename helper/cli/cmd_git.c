@@ -14,6 +14,7 @@
 #include "cli/cli.h"
 #include "cli/msgs.h"
 #include "cli/profile.h"
+#include "cli/refresh.h"
 #include "core/allow.h"
 #include "core/credproto.h"
 #include "core/secret.h"
@@ -114,7 +115,6 @@ static int git_get(const struct jc_cli *cli, const struct jwtcred_config *cfg,
 		return JC_EXIT_FAIL;
 	}
 	rc = answer(mem, p, c, &e);
-	jc_entry_clear(&e);
 	if (fclose(mem) != 0 || !buf)
 		rc = JWTCRED_E_NOMEM;
 	if (rc == 0 && (fwrite(buf, 1, len, stdout) != len || fflush(stdout) != 0))
@@ -123,6 +123,9 @@ static int git_get(const struct jc_cli *cli, const struct jwtcred_config *cfg,
 		jc_wipe(buf, len);
 		free(buf);
 	}
+	if (rc == 0)
+		jc_cli_refresh_ahead(p, 0, &e, true);
+	jc_entry_clear(&e);
 	if (rc == JWTCRED_E_INPUT) {
 		jc_say("refusing to answer git: a value contains a control character");
 		return JC_EXIT_FAIL;

@@ -15,6 +15,7 @@
 #include "cli/cli.h"
 #include "cli/msgs.h"
 #include "cli/profile.h"
+#include "cli/refresh.h"
 #include "core/allow.h"
 #include "core/clock.h"
 #include "core/kubeproto.h"
@@ -79,6 +80,7 @@ int jc_front_kubectl(const struct jc_cli *cli)
 		goto out;
 	}
 	status = JC_EXIT_OK;
+	jc_cli_refresh_ahead(p, 0, &e, true);
 out:
 	jc_json_wipe(json_object_get(cred, "status"), "token");
 	json_decref(cred);

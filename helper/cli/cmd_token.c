@@ -12,6 +12,7 @@
 #include "cli/cli.h"
 #include "cli/msgs.h"
 #include "cli/profile.h"
+#include "cli/refresh.h"
 #include "core/clock.h"
 #include "core/secret.h"
 #include "core/singleflight.h"
@@ -120,7 +121,9 @@ int jc_front_token(const struct jc_cli *cli)
 	if (jc_print_token(stdout, cli->format, p, &e) != 0 || fflush(stdout) != 0) {
 		jc_say("cannot write the token to standard output");
 		status = JC_EXIT_FAIL;
+		goto out;
 	}
+	jc_cli_refresh_ahead(p, flags, &e, true);
 out:
 	jc_entry_clear(&e);
 	jc_conf_free(cfg);

@@ -555,11 +555,19 @@ int jc_cache_read_failure(int dirfd, const char *name, const char *params, long 
 	return rc;
 }
 
+int jc_cache_write_side(int dirfd, const char *dirpath, const char *name, const char *text,
+                        jwtcred_error *err)
+{
+	return replace_file(dirfd, dirpath, name, text, err);
+}
+
 int jc_cache_remove(int dirfd, const char *name, jwtcred_error *err)
 {
 	char fname[FAILURE_NAME];
 
 	if (failure_name(name, fname) == 0)
+		unlinkat(dirfd, fname, 0);
+	if ((size_t)snprintf(fname, sizeof(fname), "%s.refresh", name) < sizeof(fname))
 		unlinkat(dirfd, fname, 0);
 	if (unlinkat(dirfd, name, 0) != 0 && errno != ENOENT)
 		return jc_fail(err, JWTCRED_E_CACHE, "cannot remove cache entry '%s': %s", name,

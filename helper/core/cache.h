@@ -98,11 +98,19 @@ int jc_cache_write_failure(int dirfd, const char *dirpath, const char *name, con
 int jc_cache_read_failure(int dirfd, const char *name, const char *params, long long after_ms,
                           long long within_ms, int *status, jwtcred_error *err);
 
-/* Remove entry `name` and its failure record (missing is fine). */
+/*
+ * Atomically replace a record kept beside an entry (temp file, fsync,
+ * rename): "<entry>.refresh" (core/refresh.h).  No secret goes in one.
+ */
+int jc_cache_write_side(int dirfd, const char *dirpath, const char *name, const char *text,
+                        jwtcred_error *err);
+
+/* Remove entry `name`, its failure record and its refresh record (missing is fine). */
 int jc_cache_remove(int dirfd, const char *name, jwtcred_error *err);
 
 /*
- * Take the entry's lock, waiting at most timeout_ms; *lockfd is released by
+ * Take the entry's lock, waiting at most timeout_ms (0: try once, and
+ * JWTCRED_E_BUSY when another process holds it); *lockfd is released by
  * jc_cache_unlock() or by the process dying (flock), so no stale locks.
  * dirpath (dirfd's path) names the lock file in messages.
  */

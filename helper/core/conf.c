@@ -111,6 +111,11 @@ static int finish_profile(struct jc_loader *ld, struct jc_profile *p, config_set
 		                   "'refresh_margin' (%ld) in profile '%s' must be shorter than 'token_lifetime' (%ld)",
 		                   p->refresh_margin, p->name, p->token_lifetime);
 	}
+	/* refreshing ahead starts before the margin, or it would never start */
+	if (p->refresh_ahead > 0 && p->refresh_ahead <= p->refresh_margin)
+		return jc_conf_bad(ld, config_setting_lookup(grp, "refresh_ahead"),
+		                   "'refresh_ahead' (%ld) in profile '%s' must be longer than 'refresh_margin' (%ld), or 0 to refresh only when the token is due",
+		                   p->refresh_ahead, p->name, p->refresh_margin);
 	return JWTCRED_OK;
 }
 
@@ -175,6 +180,7 @@ static int read_profile(struct jc_loader *ld, struct jc_profile *p, config_setti
 	p->assertion_lifetime = 180;
 	p->token_lifetime = 900;
 	p->refresh_margin = 60;
+	p->refresh_ahead = JC_REFRESH_AHEAD_AUTO;
 	p->timeout = 30;
 	p->cache = true;
 	if (!(p->name = strdup(config_setting_name(grp))))
@@ -224,6 +230,7 @@ static int load(config_t *lc, const char *file, char *dir, struct jwtcred_config
 		rc = JWTCRED_E_NOMEM;
 		goto fail;
 	}
+	cfg->refresh_ahead = -1;
 	for (i = 0; i < n; i++) {
 		rc = read_profile(&ld, &cfg->profiles[i], config_setting_get_elem(profiles, (unsigned)i));
 		cfg->nprofiles++;

@@ -73,6 +73,10 @@ struct jc_profile {
 	long assertion_lifetime;   /* seconds */
 	long token_lifetime;       /* seconds, when the server gives no expires_in */
 	long refresh_margin;       /* seconds */
+	long refresh_ahead;        /* seconds before expiry a hit starts a background refresh;
+	                              JC_REFRESH_AHEAD_AUTO: max(lifetime / 4, 2 * margin);
+	                              0: never (core/refresh.h) */
+	bool refresh_ahead_set;    /* written in the file: libjwtcred refreshes ahead too */
 	long timeout;              /* seconds, the whole exchange */
 	bool cache;
 	struct jc_url *urls;       /* allow-list */
@@ -85,10 +89,15 @@ struct jc_profile {
 	char *permissions;         /* github-app: a compact JSON object name -> level, or NULL */
 };
 
+/* refresh_ahead when the profile does not set it */
+#define JC_REFRESH_AHEAD_AUTO (-1L)
+
 struct jwtcred_config {
 	char *path;
 	struct jc_profile *profiles;
 	size_t nprofiles;
+	int refresh_ahead;         /* libjwtcred: -1 as the profiles say, 0 never, 1 always
+	                              (jwtcred_config_set_refresh_ahead) */
 };
 
 /* Where the configuration lives when no path is given; a new string. */

@@ -98,6 +98,7 @@ static const struct setting settings[] = {
 	I(assertion_lifetime, 10, 3600),
 	I(token_lifetime, 60, 86400),
 	I(refresh_margin, 0, 3600),
+	I(refresh_ahead, 0, 86400),
 	I(timeout, 1, 600),
 	S(cache, T_BOOL, ALL),
 	S(urls, T_URLS, ALL),
@@ -565,6 +566,8 @@ static int read_setting(struct jc_loader *ld, struct jc_profile *p, const struct
 				                   def->name, p->name, n, def->min, def->max);
 			*(long *)((char *)p + def->offset) = (long)n;
 		}
+		if (def->offset == offsetof(struct jc_profile, refresh_ahead))
+			p->refresh_ahead_set = true;
 		return JWTCRED_OK;
 	case T_BOOL:
 		if (t != CONFIG_TYPE_BOOL)

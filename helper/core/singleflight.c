@@ -14,6 +14,7 @@
 #include "core/clock.h"
 #include "core/engine.h"
 #include "core/fail.h"
+#include "core/refresh.h"
 #include "core/secret.h"
 #include "core/singleflight.h"
 #include "core/trace.h"
@@ -140,6 +141,51 @@ static struct jc_mint_in mint_in(const struct jc_profile *p, const struct jc_tar
 	return in;
 }
 
+/* An entry's mint, under its lock: where it goes and how its write went. */
+struct flight {
+	const struct jc_profile *p;
+	int dirfd;
+	const char *dirpath;
+	const char *name;
+	int written;          /* the cache write's status */
+	jwtcred_error werr;   /* and what it said */
+};
+
+/*
+ * Mint f's entry into *out (the audience or installation that worked last
+ * time first: the entry may have expired) and write it to the cache.  A failure that the
+ * waiters share is recorded for them (jc_cache_write_failure).  *params
+ * becomes out's, or is freed: NULL either way.  Returns the mint's status;
+ * f->written says whether the token was kept.
+ */
+static int mint_and_write(struct flight *f, char **params, const struct jc_mint_in *in,
+                          struct jc_entry *out, jwtcred_error *err)
+{
+	struct jc_answer g;
+	int rc;
+
+	f->written = JWTCRED_E_CACHE;
+	if ((rc = mint(f->p, in, &g, err))) {
+		if (shared_failure(rc) && jc_cache_write_failure(f->dirfd, f->dirpath, f->name, *params,
+		                                                 rc, err->text, &f->werr) != 0)
+			jc_trace("%s", f->werr.text);
+		free(*params);
+		*params = NULL;
+		goto out;
+	}
+	rc = entry_from_answer(f->p, *params, &g, jc_now(), out);
+	*params = NULL; /* transferred, even on failure */
+	if (rc) {
+		jc_entry_clear(out);
+		rc = jc_fail(err, rc, "out of memory");
+		goto out;
+	}
+	f->written = jc_cache_write(f->dirfd, f->dirpath, f->name, out, &f->werr);
+out:
+	jc_answer_clear(&g);
+	return rc;
+}
+
 int jc_token_fetch(const struct jc_profile *p, unsigned flags, struct jc_entry *out,
                    jwtcred_error *err)
 {
@@ -151,14 +197,12 @@ int jc_token_fetch_for(const struct jc_profile *p, const struct jc_target *t, un
 {
 	char *params = NULL, *dirpath = NULL, name[JC_ENTRY_NAME];
 	struct jc_entry seen = { 0 }, fresh = { 0 };
-	struct jc_answer g;
 	struct jc_mint_in in;
+	struct flight f;
 	struct waiter wait;
-	jwtcred_error werr;
 	int dirfd = -1, lockfd = -1, rc;
 	long long now = jc_now();
 
-	jc_answer_init(&g);
 	memset(out, 0, sizeof(*out));
 	if ((rc = jc_github_target_check(p, t, err)))
 		return rc;
@@ -186,6 +230,7 @@ int jc_token_fetch_for(const struct jc_profile *p, const struct jc_target *t, un
 	                                err)))
 		goto out;
 	/* check again under the lock too: the holder may have finished just before */
+	f = (struct flight){ p, dirfd, dirpath, name, JWTCRED_OK, { "" } };
 	if (lockfd < 0 || flight_landed(&wait)) {
 		if ((rc = wait.failed) != 0) {
 			jc_trace("profile '%s': the token request of another process failed", p->name);
@@ -196,31 +241,104 @@ int jc_token_fetch_for(const struct jc_profile *p, const struct jc_target *t, un
 		memset(&fresh, 0, sizeof(fresh)); /* transferred */
 		goto out;
 	}
-	/* the audience (or installation) that worked last time goes first (the entry may have expired) */
-	in = mint_in(p, t, &seen);
-	if ((rc = mint(p, &in, &g, err))) {
-		if (shared_failure(rc) &&
-		    jc_cache_write_failure(dirfd, dirpath, name, params, rc, err->text, &werr) != 0)
-			jc_trace("%s", werr.text);
-		goto out;
-	}
-	if ((rc = entry_from_answer(p, params, &g, jc_now(), out))) {
-		params = NULL; /* transferred even on failure */
-		jc_entry_clear(out);
-		rc = jc_fail(err, rc, "out of memory");
-		goto out;
-	}
-	params = NULL; /* transferred */
 	/* a token we cannot cache is still a token: serve it, and say why it was not kept */
-	if (jc_cache_write(dirfd, dirpath, name, out, &werr) != 0)
-		jc_warn("%s", werr.text);
+	in = mint_in(p, t, &seen);
+	if ((rc = mint_and_write(&f, &params, &in, out, err)) == JWTCRED_OK &&
+	    f.written != JWTCRED_OK)
+		jc_warn("%s", f.werr.text);
 out:
 	jc_cache_unlock(lockfd);
 	if (dirfd >= 0)
 		close(dirfd);
-	jc_answer_clear(&g);
 	jc_entry_clear(&seen);
 	jc_entry_clear(&fresh);
+	free(params);
+	free(dirpath);
+	return rc;
+}
+
+/* Under the lock: mint e's entry again, recording the attempt before and its outcome after. */
+static int refresh_locked(struct flight *f, char **params, const struct jc_target *t,
+                          const struct jc_entry *e, jwtcred_error *err)
+{
+	struct jc_mint_in in = mint_in(f->p, t, e);
+	struct jc_refresh_record r = { e->issued, jc_now(), 0, JWTCRED_OK, "" };
+	struct jc_entry fresh = { 0 };
+	jwtcred_error rerr;
+	char *kept = strdup(*params);
+	int rc;
+
+	if (!kept) {
+		rc = jc_fail(err, JWTCRED_E_NOMEM, "out of memory");
+		goto out;
+	}
+	/* written first: a refresh killed while it mints still counts as an attempt */
+	if ((rc = jc_refresh_record_write(f->dirfd, f->dirpath, f->name, kept, &r, err)))
+		goto out;
+	if ((rc = mint_and_write(f, params, &in, &fresh, err)) == JWTCRED_OK &&
+	    (rc = f->written) != JWTCRED_OK)
+		jc_fail(err, rc, "%s", f->werr.text);
+	r.finished = jc_now();
+	r.status = rc;
+	if (rc)
+		snprintf(r.error, sizeof(r.error), "%s", err->text);
+	if (jc_refresh_record_write(f->dirfd, f->dirpath, f->name, kept, &r, &rerr) != 0)
+		jc_trace("%s", rerr.text);
+out:
+	jc_entry_clear(&fresh);
+	free(kept);
+	return rc;
+}
+
+int jc_token_refresh(const struct jc_profile *p, unsigned flags, enum jc_refresh_outcome *done,
+                     jwtcred_error *err)
+{
+	return jc_token_refresh_for(p, NULL, flags, done, err);
+}
+
+int jc_token_refresh_for(const struct jc_profile *p, const struct jc_target *t, unsigned flags,
+                         enum jc_refresh_outcome *done, jwtcred_error *err)
+{
+	char *params = NULL, *dirpath = NULL, name[JC_ENTRY_NAME];
+	struct jc_entry e = { 0 };
+	struct jc_refresh_record r;
+	struct flight f;
+	int dirfd = -1, lockfd = -1, rc;
+
+	*done = JC_REFRESH_NOT_DUE;
+	if ((flags & JWTCRED_NO_CACHE) || !p->cache || jc_github_target_check(p, t, NULL))
+		return JWTCRED_OK;
+	if ((rc = jc_cache_key_for(p, jc_github_entry_owner(p, t), &params, name))) {
+		rc = jc_fail(err, rc, "out of memory");
+		goto out;
+	}
+	if ((rc = jc_cache_open(&dirfd, &dirpath, err)))
+		goto out;
+	/* never waits: a holder is minting this entry already */
+	if ((rc = jc_cache_lock(dirfd, dirpath, name, 0, &lockfd, err)) == JWTCRED_E_BUSY) {
+		*done = JC_REFRESH_BUSY;
+		rc = JWTCRED_OK;
+		goto out;
+	}
+	if (rc)
+		goto out;
+	/* again under the lock: another process may have refreshed it, or it is the foreground's now */
+	if (jc_cache_read(dirfd, name, params, &e) != 0 || !jc_refresh_due(&e, p, jc_now()))
+		goto out;
+	if (jc_refresh_record_read(dirfd, name, params, &r) == 0 &&
+	    jc_refresh_backing_off(&r, &e, jc_now())) {
+		*done = JC_REFRESH_BACKING_OFF;
+		goto out;
+	}
+	f = (struct flight){ p, dirfd, dirpath, name, JWTCRED_OK, { "" } };
+	rc = refresh_locked(&f, &params, t, &e, err);
+	*done = rc ? JC_REFRESH_FAILED : JC_REFRESHED;
+	jc_trace("profile '%s': background refresh %s", p->name, rc ? "failed" : "done");
+out:
+	jc_cache_unlock(lockfd);
+	if (dirfd >= 0)
+		close(dirfd);
+	jc_entry_clear(&e);
 	free(params);
 	free(dirpath);
 	return rc;

@@ -11,6 +11,34 @@
 int jc_token_fetch(const struct jc_profile *p, unsigned flags, struct jc_entry *out,
                    jwtcred_error *err);
 
+/* What jc_token_refresh() did. */
+enum jc_refresh_outcome {
+	JC_REFRESHED,           /* minted, and the entry replaced */
+	JC_REFRESH_NOT_DUE,     /* nothing cached, not due (any more), or not cached at all */
+	JC_REFRESH_BUSY,        /* another process holds the entry's lock: it is minting */
+	JC_REFRESH_BACKING_OFF, /* this entry's last refresh failed (or died) within a minute */
+	JC_REFRESH_FAILED,      /* the mint or the cache write failed: the old entry stays */
+};
+
+/*
+ * Refresh p's entry ahead of its expiry (core/refresh.h): what a detached
+ * process runs after a hit found the entry due, and what a library host
+ * may run on a thread of its own.  The same inputs as jc_token_fetch()
+ * (an entry per request target would add one).  Takes the entry's lock
+ * without waiting; under it, checks again that the entry is still due and
+ * not backing off; records the attempt in "<entry>.refresh"; mints and
+ * replaces the entry as jc_token_fetch() does.  *done says which; the
+ * status is the mint's or the cache's (JWTCRED_OK for everything but
+ * JC_REFRESH_FAILED and a cache that cannot be opened).  A failure leaves
+ * the old entry in place.
+ */
+int jc_token_refresh(const struct jc_profile *p, unsigned flags, enum jc_refresh_outcome *done,
+                     jwtcred_error *err);
+
+/* The same for the entry of request t (jc_token_fetch_for). */
+int jc_token_refresh_for(const struct jc_profile *p, const struct jc_target *t, unsigned flags,
+                         enum jc_refresh_outcome *done, jwtcred_error *err);
+
 /*
  * The same for a request that says where its token goes (t, or NULL): a
  * github-app profile without installation_id has one entry per owner

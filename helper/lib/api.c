@@ -12,7 +12,9 @@
 #include "core/allow.h"
 #include "core/cache.h"
 #include "core/conf.h"
+#include "core/clock.h"
 #include "core/fail.h"
+#include "core/refresh.h"
 #include "core/singleflight.h"
 
 /*
@@ -25,6 +27,7 @@ struct jwtcred_token {
 	struct jc_entry entry;
 	char *profile;   /* the profile's name */
 	time_t expiry;   /* jc_entry_deadline() under the profile's settings when got */
+	time_t refresh;  /* jc_refresh_point() then; 0: never refreshed ahead */
 };
 
 const char *jwtcred_strerror(int status)
@@ -74,8 +77,18 @@ void jwtcred_config_free(jwtcred_config *cfg)
 	jc_conf_free(cfg);
 }
 
-static int fetch(const struct jc_profile *p, unsigned flags, jwtcred_token **tok,
-                 jwtcred_error *err)
+/*
+ * A library forks behind its host's back only when asked to: by the host
+ * (jwtcred_config_set_refresh_ahead), or by a profile that sets
+ * refresh_ahead itself.
+ */
+static bool refreshes_in_background(const jwtcred_config *cfg, const struct jc_profile *p)
+{
+	return cfg->refresh_ahead > 0 || (cfg->refresh_ahead < 0 && p->refresh_ahead_set);
+}
+
+static int fetch(const jwtcred_config *cfg, const struct jc_profile *p, unsigned flags,
+                 jwtcred_token **tok, jwtcred_error *err)
 {
 	jwtcred_token *t = calloc(1, sizeof(*t));
 	int rc;
@@ -91,6 +104,9 @@ static int fetch(const struct jc_profile *p, unsigned flags, jwtcred_token **tok
 		return jc_fail(err, JWTCRED_E_NOMEM, "out of memory");
 	}
 	t->expiry = (time_t)jc_entry_deadline(&t->entry, p);
+	t->refresh = (time_t)jc_refresh_point(&t->entry, p);
+	if (refreshes_in_background(cfg, p))
+		jc_refresh_start(p, flags, &t->entry, false);
 	*tok = t;
 	return JWTCRED_OK;
 }
@@ -108,7 +124,7 @@ int jwtcred_token_get(jwtcred_config *cfg, const char *profile, unsigned flags,
 		return jc_fail(err, JWTCRED_E_USAGE, "jwtcred_token_get: cfg is NULL");
 	if ((rc = jc_conf_profile(cfg, profile, &p, err)))
 		return rc;
-	return fetch(p, flags, tok, err);
+	return fetch(cfg, p, flags, tok, err);
 }
 
 int jwtcred_token_for_url(jwtcred_config *cfg, const char *url, unsigned flags,
@@ -129,7 +145,7 @@ int jwtcred_token_for_url(jwtcred_config *cfg, const char *url, unsigned flags,
 	if (!p)
 		return jc_fail(err, JWTCRED_E_NOPROFILE, "no profile in '%s' lists this URL in its urls",
 		               cfg->path);
-	return fetch(p, flags, tok, err);
+	return fetch(cfg, p, flags, tok, err);
 }
 
 const char *jwtcred_token_value(const jwtcred_token *tok)
@@ -164,6 +180,40 @@ int jwtcred_token_invalidate(jwtcred_config *cfg, const jwtcred_token *tok, jwtc
 		               "the token is of profile '%s', which '%s' does not have", tok->profile,
 		               cfg->path);
 	return jc_token_drop(p, tok->entry.token, &dropped, err);
+}
+
+int jwtcred_config_set_refresh_ahead(jwtcred_config *cfg, int on)
+{
+	if (!cfg)
+		return jc_fail(NULL, JWTCRED_E_USAGE, "jwtcred_config_set_refresh_ahead: cfg is NULL");
+	cfg->refresh_ahead = on ? 1 : 0;
+	return JWTCRED_OK;
+}
+
+time_t jwtcred_token_refresh_time(const jwtcred_token *tok)
+{
+	return tok ? tok->refresh : 0;
+}
+
+int jwtcred_token_refresh_due(const jwtcred_token *tok)
+{
+	time_t now = jc_now();
+
+	return tok && tok->refresh && now >= tok->refresh && now < tok->expiry;
+}
+
+int jwtcred_token_refresh(jwtcred_config *cfg, const jwtcred_token *tok, jwtcred_error *err)
+{
+	const struct jc_profile *p;
+	enum jc_refresh_outcome done;
+
+	if (!cfg || !tok)
+		return jc_fail(err, JWTCRED_E_USAGE, "jwtcred_token_refresh: cfg or tok is NULL");
+	if (jc_conf_profile(cfg, tok->profile, &p, NULL) != JWTCRED_OK)
+		return jc_fail(err, JWTCRED_E_NOPROFILE,
+		               "the token is of profile '%s', which '%s' does not have", tok->profile,
+		               cfg->path);
+	return jc_token_refresh(p, 0, &done, err);
 }
 
 void jwtcred_token_free(jwtcred_token *tok)

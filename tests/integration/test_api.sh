@@ -32,4 +32,22 @@ expect_eq "api_lifetime: all its checks passed" "10:0" \
 	"$(grep -c '^ok - ' "$TEST_TMP/api.out"):$(grep -c '^not ok - ' "$TEST_TMP/api.out")"
 expect_eq "two tokens minted: the first, and the one after invalidate" 2 "$(server_stats token_requests)"
 
+# Refresh ahead of expiry (api_refresh.c): a token issued at T, the clock moved
+# with JWTCRED_NOW; the endpoint answers in 2 s, so a get that waited shows.
+PROG=$TOP_BUILDDIR/tests/integration/api_refresh
+"$JWTCRED" purge >/dev/null
+server_reset
+T=$(date +%s)
+JWTCRED_NOW=$T "$JWTCRED" token >/dev/null
+server_mode '{"delay_ms": 2000}'
+RC=0
+"$PROG" "$T" >"$TEST_TMP/refresh.out" 2>"$TEST_TMP/refresh.err" || RC=$?
+server_mode '{}'
+expect_eq "api_refresh: exit 0" 0 "$RC" || show "$TEST_TMP/refresh.err"
+show "$TEST_TMP/refresh.out"
+expect_eq "api_refresh: all its checks passed" "15:0" \
+	"$(grep -c '^ok - ' "$TEST_TMP/refresh.out"):$(grep -c '^not ok - ' "$TEST_TMP/refresh.out")"
+expect_eq "api_refresh: three tokens minted: the first, the host's refresh, the background one" \
+	3 "$(server_stats token_requests)"
+
 finish

@@ -97,6 +97,8 @@ static void test_minimal_profile_defaults(void **state)
 	assert_int_equal(p->assertion_lifetime, 180);
 	assert_int_equal(p->token_lifetime, 900);
 	assert_int_equal(p->refresh_margin, 60);
+	assert_int_equal(p->refresh_ahead, JC_REFRESH_AHEAD_AUTO);
+	assert_false(p->refresh_ahead_set);
 	assert_int_equal(p->timeout, 30);
 	assert_true(p->cache);
 	assert_null(p->scope);
@@ -158,6 +160,7 @@ static void test_login_url_derivations(void **state)
 	              "    timeout = 5;\n"
 	              "    token_lifetime = 3600;\n"
 	              "    refresh_margin = 300;\n"
+	              "    refresh_ahead = 301;\n"
 	              "    assertion_lifetime = 60;\n"
 	              "    urls = [ \"https://git.example.com/team/\", \"https://*.example.net\" ];\n"
 	              TAIL);
@@ -171,6 +174,8 @@ static void test_login_url_derivations(void **state)
 	assert_int_equal(p->timeout, 5);
 	assert_int_equal(p->token_lifetime, 3600);
 	assert_int_equal(p->refresh_margin, 300);
+	assert_int_equal(p->refresh_ahead, 301);
+	assert_true(p->refresh_ahead_set);
 	assert_int_equal(p->assertion_lifetime, 60);
 	assert_int_equal(p->nurls, 2);
 	assert_string_equal(p->urls[0].host, "git.example.com");
@@ -184,6 +189,13 @@ static void test_login_url_derivations(void **state)
 	p = &cfg->profiles[0];
 	assert_string_equal(p->audiences[0], "https://acme.my.site.com/partners");
 	assert_true(tu_contains(p->token_url, "/partners/services/oauth2/token"));
+	jc_conf_free(cfg);
+
+	/* refresh_ahead = 0: off, whatever the margin */
+	cfg = load_ok(HEAD "    refresh_ahead = 0;\n" TAIL);
+	p = &cfg->profiles[0];
+	assert_int_equal(p->refresh_ahead, 0);
+	assert_true(p->refresh_ahead_set);
 	jc_conf_free(cfg);
 }
 
@@ -304,6 +316,15 @@ static const struct bad_row bad_rows[] = {
 	  "'refresh_margin' (120) in profile 'prod' must be shorter than 'token_lifetime' (120)", NULL },
 	{ "refresh_margin above token_lifetime", HEAD "    refresh_margin = 600;\n    token_lifetime = 300;\n" TAIL,
 	  6, 0, "must be shorter than 'token_lifetime' (300)", NULL },
+	{ "refresh_ahead within the margin", HEAD "    refresh_margin = 120;\n    refresh_ahead = 120;\n" TAIL,
+	  7, 0, NULL,
+	  "'" NAME "':7: 'refresh_ahead' (120) in profile 'prod' must be longer than 'refresh_margin' (120), or 0 to refresh only when the token is due" },
+	{ "refresh_ahead within the default margin", HEAD "    refresh_ahead = 30;\n" TAIL, 6, 0,
+	  "'refresh_ahead' (30) in profile 'prod' must be longer than 'refresh_margin' (60)", NULL },
+	{ "refresh_ahead above range", HEAD "    refresh_ahead = 86401;\n" TAIL, 6, 0,
+	  "'refresh_ahead' in profile 'prod' is 86401: it must be between 0 and 86400", NULL },
+	{ "refresh_ahead not an integer", HEAD "    refresh_ahead = true;\n" TAIL, 6, 0,
+	  "'refresh_ahead' in profile 'prod' must be an integer (seconds)", NULL },
 	/* the default margin (60) against a short token_lifetime: name a line all the same */
 	{ "default refresh_margin against token_lifetime", HEAD "    token_lifetime = 60;\n" TAIL, 6, 2,
 	  "must be shorter than 'token_lifetime' (60)", NULL },

@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -29,10 +30,12 @@
 #include "core/cache.h"
 #include "core/clock.h"
 #include "core/engine.h"
+#include "core/refresh.h"
 #include "core/singleflight.h"
 
 #define T0 1764000000LL /* the fixed "now" of every test */
 #define NCALLERS 16
+#define NHITS 50
 #define SLOW_MS 300
 #define AUD "https://login.salesforce.com"
 
@@ -47,6 +50,9 @@ struct fake {
 	/* the concurrent callers' results */
 	int rc[NCALLERS];
 	char token[NCALLERS][32];
+	/* the concurrent hits of the refresh tests */
+	char hit_token[NHITS][32];
+	long long hit_ms[NHITS]; /* how long jc_refresh_start() took */
 };
 
 static struct fake *fake;
@@ -672,6 +678,303 @@ static void test_entry_name(void **state)
 	assert_int_equal(fake->mints, 0);
 }
 
+/* The refresh point: expiry - min(ahead, lifetime / 2); ahead by default max(lifetime / 4, 2 * margin). */
+static void test_refresh_point(void **state)
+{
+	static const struct {
+		const char *what;
+		long long expires_in; /* -1: token_lifetime (900) */
+		long margin, ahead;   /* ahead: the profile's refresh_ahead */
+		long long point;      /* after T0; -1: never */
+	} rows[] = {
+		{ "default: the last quarter", -1, 60, JC_REFRESH_AHEAD_AUTO, 900 - 225 },
+		{ "default: twice a wide margin", -1, 150, JC_REFRESH_AHEAD_AUTO, 900 - 300 },
+		{ "default, no margin", -1, 0, JC_REFRESH_AHEAD_AUTO, 900 - 225 },
+		{ "default: never before half the lifetime", -1, 300, JC_REFRESH_AHEAD_AUTO, 450 },
+		{ "server expiry", 3600, 60, JC_REFRESH_AHEAD_AUTO, 3600 - 900 },
+		{ "a short server expiry", 8, 1, JC_REFRESH_AHEAD_AUTO, 8 - 2 },
+		{ "set", -1, 60, 120, 900 - 120 },
+		{ "set past half the lifetime", -1, 60, 800, 450 },
+		{ "off", -1, 60, 0, -1 },
+	};
+	struct fixture *f = *state;
+	struct jc_entry e = { 0 };
+	size_t i;
+
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		nftw(f->dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+		assert_int_equal(mkdir(f->dir, 0700), 0);
+		fake->expires_in = rows[i].expires_in;
+		f->p.refresh_margin = rows[i].margin;
+		f->p.refresh_ahead = rows[i].ahead;
+		fetch_ok(&f->p, 0, &e);
+		if (jc_refresh_point(&e, &f->p) != (rows[i].point < 0 ? 0 : T0 + rows[i].point))
+			fail_msg("row %zu (%s): point %lld, want T0 + %lld", i, rows[i].what,
+			         jc_refresh_point(&e, &f->p) - T0, rows[i].point);
+		/* due from the point on, while the entry is fresh */
+		if (rows[i].point >= 0) {
+			assert_false(jc_refresh_due(&e, &f->p, T0 + rows[i].point - 1));
+			assert_true(jc_refresh_due(&e, &f->p, T0 + rows[i].point));
+			assert_false(jc_refresh_due(&e, &f->p, jc_entry_deadline(&e, &f->p)));
+		} else {
+			assert_false(jc_refresh_due(&e, &f->p, jc_entry_deadline(&e, &f->p) - 1));
+		}
+		jc_entry_clear(&e);
+	}
+}
+
+/* Sleep ms milliseconds. */
+static void nap(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+/* Wait (at most 10 s) until p's entry holds `want`. */
+static void await_cached(const struct jc_profile *p, const char *want)
+{
+	char *tok = NULL;
+	int i;
+
+	for (i = 0; i < 1000; i++) {
+		tok = cached_token(p);
+		if (tok && strcmp(tok, want) == 0)
+			break;
+		free(tok);
+		tok = NULL;
+		nap(10);
+	}
+	if (!tok)
+		fail_msg("no '%s' in the cache after 10 s", want);
+	free(tok);
+}
+
+/* "tok-1", minted `age` seconds before T0, with refreshing ahead by default: due from T0 - age + 675. */
+static void cache_aged(struct fixture *f, long long age)
+{
+	struct jc_entry e = { 0 };
+
+	nftw(f->dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	assert_int_equal(mkdir(f->dir, 0700), 0);
+	memset(fake, 0, sizeof(*fake));
+	fake->expires_in = -1;
+	f->p.refresh_ahead = JC_REFRESH_AHEAD_AUTO;
+	jc_clock_set((time_t)(T0 - age));
+	fetch_ok(&f->p, 0, &e);
+	jc_entry_clear(&e);
+	jc_clock_set((time_t)T0);
+	assert_int_equal(fake->mints, 1);
+}
+
+/* Before the refresh point a hit starts nothing; so does one with refreshing off. */
+static void test_refresh_not_due(void **state)
+{
+	struct fixture *f = *state;
+	enum jc_refresh_outcome done;
+	struct jc_entry e = { 0 };
+	jwtcred_error err;
+
+	cache_aged(f, 674); /* the point is T0 + 1 */
+	fetch_ok(&f->p, 0, &e);
+	assert_false(jc_refresh_due(&e, &f->p, T0));
+	jc_refresh_start(&f->p, 0, &e, false);
+	assert_int_equal(jc_token_refresh(&f->p, 0, &done, &err), JWTCRED_OK);
+	assert_int_equal(done, JC_REFRESH_NOT_DUE);
+	/* due, but off */
+	jc_clock_set((time_t)(T0 + 1));
+	f->p.refresh_ahead = 0;
+	assert_false(jc_refresh_due(&e, &f->p, T0 + 1));
+	jc_refresh_start(&f->p, 0, &e, false);
+	assert_int_equal(jc_token_refresh(&f->p, 0, &done, &err), JWTCRED_OK);
+	assert_int_equal(done, JC_REFRESH_NOT_DUE);
+	jc_entry_clear(&e);
+	nap(300); /* a detached refresh would have minted by now */
+	assert_int_equal(fake->mints, 1);
+	assert_cached(&f->p, "tok-1");
+}
+
+/*
+ * 50 hits at once past the refresh point: each answers with the cached
+ * token at once (starting the refresh takes a fork's time, not the mint's)
+ * and, between them all, exactly one detached refresh mints.
+ */
+static void test_refresh_concurrent_hits(void **state)
+{
+	struct fixture *f = *state;
+	struct jc_entry e = { 0 };
+	pid_t pid[NHITS];
+	int go[2], status, n;
+	char c;
+
+	cache_aged(f, 700); /* due since T0 - 25, fresh until T0 + 140 */
+	fake->sleep_ms = 1000;
+	assert_int_equal(pipe(go), 0);
+	for (n = 0; n < NHITS; n++) {
+		pid[n] = fork();
+		assert_true(pid[n] >= 0);
+		if (pid[n] == 0) {
+			jwtcred_error err;
+			long long t;
+
+			alarm(60);
+			close(go[1]);
+			while (read(go[0], &c, 1) < 0 && errno == EINTR)
+				;
+			if (jc_token_fetch(&f->p, 0, &e, &err) == JWTCRED_OK)
+				snprintf(fake->hit_token[n], sizeof(fake->hit_token[n]), "%s", e.token);
+			t = jc_monotonic_ms();
+			jc_refresh_start(&f->p, 0, &e, false);
+			fake->hit_ms[n] = jc_monotonic_ms() - t;
+			jc_entry_clear(&e);
+			_exit(0);
+		}
+	}
+	close(go[0]);
+	close(go[1]);
+	for (n = 0; n < NHITS; n++) {
+		assert_int_equal(waitpid(pid[n], &status, 0), pid[n]);
+		assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	}
+	for (n = 0; n < NHITS; n++) {
+		if (strcmp(fake->hit_token[n], "tok-1") != 0)
+			fail_msg("hit %d answered '%s', want the cached tok-1", n, fake->hit_token[n]);
+		if (fake->hit_ms[n] >= 500)
+			fail_msg("hit %d: starting the refresh took %lld ms (the mint takes 1000)", n,
+			         fake->hit_ms[n]);
+	}
+	await_cached(&f->p, "tok-2");
+	nap(1500); /* a second refresh, if any, would have minted by now */
+	if (fake->mints != 2)
+		fail_msg("%d hits started %d refreshes, want 1", NHITS, fake->mints - 1);
+	assert_cached(&f->p, "tok-2");
+	/* the new entry is not due: hits start nothing */
+	fetch_ok(&f->p, 0, &e);
+	assert_string_equal(e.token, "tok-2");
+	assert_false(jc_refresh_due(&e, &f->p, T0));
+	jc_entry_clear(&e);
+}
+
+/*
+ * A failed refresh keeps the old token, which hits go on serving; the
+ * entry is not tried again for a minute; past the margin the normal mint
+ * path reports the endpoint's error.
+ */
+static void test_refresh_failure(void **state)
+{
+	static const struct {
+		long long at;     /* after T0 */
+		int fail;         /* the endpoint says */
+		enum jc_refresh_outcome done;
+		int rc;
+	} rows[] = {
+		{ 0, JWTCRED_E_NETWORK, JC_REFRESH_FAILED, JWTCRED_E_NETWORK },
+		{ 0, 0, JC_REFRESH_BACKING_OFF, JWTCRED_OK },
+		{ 59, 0, JC_REFRESH_BACKING_OFF, JWTCRED_OK },
+		{ 60, JWTCRED_E_DENIED, JC_REFRESH_FAILED, JWTCRED_E_DENIED },
+		{ 119, 0, JC_REFRESH_BACKING_OFF, JWTCRED_OK },
+	};
+	struct fixture *f = *state;
+	enum jc_refresh_outcome done;
+	struct jc_entry e = { 0 };
+	jwtcred_error err;
+	int mints = 1, rc;
+	size_t i;
+
+	cache_aged(f, 700); /* due since T0 - 25, fresh until T0 + 140 */
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		jc_clock_set((time_t)(T0 + rows[i].at));
+		fake->fail = rows[i].fail;
+		rc = jc_token_refresh(&f->p, 0, &done, &err);
+		mints += done == JC_REFRESH_FAILED;
+		if (rc != rows[i].rc || done != rows[i].done || fake->mints != mints)
+			fail_msg("row %zu: rc %d, outcome %d, %d mints", i, rc, done, fake->mints);
+		/* the old token stays, and hits serve it, without starting anything */
+		fetch_ok(&f->p, 0, &e);
+		assert_string_equal(e.token, "tok-1");
+		jc_refresh_start(&f->p, 0, &e, false);
+		jc_entry_clear(&e);
+		nap(100);
+		assert_int_equal(fake->mints, mints);
+	}
+	/* past the margin, a hit is a miss: the normal path mints, and says what failed */
+	jc_clock_set((time_t)(T0 + 140));
+	fake->fail = JWTCRED_E_NETWORK;
+	assert_int_equal(jc_token_fetch(&f->p, 0, &e, &err), JWTCRED_E_NETWORK);
+	assert_string_equal(err.text, "the fake endpoint said no");
+	/* and once the endpoint is back, it mints */
+	fake->fail = 0;
+	fetch_ok(&f->p, 0, &e);
+	assert_string_equal(e.token, "tok-5");
+	jc_entry_clear(&e);
+}
+
+/*
+ * A refresh killed (SIGKILL) while it mints: the entry is intact and still
+ * served, the lock is free, no temporary file is left, and the attempt
+ * counts: the next refresh waits its minute.  So does one while another
+ * process holds the lock (it is minting): it does nothing.
+ */
+static void test_refresh_killed(void **state)
+{
+	struct fixture *f = *state;
+	char *params = NULL, *path = NULL, name[JC_ENTRY_NAME];
+	enum jc_refresh_outcome done;
+	struct jc_entry e = { 0 };
+	struct dirent *d;
+	jwtcred_error err;
+	int status, dirfd = -1, lockfd = -1;
+	DIR *dir;
+	pid_t pid;
+
+	cache_aged(f, 700);
+	fake->sleep_ms = 5000;
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		alarm(60);
+		jc_token_refresh(&f->p, 0, &done, &err);
+		_exit(0);
+	}
+	while (fake->mints < 2)
+		nap(10); /* it is minting */
+	nap(100);
+	assert_int_equal(kill(pid, SIGKILL), 0);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFSIGNALED(status));
+	fake->sleep_ms = 0;
+
+	assert_cached(&f->p, "tok-1");
+	fetch_ok(&f->p, 0, &e);
+	assert_string_equal(e.token, "tok-1");
+	jc_entry_clear(&e);
+	assert_int_equal(jc_cache_key(&f->p, &params, name), JWTCRED_OK);
+	if (jc_cache_open(&dirfd, &path, &err) != JWTCRED_OK)
+		fail_msg("jc_cache_open: %s", err.text);
+	if (jc_cache_lock(dirfd, path, name, 0, &lockfd, &err) != JWTCRED_OK)
+		fail_msg("the killed refresh left the lock taken: %s", err.text);
+	/* the lock held here: a refresh does nothing */
+	assert_int_equal(jc_token_refresh(&f->p, 0, &done, &err), JWTCRED_OK);
+	assert_int_equal(done, JC_REFRESH_BUSY);
+	jc_cache_unlock(lockfd);
+	assert_non_null(dir = opendir(path));
+	while ((d = readdir(dir)))
+		if (strstr(d->d_name, ".tmp."))
+			fail_msg("a temporary file is left: %s", d->d_name);
+	closedir(dir);
+
+	assert_int_equal(jc_token_refresh(&f->p, 0, &done, &err), JWTCRED_OK);
+	assert_int_equal(done, JC_REFRESH_BACKING_OFF);
+	jc_clock_set((time_t)(T0 + JC_REFRESH_BACKOFF));
+	assert_int_equal(jc_token_refresh(&f->p, 0, &done, &err), JWTCRED_OK);
+	assert_int_equal(done, JC_REFRESHED);
+	assert_int_equal(fake->mints, 3);
+	assert_cached(&f->p, "tok-3");
+	close(dirfd);
+	free(path);
+	free(params);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -683,6 +986,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_waiters, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_drop, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_entry_name, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_refresh_point, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_refresh_not_due, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_refresh_concurrent_hits, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_refresh_failure, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_refresh_killed, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
