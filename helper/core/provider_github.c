@@ -47,10 +47,9 @@ static bool is_list(const config_setting_t *s)
 	return t == CONFIG_TYPE_ARRAY || t == CONFIG_TYPE_LIST;
 }
 
-/* A GitHub account or repository name: letters, digits, '-', '_' and '.', not "." or "..". */
-static bool github_name(const char *v)
+bool jc_github_name_ok(const char *v)
 {
-	size_t n = strlen(v);
+	size_t n = v ? strlen(v) : 0;
 
 	if (n == 0 || n > JC_GITHUB_NAME_MAX || strcmp(v, ".") == 0 || strcmp(v, "..") == 0)
 		return false;
@@ -75,7 +74,7 @@ int jc_github_read_repositories(struct jc_loader *ld, struct jc_profile *p, cons
 		const config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
 		if ((rc = jc_conf_string(ld, p, "repositories", e, &v)) != 0)
 			return rc;
-		if (!github_name(v))
+		if (!jc_github_name_ok(v))
 			return jc_conf_bad(ld, e, "'%s' in 'repositories' of profile '%s' is not a repository name: give the name alone (\"widgets\", not \"acme/widgets\"): letters, digits, '-', '_', '.'",
 			                   v, p->name);
 		for (j = 0; j < i; j++)
@@ -165,7 +164,7 @@ static int check_target(struct jc_loader *ld, struct jc_profile *p, config_setti
 		return jc_conf_bad(ld, config_setting_lookup(grp, "installation_id"),
 		                   "'installation_id' in profile '%s' is '%s': it must be a number (the end of the installation's settings URL)",
 		                   p->name, p->installation_id);
-	if (p->owner && (!github_name(p->owner) || strchr(p->owner, '/')))
+	if (p->owner && (!jc_github_name_ok(p->owner) || strchr(p->owner, '/')))
 		return jc_conf_bad(ld, config_setting_lookup(grp, "owner"),
 		                   "'owner' in profile '%s' is '%s': it must be an organisation or user name, like \"acme\"",
 		                   p->name, p->owner);
@@ -292,7 +291,7 @@ int jc_github_target_from_path(const char *path, char *owner, char *repo)
 	owner[len[0]] = '\0';
 	memcpy(repo, seg[1], n);
 	repo[n] = '\0';
-	if (!github_name(owner) || !github_name(repo))
+	if (!jc_github_name_ok(owner) || !jc_github_name_ok(repo))
 		return JWTCRED_E_INPUT;
 	return JWTCRED_OK;
 }

@@ -36,15 +36,6 @@ struct call {
 	json_t *answer;
 };
 
-/* Names we put in a URL path: GitHub's characters only (provider_github.c checks them too). */
-static bool safe_name(const char *s)
-{
-	size_t n = s ? strlen(s) : 0;
-
-	return n > 0 && n <= JC_GITHUB_NAME_MAX && strcmp(s, ".") != 0 && strcmp(s, "..") != 0 &&
-	       strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.") == n;
-}
-
 static int api(struct call *c, const char *path, const char *body, jwtcred_error *err)
 {
 	const char *headers[] = { ACCEPT, API_VERSION, c->auth, "Content-Type: application/json", NULL };
@@ -115,7 +106,7 @@ static int discover(struct call *c, const struct jc_mint_in *in, char id[MAX_ID 
 	char path[2 * JC_GITHUB_NAME_MAX + 64], what[2 * JC_GITHUB_NAME_MAX + 64];
 	int rc;
 
-	if (!safe_name(in->owner) || (in->repo && !safe_name(in->repo)))
+	if (!jc_github_name_ok(in->owner) || (in->repo && !jc_github_name_ok(in->repo)))
 		return jc_fail(err, JWTCRED_E_INPUT, "profile '%s': not a GitHub owner or repository name",
 		               c->p->name);
 	if (in->repo) {
@@ -162,7 +153,6 @@ int jc_github_parse_token(long status, const char *body, size_t len, long long n
 	json_t *root = NULL;
 	const char *tok, *at;
 	long long expires;
-	size_t n;
 	int rc = JWTCRED_E_RESPONSE;
 
 	jc_answer_init(out);
@@ -172,8 +162,7 @@ int jc_github_parse_token(long status, const char *body, size_t len, long long n
 		goto out;
 	}
 	tok = json_string_value(json_object_get(root, "token"));
-	n = tok ? strlen(tok) : 0;
-	if (!n || n > JC_MAX_TOKEN || strspn(tok, "!\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~") != n) {
+	if (!jc_token_text_ok(tok, JC_MAX_TOKEN)) {
 		jc_fail(err, rc, "GitHub's token answer has no usable token (missing, empty, longer than %d bytes or not visible ASCII)",
 		        JC_MAX_TOKEN);
 		goto out;

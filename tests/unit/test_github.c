@@ -197,6 +197,12 @@ static void test_target_from_path(void **state)
 			fail_msg("'%s': rc %d, %s/%s", rows[i].path, rc, owner, repo);
 	}
 	assert_int_equal(jc_github_target_from_path(NULL, owner, repo), JWTCRED_E_INPUT);
+	/* the one name rule (the settings, the path, the engine's URL paths) */
+	assert_true(jc_github_name_ok("bolt-labs.io_2"));
+	assert_false(jc_github_name_ok(".."));
+	assert_false(jc_github_name_ok("a/b"));
+	assert_false(jc_github_name_ok(""));
+	assert_false(jc_github_name_ok(NULL));
 	/* bounded: a name longer than GitHub's is refused, not cut */
 	memset(longer, 'a', sizeof(longer));
 	longer[0] = 'o', longer[1] = '/';
