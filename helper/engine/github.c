@@ -44,6 +44,8 @@ static int api(struct call *c, const char *path, const char *body, jwtcred_error
 	char *url;
 	int rc;
 
+	if (c->answer)
+		jc_json_wipe(c->answer, "token");
 	json_decref(c->answer);
 	c->answer = NULL;
 	if (!body)
@@ -147,43 +149,55 @@ static char *token_body(const struct jc_profile *p)
 	return text;
 }
 
+/*
+ * GitHub's installation tokens live one hour: an expires_at further ahead
+ * than that (with room for the clocks to differ) is not one, and would be
+ * cached for as long as it says.
+ */
+#define TOKEN_LIFETIME_MAX (3600 + 300)
+
+/* The access_tokens answer, parsed once (root, not NULL): its token and expires_at. */
+static int read_token(long status, json_t *root, long long now, struct jc_answer *out,
+                      jwtcred_error *err)
+{
+	const char *tok, *at;
+	long long expires;
+	char shown[48];
+
+	if (!json_is_object(root))
+		return jc_fail(err, JWTCRED_E_RESPONSE, "GitHub's token answer (HTTP %ld) is not a JSON object", status);
+	tok = json_string_value(json_object_get(root, "token"));
+	if (!jc_token_text_ok(tok, JC_MAX_TOKEN))
+		return jc_fail(err, JWTCRED_E_RESPONSE, "GitHub's token answer has no usable token (missing, empty, longer than %d bytes or not visible ASCII)",
+		               JC_MAX_TOKEN);
+	if ((at = json_string_value(json_object_get(root, "expires_at")))) {
+		jc_escape(at, shown, sizeof(shown));
+		if (jc_rfc3339_parse(at, &expires) != 0)
+			return jc_fail(err, JWTCRED_E_RESPONSE, "GitHub's token answer has an expires_at that is not an RFC 3339 time: '%s'", shown);
+		if (expires <= now)
+			return jc_fail(err, JWTCRED_E_RESPONSE, "GitHub's token expired at %s, before it arrived: check this machine's clock", shown);
+		if (expires - now > TOKEN_LIFETIME_MAX)
+			return jc_fail(err, JWTCRED_E_RESPONSE, "GitHub's token answer says it expires at %s, %lld s from now: an installation token lives 1 hour, so check this machine's clock (or api_url: is it GitHub?)",
+			               shown, expires - now);
+		out->expires_in = expires - now;
+	}
+	if (!(out->access_token = strdup(tok)))
+		return jc_fail(err, JWTCRED_E_NOMEM, "out of memory");
+	return JWTCRED_OK;
+}
+
 int jc_github_parse_token(long status, const char *body, size_t len, long long now,
                           struct jc_answer *out, jwtcred_error *err)
 {
 	json_t *root = NULL;
-	const char *tok, *at;
-	long long expires;
-	int rc = JWTCRED_E_RESPONSE;
+	int rc;
 
 	jc_answer_init(out);
-	if (len > JC_MAX_RESPONSE || !(root = json_loadb(body, len, JSON_REJECT_DUPLICATES, NULL)) ||
-	    !json_is_object(root)) {
-		jc_fail(err, rc, "GitHub's token answer (HTTP %ld) is not a JSON object", status);
-		goto out;
-	}
-	tok = json_string_value(json_object_get(root, "token"));
-	if (!jc_token_text_ok(tok, JC_MAX_TOKEN)) {
-		jc_fail(err, rc, "GitHub's token answer has no usable token (missing, empty, longer than %d bytes or not visible ASCII)",
-		        JC_MAX_TOKEN);
-		goto out;
-	}
-	if ((at = json_string_value(json_object_get(root, "expires_at")))) {
-		if (jc_rfc3339_parse(at, &expires) != 0 || expires - now > JC_MAX_LIFETIME) {
-			jc_fail(err, rc, "GitHub's token answer has an expires_at that is not an RFC 3339 time: '%.40s'", at);
-			goto out;
-		}
-		if (expires <= now) {
-			jc_fail(err, rc, "GitHub's token expired at %.40s, before it arrived: check this machine's clock", at);
-			goto out;
-		}
-		out->expires_in = expires - now;
-	}
-	if (!(out->access_token = strdup(tok))) {
-		rc = jc_fail(err, JWTCRED_E_NOMEM, "out of memory");
-		goto out;
-	}
-	rc = JWTCRED_OK;
-out:
+	if (len > JC_MAX_RESPONSE || !(root = json_loadb(body, len, JSON_REJECT_DUPLICATES, NULL)))
+		return jc_fail(err, JWTCRED_E_RESPONSE, "GitHub's token answer (HTTP %ld) is not a JSON object", status);
+	rc = read_token(status, root, now, out, err);
+	if (rc)
+		jc_answer_clear(out);
 	jc_json_wipe(root, "token");
 	json_decref(root);
 	return rc;
@@ -193,7 +207,7 @@ out:
 static int access_token(struct call *c, const char *id, const char *what, struct jc_answer *out,
                         jwtcred_error *err)
 {
-	char path[MAX_ID + 64], *body, *text;
+	char path[MAX_ID + 64], *body;
 	int rc;
 
 	snprintf(path, sizeof(path), "/app/installations/%s/access_tokens", id);
@@ -206,10 +220,11 @@ static int access_token(struct call *c, const char *id, const char *what, struct
 	jc_trace("profile '%s': access token for installation %s: HTTP %ld", c->p->name, id, c->status);
 	if (c->status < 200 || c->status > 299)
 		return refused(c, what, err);
-	if (!(text = json_dumps(c->answer, JSON_COMPACT)))
+	/* the answer api() parsed: no second copy of the token (jc_github_mint wipes it) */
+	if (!c->answer)
 		return jc_fail(err, JWTCRED_E_RESPONSE, "GitHub's token answer (HTTP %ld) is not JSON", c->status);
-	rc = jc_github_parse_token(c->status, text, strlen(text), jc_now(), out, err);
-	jc_free_secret(text);
+	if ((rc = read_token(c->status, c->answer, jc_now(), out, err)))
+		jc_answer_clear(out);
 	return rc;
 }
 

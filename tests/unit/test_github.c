@@ -341,6 +341,23 @@ static void test_token_answer(void **state)
 	assert_int_not_equal(PARSE("{\"token\":\"t\",\"expires_at\":\"2016-07-11T22:14:10Z\"}", 1468275250 + 5), 0);
 	assert_true(tu_contains(err.text, "check this machine's clock"));
 	assert_null(a.access_token);
+	/* an installation token lives 1 h: more than that (and 5 min of skew) is refused, not cached */
+	assert_int_equal(PARSE("{\"token\":\"t\",\"expires_at\":\"2016-07-11T22:14:10Z\"}", 1468275250 - 3900), 0);
+	assert_int_equal(a.expires_in, 3900);
+	jc_answer_clear(&a);
+	assert_int_not_equal(PARSE("{\"token\":\"t\",\"expires_at\":\"2016-07-11T22:14:10Z\"}", 1468275250 - 3901), 0);
+	assert_true(tu_contains(err.text, "3901 s from now: an installation token lives 1 hour"));
+	assert_false(tu_contains(err.text, "not an RFC 3339 time"));
+	assert_null(a.access_token);
+	assert_int_not_equal(PARSE("{\"token\":\"t\",\"expires_at\":\"2017-07-11T22:14:10Z\"}", now), 0);
+	assert_true(tu_contains(err.text, "an installation token lives 1 hour"));
+	assert_false(tu_contains(err.text, "not an RFC 3339 time"));
+	/* in the past, or now */
+	assert_int_not_equal(PARSE("{\"token\":\"t\",\"expires_at\":\"2016-07-11T22:14:10Z\"}", 1468275250), 0);
+	assert_true(tu_contains(err.text, "before it arrived"));
+	assert_int_not_equal(PARSE("{\"token\":\"t\",\"expires_at\":\"1970-01-01T00:00:00Z\"}", now), 0);
+	assert_true(tu_contains(err.text, "before it arrived"));
+	assert_null(a.access_token);
 }
 
 int main(void)
