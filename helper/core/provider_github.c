@@ -21,7 +21,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 
 #include <jansson.h>
 
@@ -221,7 +220,7 @@ static void claims(const struct jc_profile *p, const char *aud, long long now, s
 
 /*
  * The engine (github.c) names the refusal: in->error is "401", "403",
- * "404" or "422", in->desc GitHub's message, in->audience what was asked
+ * "404", "422" or a redirect ("301", "307": a renamed repository), in->desc GitHub's message, in->audience what was asked
  * for ("the repository 'acme/widgets'", "installation 42 (of 'acme')").
  */
 static const char *hint(const struct jc_hint_in *in, char *buf, size_t buflen)
@@ -230,7 +229,7 @@ static const char *hint(const struct jc_hint_in *in, char *buf, size_t buflen)
 	const char *what = in->audience ? in->audience : "this owner";
 
 	if (jc_text_is(in->error, "401")) {
-		jc_rfc3339((long long)time(NULL), mine, sizeof(mine));
+		jc_rfc3339((long long)jc_now(), mine, sizeof(mine));
 		if (in->server_date >= 0)
 			jc_rfc3339(in->server_date, theirs, sizeof(theirs));
 		snprintf(buf, buflen,
@@ -247,6 +246,13 @@ static const char *hint(const struct jc_hint_in *in, char *buf, size_t buflen)
 	if (jc_text_is(in->error, "404")) {
 		snprintf(buf, buflen,
 		         "the app is not installed on %s (or the app cannot see it): install it there (the app's settings, Install App), or fix 'owner', 'installation_id' or the repository URL",
+		         what);
+		return buf;
+	}
+	if (jc_text_is(in->error, "301") || jc_text_is(in->error, "302") || jc_text_is(in->error, "307") ||
+	    jc_text_is(in->error, "308")) {
+		snprintf(buf, buflen,
+		         "%s moved (renamed or transferred): use its new URL (git remote set-url), or fix 'owner'",
 		         what);
 		return buf;
 	}

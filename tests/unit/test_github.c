@@ -360,6 +360,33 @@ static void test_token_answer(void **state)
 	assert_null(a.access_token);
 }
 
+/* The hints: a moved repository, and the 401's clock is the injectable one. */
+static void test_hints(void **state)
+{
+	struct jwtcred_config *cfg = load_ok(HEAD TAIL);
+	const struct jc_provider_def *d = jc_provider_of(JC_PROVIDER_GITHUB);
+	struct jc_hint_in in = { &cfg->profiles[0], "301", "Moved Permanently", "the repository 'acme/old'", -1, false };
+	char buf[512];
+	const char *h;
+
+	(void)state;
+	h = d->hint(&in, buf, sizeof(buf));
+	assert_non_null(h);
+	assert_true(tu_contains(h, "the repository 'acme/old' moved"));
+	assert_true(tu_contains(h, "use its new URL"));
+	in.error = "307";
+	assert_non_null(h = d->hint(&in, buf, sizeof(buf)));
+	assert_true(tu_contains(h, "use its new URL"));
+	in.error = "401";
+	jc_clock_set(1468275250);
+	h = d->hint(&in, buf, sizeof(buf));
+	jc_clock_set(0);
+	assert_non_null(h);
+	assert_true(tu_contains(h, "UTC here 2016-07-11T22:14:10Z"));
+	assert_true(tu_contains(h, "the server's Date not sent"));
+	jc_conf_free(cfg);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -370,6 +397,7 @@ int main(void)
 		cmocka_unit_test(test_entry_per_owner),
 		cmocka_unit_test(test_rfc3339),
 		cmocka_unit_test(test_token_answer),
+		cmocka_unit_test(test_hints),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
