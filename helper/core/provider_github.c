@@ -3,7 +3,7 @@
  * "github-app").
  *
  * The app signs a short JWT (RS256, iss = its client ID or app ID, iat 60 s
- * back, exp at most 10 minutes after iat, no aud) with the .pem GitHub
+ * back, exp assertion_lifetime from now but at most 9 minutes, no aud) with the .pem GitHub
  * hands out, and trades it at {api_url}/app/installations/{id}/access_tokens
  * for a token of one installation (engine/github.c).  Which installation:
  * installation_id, else the owner setting's, else the one on the
@@ -38,6 +38,8 @@ static const char *const default_urls[] = { "https://github.com/", "https://api.
 #define MAX_PERMS 64
 #define MAX_JWT_LIFETIME 600 /* GitHub refuses an app JWT with exp more than 10 minutes ahead */
 #define IAT_BACKDATE 60      /* GitHub's advice: iat 60 s in the past, for clock drift */
+/* exp at most this far ahead of our clock: GitHub's 600 s by its clock, less 60 s for ours running fast */
+#define EXP_AHEAD_MAX (MAX_JWT_LIFETIME - 60)
 
 static bool is_list(const config_setting_t *s)
 {
@@ -205,7 +207,13 @@ static int finish(struct jc_loader *ld, struct jc_profile *p, config_setting_t *
 	return JWTCRED_OK;
 }
 
-/* GitHub's app JWT: iss, iat backdated 60 s, exp; no aud, no sub. */
+/*
+ * GitHub's app JWT: iss, iat backdated 60 s, exp; no aud, no sub.  exp
+ * counts from now, not from iat: assertion_lifetime seconds ahead (so a
+ * short one is not born expired, and one JWT lasts through the lookups
+ * and the token request), but never more than EXP_AHEAD_MAX (GitHub
+ * refuses an exp more than 10 minutes in its future).
+ */
 static void claims(const struct jc_profile *p, const char *aud, long long now, struct jc_claims *c)
 {
 	(void)aud;
@@ -215,7 +223,7 @@ static void claims(const struct jc_profile *p, const char *aud, long long now, s
 	c->scope = NULL;
 	c->extra = NULL;
 	c->iat = now - IAT_BACKDATE;
-	c->exp = c->iat + p->assertion_lifetime;
+	c->exp = now + (p->assertion_lifetime < EXP_AHEAD_MAX ? p->assertion_lifetime : EXP_AHEAD_MAX);
 }
 
 /*

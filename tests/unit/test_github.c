@@ -68,12 +68,22 @@ static void test_defaults(void **state)
 	assert_int_equal(jc_request_from_url("https://gist.github.com/acme/x.git", &req), 0);
 	assert_true(jc_url_match(&p->urls[0], &req) < 0);
 	jc_request_clear(&req);
-	/* the app JWT: iat 60 s back, exp after at most assertion_lifetime; no aud */
+	/* the app JWT: iat 60 s back, exp assertion_lifetime from now (not from iat); no aud */
 	jc_provider_of(p->provider)->claims(p, "ignored", 1000000, &c);
 	assert_null(c.aud);
 	assert_null(c.jti);
 	assert_int_equal(c.iat, 1000000 - 60);
-	assert_int_equal(c.exp, c.iat + p->assertion_lifetime);
+	assert_int_equal(p->assertion_lifetime, 180);
+	assert_int_equal(c.exp, 1000000 + 180);
+	jc_conf_free(cfg);
+	/* the shortest lifetime is still ahead of now; the longest within GitHub's 10 minutes */
+	cfg = load_ok(HEAD "    assertion_lifetime = 10;\n" TAIL);
+	jc_provider_of(JC_PROVIDER_GITHUB)->claims(&cfg->profiles[0], NULL, 1000000, &c);
+	assert_int_equal(c.exp, 1000000 + 10);
+	jc_conf_free(cfg);
+	cfg = load_ok(HEAD "    assertion_lifetime = 600;\n" TAIL);
+	jc_provider_of(JC_PROVIDER_GITHUB)->claims(&cfg->profiles[0], NULL, 1000000, &c);
+	assert_int_equal(c.exp, 1000000 + 540);
 	assert_true(c.exp - c.iat <= 600);
 	jc_conf_free(cfg);
 }
