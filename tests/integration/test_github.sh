@@ -62,6 +62,8 @@ gh_profile() {
 	gh_profile curly 'installation_id = "101";'
 	gh_profile hostwide "urls = [ \"$SERVER_URL/\" ];"
 	gh_profile wrongkey 'installation_id = "202";' "private_key = \"$KEYS/other.key\";"
+	gh_profile brief 'installation_id = "202";' 'assertion_lifetime = 10;'
+	gh_profile longest 'installation_id = "202";' 'assertion_lifetime = 600;'
 	echo '};'
 } >"$JWTCRED_CONFIG"
 
@@ -102,7 +104,10 @@ check "the entry remembers the installation" grep -lq '"installation_id":"101"' 
 # The app JWT as GitHub sees it (Authlib verified its signature; these are its claims).
 expect_eq "app JWT: alg RS256" RS256 "$(server_history 'h[-1]["header"]["alg"]')"
 expect_eq "app JWT: iss is the app ID" 4242 "$(server_history 'h[-1]["claims"]["iss"]')"
-expect_eq "app JWT: exp - iat at most 600" true "$(server_history '0 < h[-1]["claims"]["exp"] - h[-1]["claims"]["iat"] <= 600')"
+expect_eq "app JWT: exp ahead, at most 600 s from now (GitHub's rule, by its clock)" true \
+	"$(server_history "0 < h[-1]['claims']['exp'] - $(date +%s) <= 600")"
+expect_eq "app JWT: exp assertion_lifetime (180) from now, not from iat" true \
+	"$(server_history "abs(h[-1]['claims']['exp'] - ($(date +%s) + 180)) < 30")"
 expect_eq "app JWT: iat about 60 s back" true \
 	"$(server_history "abs(h[-1]['claims']['iat'] - ($(date +%s) - 60)) < 120")"
 expect_eq "app JWT: no aud, sub or jti" false \
@@ -201,6 +206,16 @@ run_jwtcred byid token --profile byid
 expect_eq "installation_id: token" 0 "$RC" || show "$TEST_TMP/byid.err"
 expect_eq "installation_id: no lookup" 0 "$(server_stats github_lookups)"
 expect_eq "client_id: is the iss" Iv23liTestApp "$(server_history 'h[-1]["claims"]["iss"]')"
+
+# The shortest and the longest assertion_lifetime: an app JWT GitHub takes (exp from now, capped).
+run_jwtcred brief token --profile brief
+expect_eq "assertion_lifetime 10: token" 0 "$RC" || show "$TEST_TMP/brief.err"
+expect_eq "assertion_lifetime 10: exp still ahead" true \
+	"$(server_history "0 < h[-1]['claims']['exp'] - $(date +%s) <= 10")"
+run_jwtcred longest token --profile longest
+expect_eq "assertion_lifetime 600: token" 0 "$RC" || show "$TEST_TMP/longest.err"
+expect_eq "assertion_lifetime 600: exp at most 540 s ahead" true \
+	"$(server_history "500 < h[-1]['claims']['exp'] - $(date +%s) <= 540")"
 
 # An installation_id that is not the app's.
 sed 's/installation_id = "202";/installation_id = "999";/' "$JWTCRED_CONFIG" >"$TEST_TMP/config999"
