@@ -205,8 +205,10 @@ struct jc_target {
 bool jc_github_name_ok(const char *s);
 
 /*
- * A git request's path ("[prefix/]owner/repo[.git][/]") -> its last two
- * segments, the owner and the repository without ".git", into owner[] and
+ * A git request's path ("owner/repo[.git][/...]", as GitHub and GitHub
+ * Enterprise Server name repositories; git-lfs asks for
+ * "owner/repo.git/info/lfs") -> its first two segments, the owner and
+ * the repository without ".git", into owner[] and
  * repo[] (JC_GITHUB_NAME_MAX + 1 bytes each).  JWTCRED_E_INPUT when the
  * path has fewer than two segments or a name GitHub would not take.
  */

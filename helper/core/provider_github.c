@@ -271,40 +271,37 @@ static const char *hint(const struct jc_hint_in *in, char *buf, size_t buflen)
 	return NULL;
 }
 
+/* The next segment of *path (after any '/'): its start and length; 0 at the end. */
+static size_t next_segment(const char **path, const char **seg)
+{
+	const char *s = *path + strspn(*path, "/");
+	size_t n = strcspn(s, "/");
+
+	*seg = s;
+	*path = s + n;
+	return n;
+}
+
 int jc_github_target_from_path(const char *path, char *owner, char *repo)
 {
-	const char *end, *seg[2] = { NULL, NULL };
-	size_t len[2] = { 0, 0 }, n;
-	int k = 0;
+	const char *seg[2];
+	size_t len[2];
 
 	if (!path)
 		return JWTCRED_E_INPUT;
-	end = path + strlen(path);
-	while (end > path && end[-1] == '/')
-		end--;
-	/* the last two segments, from the end */
-	while (k < 2 && end > path) {
-		const char *start = end;
-		while (start > path && start[-1] != '/')
-			start--;
-		seg[1 - k] = start;
-		len[1 - k] = (size_t)(end - start);
-		k++;
-		end = start;
-		while (end > path && end[-1] == '/')
-			end--;
-	}
-	if (k < 2 || !len[0] || !len[1] || len[0] > JC_GITHUB_NAME_MAX || len[1] > JC_GITHUB_NAME_MAX + 4)
+	/* GitHub's repository paths are owner/repo[.git][/...]: the first two segments */
+	len[0] = next_segment(&path, &seg[0]);
+	len[1] = next_segment(&path, &seg[1]);
+	if (!len[0] || !len[1] || len[0] > JC_GITHUB_NAME_MAX || len[1] > JC_GITHUB_NAME_MAX + 4)
 		return JWTCRED_E_INPUT;
-	n = len[1];
-	if (n >= 4 && strncasecmp(seg[1] + n - 4, ".git", 4) == 0)
-		n -= 4;
-	if (n > JC_GITHUB_NAME_MAX)
+	if (len[1] >= 4 && strncasecmp(seg[1] + len[1] - 4, ".git", 4) == 0)
+		len[1] -= 4;
+	if (len[1] > JC_GITHUB_NAME_MAX)
 		return JWTCRED_E_INPUT;
 	memcpy(owner, seg[0], len[0]);
 	owner[len[0]] = '\0';
-	memcpy(repo, seg[1], n);
-	repo[n] = '\0';
+	memcpy(repo, seg[1], len[1]);
+	repo[len[1]] = '\0';
 	if (!jc_github_name_ok(owner) || !jc_github_name_ok(repo))
 		return JWTCRED_E_INPUT;
 	return JWTCRED_OK;

@@ -120,6 +120,11 @@ printf 'url=%s\n\n' "$SERVER_URL/git/bolt-labs/bolts.git" | git credential fill 
 expect_grep "credential fill: username x-access-token" '^username=x-access-token$' fill.out
 expect_grep "credential fill: a token longer than 300 bytes" '^password=ghs_.{300}' fill.out
 BOLT=$(sed -n 's/^password=//p' fill.out)
+# git-lfs (useHttpPath) asks for owner/repo.git/info/lfs: the owner is the first segment, not "info"
+before=$(server_stats github_requests)
+printf 'url=%s\n\n' "$SERVER_URL/git/acme/widgets.git/info/lfs" | git credential fill >lfs.out 2>lfs.err
+expect_grep "git-lfs path: a token" '^password=ghs_' lfs.out || show lfs.err
+expect_eq "git-lfs path: acme's cached token, no request" "$before" "$(server_stats github_requests)"
 code=$(curl -s -o /dev/null -w '%{http_code}' --cacert "$PKI/ca.crt" -K - \
 	"$SERVER_URL/git/acme/widgets.git/info/refs?service=git-upload-pack" \
 	< <(printf 'user = "x-access-token:%s"\n' "$BOLT"))

@@ -182,7 +182,11 @@ static void test_target_from_path(void **state)
 		{ "acme/widgets.git", "acme", "widgets" },
 		{ "acme/widgets", "acme", "widgets" },
 		{ "acme/widgets.git/", "acme", "widgets" },
-		{ "git/Acme/my.repo.GIT", "Acme", "my.repo" },
+		{ "Acme/my.repo.GIT", "Acme", "my.repo" },
+		/* the first two segments: git-lfs (useHttpPath) asks for .../info/lfs */
+		{ "acme/widgets.git/info/lfs", "acme", "widgets" },
+		{ "acme/widgets.git/info/lfs/objects/batch", "acme", "widgets" },
+		{ "acme/widgets/info/refs", "acme", "widgets" },
 		{ "a//b", "a", "b" },
 		{ "widgets.git", NULL, NULL },
 		{ "", NULL, NULL },
