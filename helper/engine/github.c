@@ -245,6 +245,13 @@ static int app_auth(const struct jc_profile *p, char **auth, jwtcred_error *err)
 	return rc;
 }
 
+/* "installation 101 (of 'acme')": the entry's subject, and what errors name. */
+static void name_installation(char *what, size_t len, const char *id, const char *owner)
+{
+	snprintf(what, len, "installation %s%s%s%s", id, owner ? " (of '" : "", owner ? owner : "",
+	         owner ? "')" : "");
+}
+
 static int mint_with(struct call *c, const struct jc_mint_in *in, struct jc_answer *out,
                      jwtcred_error *err)
 {
@@ -260,8 +267,7 @@ static int mint_with(struct call *c, const struct jc_mint_in *in, struct jc_answ
 			return rc;
 		id = found;
 	}
-	snprintf(what, sizeof(what), "installation %s%s%s%s", id, in->owner ? " (of '" : "",
-	         in->owner ? in->owner : "", in->owner ? "')" : "");
+	name_installation(what, sizeof(what), id, in->owner);
 	rc = access_token(c, id, what, out, err);
 	/* a remembered installation may be gone (the app was reinstalled): look again, once */
 	if (rc && c->status == 404 && id == in->installation_id && !c->p->installation_id) {
@@ -269,6 +275,7 @@ static int mint_with(struct call *c, const struct jc_mint_in *in, struct jc_answ
 		if ((rc = discover(c, in, found, err)))
 			return rc;
 		id = found;
+		name_installation(what, sizeof(what), id, in->owner); /* the new one: subject and errors */
 		rc = access_token(c, id, what, out, err);
 	}
 	if (rc == 0 && (!(out->installation_id = strdup(id)) || !(out->subject = strdup(what)))) {
