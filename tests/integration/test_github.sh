@@ -13,15 +13,20 @@ start_server
 for r in acme/widgets acme/gadgets bolt-labs/bolts carol/dotfiles nobody/secret; do
 	git_repo_make "$SERVER_GIT_ROOT" "$r.git" || { echo "FAIL: cannot make $r"; exit 1; }
 done
-server_clients_merge "{\"github\": {\"app_id\": 4242, \"client_id\": \"Iv23liTestApp\",
+# gh_install ACME_ID [ACME_PERMISSIONS]: the app's installations in the test server
+gh_install() {
+	local perms=${2:-'{"contents": "write", "metadata": "read"}'}
+	server_clients_merge "{\"github\": {\"app_id\": 4242, \"client_id\": \"Iv23liTestApp\",
   \"certificate\": \"$KEYS/client.crt\", \"token_length\": 300,
   \"installations\": [
-    {\"id\": 101, \"account\": \"acme\", \"type\": \"Organization\", \"repositories\": [\"widgets\", \"gadgets\"],
-     \"permissions\": {\"contents\": \"write\", \"metadata\": \"read\"}},
+    {\"id\": $1, \"account\": \"acme\", \"type\": \"Organization\", \"repositories\": [\"widgets\", \"gadgets\"],
+     \"permissions\": $perms},
     {\"id\": 202, \"account\": \"bolt-labs\", \"type\": \"Organization\", \"repositories\": [\"bolts\"],
      \"permissions\": {\"contents\": \"read\", \"metadata\": \"read\"}},
     {\"id\": 303, \"account\": \"carol\", \"type\": \"User\", \"repositories\": [\"dotfiles\"],
      \"permissions\": {\"contents\": \"read\"}}]}}"
+}
+gh_install 101
 API=$SERVER_URL/api/v3
 
 # gh_profile NAME SETTING...: a github-app profile for the test server; a
@@ -63,6 +68,8 @@ gh_profile() {
 	gh_profile hostwide "urls = [ \"$SERVER_URL/\" ];"
 	gh_profile wrongkey 'installation_id = "202";' "private_key = \"$KEYS/other.key\";"
 	gh_profile brief 'installation_id = "202";' 'assertion_lifetime = 10;'
+	gh_profile acmeowner 'owner = "acme";'
+	gh_profile acmewrite 'owner = "acme";' 'permissions = { contents = "write"; };'
 	gh_profile longest 'installation_id = "202";' 'assertion_lifetime = 600;'
 	echo '};'
 } >"$JWTCRED_CONFIG"
@@ -250,6 +257,62 @@ check "clock skew: fails" test "$RC" -ne 0
 expect_grep "clock skew: the server's Date, two hours ahead" \
 	"the server's Date $(date -u -d @$(($(date +%s) + 7200)) +%Y-%m-%dT%H)" "$TEST_TMP/skew.err"
 expect_grep "clock skew: GitHub's message" "exp" "$TEST_TMP/skew.err"
+
+# Cold cache, 8 git processes per owner at once: one token request per owner (single flight).
+"$JWTCRED" purge >purge-all.out 2>&1
+expect_eq "cold cache: no entries" 0 "$(entries)"
+server_reset
+pids=()
+for i in 1 2 3 4 5 6 7 8; do
+	for r in acme/widgets bolt-labs/bolts; do
+		printf 'url=%s\n\n' "$SERVER_URL/git/$r.git" | git credential fill >"par-$i-${r%%/*}.out" 2>"par-$i-${r%%/*}.err" &
+		pids+=($!)
+	done
+done
+fails=0
+for pid in "${pids[@]}"; do wait "$pid" || fails=$((fails + 1)); done
+expect_eq "16 parallel fills: all succeed" 0 "$fails"
+expect_eq "16 parallel fills: one token request per owner" 2 "$(server_stats github_tokens)"
+expect_eq "16 parallel fills: installation 101 asked once" 1 \
+	"$(server_history 'sum(e["path"] == "/api/v3/app/installations/101/access_tokens" for e in h)')"
+expect_eq "16 parallel fills: installation 202 asked once" 1 \
+	"$(server_history 'sum(e["path"] == "/api/v3/app/installations/202/access_tokens" for e in h)')"
+expect_eq "16 parallel fills: acme's 8 share one token" 1 "$(cat par-*-acme.out | grep '^password=' | sort -u | wc -l)"
+
+# status and purge --revoke: each owner's entry belongs to its profile (it is not "other settings").
+run_jwtcred status status --profile app
+expect_eq "status: exit 0" 0 "$RC"
+expect_grep "status: acme's entry names its installation" "installation 101 \(of 'acme'\)" "$TEST_TMP/status.out"
+expect_grep "status: bolt-labs' entry names its installation" "installation 202 \(of 'bolt-labs'\)" "$TEST_TMP/status.out"
+run_jwtcred revoke purge --revoke --profile app
+expect_no_grep "purge --revoke: the entries are the profile's" "other settings" "$TEST_TMP/revoke.err"
+expect_grep "purge --revoke: says that jwtcred does not revoke GitHub tokens" \
+	"does not revoke GitHub App installation tokens" "$TEST_TMP/revoke.err"
+expect_eq "purge --revoke: the entries are kept" 2 "$(entries)"
+run_jwtcred purge purge --profile app
+expect_eq "purge: exit 0" 0 "$RC"
+expect_eq "purge: the profile's entries are gone" 0 "$(entries)"
+
+# A remembered installation that is gone (the app reinstalled as 111): the next mint finds the new one.
+server_reset
+run_jwtcred re1 token --profile acmeowner
+run_jwtcred re2 token --profile acmewrite
+expect_eq "reinstall: tokens from installation 101" "0 2" "$RC $(server_stats github_tokens)"
+gh_install 111 '{"contents": "read", "metadata": "read"}'
+run_jwtcred re3 token --profile acmeowner --refresh
+expect_eq "reinstall: the refresh succeeds" 0 "$RC" || show "$TEST_TMP/re3.err"
+expect_eq "reinstall: 101 gone, looked up again, 111's token" \
+	"/api/v3/app/installations/101/access_tokens /api/v3/orgs/acme/installation /api/v3/app/installations/111/access_tokens" \
+	"$(server_history '" ".join(e["path"] for e in h[-3:])')"
+check "reinstall: the entry remembers installation 111" grep -lq '"installation_id":"111"' "$JWTCRED_CACHE_DIR"/????????????????
+run_jwtcred re-status status --profile acmeowner
+expect_grep "reinstall: the entry's subject names installation 111" "installation 111 \(of 'acme'\)" "$TEST_TMP/re-status.out"
+expect_no_grep "reinstall: not 101" "installation 101" "$TEST_TMP/re-status.out"
+run_jwtcred re4 token --profile acmewrite --refresh
+check "reinstall: 111 grants less than acmewrite asks: fails" test "$RC" -ne 0
+expect_grep "reinstall: the error names installation 111" "for installation 111 \(of 'acme'\).*HTTP 422" "$TEST_TMP/re4.err"
+expect_no_grep "reinstall: the error does not name 101" "installation 101" "$TEST_TMP/re4.err"
+gh_install 101
 
 # jwtcred check: the key, and online one mint.
 run_jwtcred check check --profile byid --online

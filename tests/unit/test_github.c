@@ -257,6 +257,18 @@ static void test_entry_per_owner(void **state)
 	assert_string_not_equal(a, c);
 	assert_string_not_equal(a, plain);
 	assert_true(tu_contains(pc, "\"bolt\""));
+	{
+		/* each owner's entry is its profile's (purge --revoke), another profile's is not */
+		struct jc_entry e = { 0 };
+		bool same = false;
+		e.params = pc;
+		assert_int_equal(jc_cache_entry_matches(gh, c, &e, &same), 0);
+		assert_true(same);
+		assert_int_equal(jc_cache_entry_matches(gh, a, &e, &same), 0);
+		assert_false(same);
+		assert_int_equal(jc_cache_entry_matches(pinned, c, &e, &same), 0);
+		assert_false(same);
+	}
 	free(pa), free(pb), free(pc), free(pp);
 	pa = pb = pp = NULL;
 	/* another installation, or another narrowing, is another token */
