@@ -31,6 +31,7 @@
 struct call {
 	const struct jc_profile *p;
 	const char *auth;  /* "Authorization: Bearer <app JWT>" (secret) */
+	long long deadline; /* jc_monotonic_ms(): one p->timeout for the whole mint, every request */
 	long status;
 	long long date;
 	json_t *answer;
@@ -53,7 +54,7 @@ static int api(struct call *c, const char *path, const char *body, jwtcred_error
 	if (!(url = jc_concat(c->p->api_url, path)))
 		return jc_fail(err, JWTCRED_E_NOMEM, "out of memory");
 	req.url = url;
-	rc = jc_http_send(c->p, &req, &c->status, &answer, &c->date, err);
+	rc = jc_http_send_by(c->p, &req, c->deadline, &c->status, &answer, &c->date, err);
 	free(url);
 	if (rc)
 		return rc;
@@ -288,9 +289,10 @@ static int mint_with(struct call *c, const struct jc_mint_in *in, struct jc_answ
 int jc_github_mint(const struct jc_profile *p, const struct jc_mint_in *in, struct jc_answer *out,
                    jwtcred_error *err)
 {
-	struct call c = { p, NULL, 0, -1, NULL };
-	char *auth = NULL;
 	long long t0 = jc_monotonic_ms();
+	/* up to four requests in one timeout: the single flight's waiters give up after it (and 5 s) */
+	struct call c = { p, NULL, t0 + p->timeout * 1000L, 0, -1, NULL };
+	char *auth = NULL;
 	int rc;
 
 	jc_answer_init(out);

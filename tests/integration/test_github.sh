@@ -69,6 +69,7 @@ gh_profile() {
 	gh_profile wrongkey 'installation_id = "202";' "private_key = \"$KEYS/other.key\";"
 	gh_profile brief 'installation_id = "202";' 'assertion_lifetime = 10;'
 	gh_profile acmeowner 'owner = "acme";'
+	gh_profile slow 'owner = "carol";' 'timeout = 2;'
 	gh_profile acmewrite 'owner = "acme";' 'permissions = { contents = "write"; };'
 	gh_profile longest 'installation_id = "202";' 'assertion_lifetime = 600;'
 	echo '};'
@@ -313,6 +314,19 @@ check "reinstall: 111 grants less than acmewrite asks: fails" test "$RC" -ne 0
 expect_grep "reinstall: the error names installation 111" "for installation 111 \(of 'acme'\).*HTTP 422" "$TEST_TMP/re4.err"
 expect_no_grep "reinstall: the error does not name 101" "installation 101" "$TEST_TMP/re4.err"
 gh_install 101
+
+# timeout is the whole mint: three requests of 0.9 s each do not fit in 2 s (each alone would).
+server_mode '{"delay_ms": 900}'
+t0=$(date +%s%N)
+run_jwtcred slow token --profile slow
+t1=$(date +%s%N)
+server_mode '{}'
+check "timeout 2 for three slow requests: fails" test "$RC" -ne 0
+expect_grep "timeout 2 for three slow requests: says timeout" "within 2s \(timeout\)" "$TEST_TMP/slow.err"
+expect_eq "timeout 2 for three slow requests: over within the timeout (and 1 s)" true \
+	"$([ $(( (t1 - t0) / 1000000 )) -lt 3000 ] && echo true || echo false)"
+run_jwtcred slow-ok token --profile slow
+expect_eq "the same without the delay: token" 0 "$RC" || show "$TEST_TMP/slow-ok.err"
 
 # jwtcred check: the key, and online one mint.
 run_jwtcred check check --profile byid --online

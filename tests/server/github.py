@@ -15,6 +15,8 @@ mode's clock_offset shifts: GitHub's rule is about its clock, not exp - iat), an
        422 when it asks for more than the installation has; 201 with a token
        and expires_at one hour ahead.
 
+The mode's delay_ms delays every answer.
+
 Configuration, in clients.json:
 
   "github": {"app_id": 4242, "client_id": "Iv23liTest", "certificate": "app.crt",
@@ -127,6 +129,10 @@ class GitHub:
         st = self.state
         st.count('github_requests')
         body = handler.read_body(1 << 20)
+        with st.lock:
+            delay = st.mode.get('delay_ms')
+        if delay:
+            st.stopping.wait(delay / 1000)
         sub = path[len(PREFIX):]
         try:
             if handler.headers.get('Accept', '').split(',')[0].strip() != 'application/vnd.github+json':
