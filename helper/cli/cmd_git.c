@@ -20,6 +20,7 @@
 #include "core/secret.h"
 #include "core/singleflight.h"
 #include "core/trace.h"
+#include "core/urlmatch.h"
 
 /* The profile allowed to answer this request, or NULL. */
 static const struct jc_profile *match(const struct jwtcred_config *cfg, const char *only,
@@ -70,9 +71,36 @@ static int answer(FILE *out, const struct jc_profile *p, const struct jc_cred *c
 }
 
 /*
+ * c->path below the urls entry of p that matched it best: the repository
+ * path of a server under a prefix ("git/acme/w.git" under
+ * https://host/git/ is "acme/w.git"); github.com's urls have none.
+ */
+static const char *repo_path(const struct jc_profile *p, const struct jc_cred *c)
+{
+	const char *path = c->path + strspn(c->path, "/"), *best = path;
+	struct jc_request req;
+	long top = -1, score;
+	size_t i, n;
+
+	if (jc_request_from_parts(c->protocol, c->host, c->path, &req) != 0)
+		return best;
+	for (i = 0; i < p->nurls; i++) {
+		n = strlen(p->urls[i].path);
+		if ((score = jc_url_match(&p->urls[i], &req)) > top && strncmp(path, p->urls[i].path, n) == 0 &&
+		    (path[n] == '/' || path[n] == '\0')) {
+			top = score;
+			best = path + n;
+		}
+	}
+	jc_request_clear(&req);
+	return best;
+}
+
+/*
  * Which installation a github-app profile's token is for: the request's
- * repository, when git sends its path (credential.useHttpPath).  t is
- * NULL otherwise; names[] holds the owner and repository.
+ * repository, when git sends its path (credential.useHttpPath): its first
+ * two segments below the urls entry.  t is NULL otherwise; names[] holds
+ * the owner and repository.
  */
 static const struct jc_target *git_target(const struct jc_profile *p, const struct jc_cred *c,
                                           struct jc_target *t,
@@ -80,7 +108,7 @@ static const struct jc_target *git_target(const struct jc_profile *p, const stru
 {
 	if (p->provider != JC_PROVIDER_GITHUB || !c->path)
 		return NULL;
-	if (jc_github_target_from_path(c->path, names[0], names[1]) != 0) {
+	if (jc_github_target_from_path(repo_path(p, c), names[0], names[1]) != 0) {
 		jc_trace("request path is not owner/repository: no installation from it");
 		return NULL;
 	}

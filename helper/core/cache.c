@@ -195,12 +195,22 @@ int jc_cache_entry_matches(const struct jc_profile *p, const char *name,
 {
 	char *params = NULL, mine[JC_ENTRY_NAME];
 
+	json_t *was = NULL;
+	const char *owner = NULL;
+	int rc = JWTCRED_OK;
+
 	*same = false;
-	if (jc_cache_key(p, &params, mine) != JWTCRED_OK)
-		return JWTCRED_E_NOMEM;
-	*same = e->params && strcmp(name, mine) == 0 && strcmp(e->params, params) == 0;
+	/* a github-app entry is one owner's: the owner its parameters name (append_github) */
+	if (p->provider == JC_PROVIDER_GITHUB && e->params &&
+	    (was = json_loads(e->params, JSON_REJECT_DUPLICATES, NULL)))
+		owner = json_string_value(json_array_get(json_array_get(was, json_array_size(was) - 1), 0));
+	if (jc_cache_key_for(p, owner, &params, mine) != JWTCRED_OK)
+		rc = JWTCRED_E_NOMEM;
+	else
+		*same = e->params && strcmp(name, mine) == 0 && strcmp(e->params, params) == 0;
+	json_decref(was);
 	free(params);
-	return JWTCRED_OK;
+	return rc;
 }
 
 /* mkdir -p with 0700 for what we create. */

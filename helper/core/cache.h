@@ -53,7 +53,9 @@ int jc_cache_key_for(const struct jc_profile *p, const char *owner, char **param
  * Was entry e, read from the file `name`, made for profile p as it is now:
  * p's entry name and the same parameters, compared in full (endpoints,
  * issuer, subject, key...)?  A profile of the same name in another
- * configuration is not.  *same says; JWTCRED_E_NOMEM when it cannot tell.
+ * configuration is not.  A github-app entry is compared with the key of
+ * the owner its parameters name.  *same says; JWTCRED_E_NOMEM when it
+ * cannot tell.
  */
 int jc_cache_entry_matches(const struct jc_profile *p, const char *name,
                            const struct jc_entry *e, bool *same);

@@ -198,8 +198,17 @@ struct jc_target {
 #define JC_GITHUB_NAME_MAX 100 /* the longest owner or repository name taken */
 
 /*
- * A git request's path ("[prefix/]owner/repo[.git][/]") -> its last two
- * segments, the owner and the repository without ".git", into owner[] and
+ * A GitHub account or repository name, as we take one (and put one in a
+ * URL path): 1 to JC_GITHUB_NAME_MAX letters, digits, '-', '_' and '.',
+ * not "." or "..".  NULL: no.
+ */
+bool jc_github_name_ok(const char *s);
+
+/*
+ * A git request's path ("owner/repo[.git][/...]", as GitHub and GitHub
+ * Enterprise Server name repositories; git-lfs asks for
+ * "owner/repo.git/info/lfs") -> its first two segments, the owner and
+ * the repository without ".git", into owner[] and
  * repo[] (JC_GITHUB_NAME_MAX + 1 bytes each).  JWTCRED_E_INPUT when the
  * path has fewer than two segments or a name GitHub would not take.
  */

@@ -3,7 +3,7 @@
  * "github-app").
  *
  * The app signs a short JWT (RS256, iss = its client ID or app ID, iat 60 s
- * back, exp at most 10 minutes after iat, no aud) with the .pem GitHub
+ * back, exp assertion_lifetime from now but at most 9 minutes, no aud) with the .pem GitHub
  * hands out, and trades it at {api_url}/app/installations/{id}/access_tokens
  * for a token of one installation (engine/github.c).  Which installation:
  * installation_id, else the owner setting's, else the one on the
@@ -21,7 +21,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 
 #include <jansson.h>
 
@@ -39,6 +38,8 @@ static const char *const default_urls[] = { "https://github.com/", "https://api.
 #define MAX_PERMS 64
 #define MAX_JWT_LIFETIME 600 /* GitHub refuses an app JWT with exp more than 10 minutes ahead */
 #define IAT_BACKDATE 60      /* GitHub's advice: iat 60 s in the past, for clock drift */
+/* exp at most this far ahead of our clock: GitHub's 600 s by its clock, less 60 s for ours running fast */
+#define EXP_AHEAD_MAX (MAX_JWT_LIFETIME - 60)
 
 static bool is_list(const config_setting_t *s)
 {
@@ -47,10 +48,9 @@ static bool is_list(const config_setting_t *s)
 	return t == CONFIG_TYPE_ARRAY || t == CONFIG_TYPE_LIST;
 }
 
-/* A GitHub account or repository name: letters, digits, '-', '_' and '.', not "." or "..". */
-static bool github_name(const char *v)
+bool jc_github_name_ok(const char *v)
 {
-	size_t n = strlen(v);
+	size_t n = v ? strlen(v) : 0;
 
 	if (n == 0 || n > JC_GITHUB_NAME_MAX || strcmp(v, ".") == 0 || strcmp(v, "..") == 0)
 		return false;
@@ -75,7 +75,7 @@ int jc_github_read_repositories(struct jc_loader *ld, struct jc_profile *p, cons
 		const config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
 		if ((rc = jc_conf_string(ld, p, "repositories", e, &v)) != 0)
 			return rc;
-		if (!github_name(v))
+		if (!jc_github_name_ok(v))
 			return jc_conf_bad(ld, e, "'%s' in 'repositories' of profile '%s' is not a repository name: give the name alone (\"widgets\", not \"acme/widgets\"): letters, digits, '-', '_', '.'",
 			                   v, p->name);
 		for (j = 0; j < i; j++)
@@ -165,7 +165,7 @@ static int check_target(struct jc_loader *ld, struct jc_profile *p, config_setti
 		return jc_conf_bad(ld, config_setting_lookup(grp, "installation_id"),
 		                   "'installation_id' in profile '%s' is '%s': it must be a number (the end of the installation's settings URL)",
 		                   p->name, p->installation_id);
-	if (p->owner && (!github_name(p->owner) || strchr(p->owner, '/')))
+	if (p->owner && (!jc_github_name_ok(p->owner) || strchr(p->owner, '/')))
 		return jc_conf_bad(ld, config_setting_lookup(grp, "owner"),
 		                   "'owner' in profile '%s' is '%s': it must be an organisation or user name, like \"acme\"",
 		                   p->name, p->owner);
@@ -207,7 +207,13 @@ static int finish(struct jc_loader *ld, struct jc_profile *p, config_setting_t *
 	return JWTCRED_OK;
 }
 
-/* GitHub's app JWT: iss, iat backdated 60 s, exp; no aud, no sub. */
+/*
+ * GitHub's app JWT: iss, iat backdated 60 s, exp; no aud, no sub.  exp
+ * counts from now, not from iat: assertion_lifetime seconds ahead (so a
+ * short one is not born expired, and one JWT lasts through the lookups
+ * and the token request), but never more than EXP_AHEAD_MAX (GitHub
+ * refuses an exp more than 10 minutes in its future).
+ */
 static void claims(const struct jc_profile *p, const char *aud, long long now, struct jc_claims *c)
 {
 	(void)aud;
@@ -217,12 +223,12 @@ static void claims(const struct jc_profile *p, const char *aud, long long now, s
 	c->scope = NULL;
 	c->extra = NULL;
 	c->iat = now - IAT_BACKDATE;
-	c->exp = c->iat + p->assertion_lifetime;
+	c->exp = now + (p->assertion_lifetime < EXP_AHEAD_MAX ? p->assertion_lifetime : EXP_AHEAD_MAX);
 }
 
 /*
  * The engine (github.c) names the refusal: in->error is "401", "403",
- * "404" or "422", in->desc GitHub's message, in->audience what was asked
+ * "404", "422" or a redirect ("301", "307": a renamed repository), in->desc GitHub's message, in->audience what was asked
  * for ("the repository 'acme/widgets'", "installation 42 (of 'acme')").
  */
 static const char *hint(const struct jc_hint_in *in, char *buf, size_t buflen)
@@ -231,7 +237,7 @@ static const char *hint(const struct jc_hint_in *in, char *buf, size_t buflen)
 	const char *what = in->audience ? in->audience : "this owner";
 
 	if (jc_text_is(in->error, "401")) {
-		jc_rfc3339((long long)time(NULL), mine, sizeof(mine));
+		jc_rfc3339((long long)jc_now(), mine, sizeof(mine));
 		if (in->server_date >= 0)
 			jc_rfc3339(in->server_date, theirs, sizeof(theirs));
 		snprintf(buf, buflen,
@@ -251,6 +257,13 @@ static const char *hint(const struct jc_hint_in *in, char *buf, size_t buflen)
 		         what);
 		return buf;
 	}
+	if (jc_text_is(in->error, "301") || jc_text_is(in->error, "302") || jc_text_is(in->error, "307") ||
+	    jc_text_is(in->error, "308")) {
+		snprintf(buf, buflen,
+		         "%s moved (renamed or transferred): use its new URL (git remote set-url), or fix 'owner'",
+		         what);
+		return buf;
+	}
 	if (jc_text_is(in->error, "422"))
 		return "the requested 'permissions' or 'repositories' exceed what the installation grants: ask for less, or widen the app's permissions and accept them in the installation";
 	if (jc_text_is(in->error, "403"))
@@ -258,41 +271,38 @@ static const char *hint(const struct jc_hint_in *in, char *buf, size_t buflen)
 	return NULL;
 }
 
+/* The next segment of *path (after any '/'): its start and length; 0 at the end. */
+static size_t next_segment(const char **path, const char **seg)
+{
+	const char *s = *path + strspn(*path, "/");
+	size_t n = strcspn(s, "/");
+
+	*seg = s;
+	*path = s + n;
+	return n;
+}
+
 int jc_github_target_from_path(const char *path, char *owner, char *repo)
 {
-	const char *end, *seg[2] = { NULL, NULL };
-	size_t len[2] = { 0, 0 }, n;
-	int k = 0;
+	const char *seg[2];
+	size_t len[2];
 
 	if (!path)
 		return JWTCRED_E_INPUT;
-	end = path + strlen(path);
-	while (end > path && end[-1] == '/')
-		end--;
-	/* the last two segments, from the end */
-	while (k < 2 && end > path) {
-		const char *start = end;
-		while (start > path && start[-1] != '/')
-			start--;
-		seg[1 - k] = start;
-		len[1 - k] = (size_t)(end - start);
-		k++;
-		end = start;
-		while (end > path && end[-1] == '/')
-			end--;
-	}
-	if (k < 2 || !len[0] || !len[1] || len[0] > JC_GITHUB_NAME_MAX || len[1] > JC_GITHUB_NAME_MAX + 4)
+	/* GitHub's repository paths are owner/repo[.git][/...]: the first two segments */
+	len[0] = next_segment(&path, &seg[0]);
+	len[1] = next_segment(&path, &seg[1]);
+	if (!len[0] || !len[1] || len[0] > JC_GITHUB_NAME_MAX || len[1] > JC_GITHUB_NAME_MAX + 4)
 		return JWTCRED_E_INPUT;
-	n = len[1];
-	if (n >= 4 && strncasecmp(seg[1] + n - 4, ".git", 4) == 0)
-		n -= 4;
-	if (n > JC_GITHUB_NAME_MAX)
+	if (len[1] >= 4 && strncasecmp(seg[1] + len[1] - 4, ".git", 4) == 0)
+		len[1] -= 4;
+	if (len[1] > JC_GITHUB_NAME_MAX)
 		return JWTCRED_E_INPUT;
 	memcpy(owner, seg[0], len[0]);
 	owner[len[0]] = '\0';
-	memcpy(repo, seg[1], n);
-	repo[n] = '\0';
-	if (!github_name(owner) || !github_name(repo))
+	memcpy(repo, seg[1], len[1]);
+	repo[len[1]] = '\0';
+	if (!jc_github_name_ok(owner) || !jc_github_name_ok(repo))
 		return JWTCRED_E_INPUT;
 	return JWTCRED_OK;
 }

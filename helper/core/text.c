@@ -16,6 +16,16 @@ bool jc_has_control(const char *s)
 	return false;
 }
 
+bool jc_token_text_ok(const char *t, size_t max)
+{
+	size_t n = 0;
+
+	for (; t && *t; t++, n++)
+		if (*t <= ' ' || *t > '~')
+			return false;
+	return n > 0 && n <= max;
+}
+
 bool jc_utf8_valid(const char *s)
 {
 	const unsigned char *u = (const unsigned char *)s;

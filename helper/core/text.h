@@ -26,6 +26,13 @@ bool jc_utf8_valid(const char *s);
  */
 const char *jc_escape(const char *s, char *buf, size_t len);
 
+/*
+ * Is t a usable token: 1 to max bytes of visible ASCII (no space, no
+ * control, nothing above '~'), so that it fits in a header or a git
+ * answer as it is?  NULL: no.
+ */
+bool jc_token_text_ok(const char *t, size_t max);
+
 /* "a" + "b": a new string, or NULL when out of memory. */
 char *jc_concat(const char *a, const char *b);
 

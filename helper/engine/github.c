@@ -31,19 +31,11 @@
 struct call {
 	const struct jc_profile *p;
 	const char *auth;  /* "Authorization: Bearer <app JWT>" (secret) */
+	long long deadline; /* jc_monotonic_ms(): one p->timeout for the whole mint, every request */
 	long status;
 	long long date;
 	json_t *answer;
 };
-
-/* Names we put in a URL path: GitHub's characters only (provider_github.c checks them too). */
-static bool safe_name(const char *s)
-{
-	size_t n = s ? strlen(s) : 0;
-
-	return n > 0 && n <= JC_GITHUB_NAME_MAX && strcmp(s, ".") != 0 && strcmp(s, "..") != 0 &&
-	       strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.") == n;
-}
 
 static int api(struct call *c, const char *path, const char *body, jwtcred_error *err)
 {
@@ -53,6 +45,8 @@ static int api(struct call *c, const char *path, const char *body, jwtcred_error
 	char *url;
 	int rc;
 
+	if (c->answer)
+		jc_json_wipe(c->answer, "token");
 	json_decref(c->answer);
 	c->answer = NULL;
 	if (!body)
@@ -60,7 +54,7 @@ static int api(struct call *c, const char *path, const char *body, jwtcred_error
 	if (!(url = jc_concat(c->p->api_url, path)))
 		return jc_fail(err, JWTCRED_E_NOMEM, "out of memory");
 	req.url = url;
-	rc = jc_http_send(c->p, &req, &c->status, &answer, &c->date, err);
+	rc = jc_http_send_by(c->p, &req, c->deadline, &c->status, &answer, &c->date, err);
 	free(url);
 	if (rc)
 		return rc;
@@ -115,7 +109,7 @@ static int discover(struct call *c, const struct jc_mint_in *in, char id[MAX_ID 
 	char path[2 * JC_GITHUB_NAME_MAX + 64], what[2 * JC_GITHUB_NAME_MAX + 64];
 	int rc;
 
-	if (!safe_name(in->owner) || (in->repo && !safe_name(in->repo)))
+	if (!jc_github_name_ok(in->owner) || (in->repo && !jc_github_name_ok(in->repo)))
 		return jc_fail(err, JWTCRED_E_INPUT, "profile '%s': not a GitHub owner or repository name",
 		               c->p->name);
 	if (in->repo) {
@@ -156,45 +150,55 @@ static char *token_body(const struct jc_profile *p)
 	return text;
 }
 
+/*
+ * GitHub's installation tokens live one hour: an expires_at further ahead
+ * than that (with room for the clocks to differ) is not one, and would be
+ * cached for as long as it says.
+ */
+#define TOKEN_LIFETIME_MAX (3600 + 300)
+
+/* The access_tokens answer, parsed once (root, not NULL): its token and expires_at. */
+static int read_token(long status, json_t *root, long long now, struct jc_answer *out,
+                      jwtcred_error *err)
+{
+	const char *tok, *at;
+	long long expires;
+	char shown[48];
+
+	if (!json_is_object(root))
+		return jc_fail(err, JWTCRED_E_RESPONSE, "GitHub's token answer (HTTP %ld) is not a JSON object", status);
+	tok = json_string_value(json_object_get(root, "token"));
+	if (!jc_token_text_ok(tok, JC_MAX_TOKEN))
+		return jc_fail(err, JWTCRED_E_RESPONSE, "GitHub's token answer has no usable token (missing, empty, longer than %d bytes or not visible ASCII)",
+		               JC_MAX_TOKEN);
+	if ((at = json_string_value(json_object_get(root, "expires_at")))) {
+		jc_escape(at, shown, sizeof(shown));
+		if (jc_rfc3339_parse(at, &expires) != 0)
+			return jc_fail(err, JWTCRED_E_RESPONSE, "GitHub's token answer has an expires_at that is not an RFC 3339 time: '%s'", shown);
+		if (expires <= now)
+			return jc_fail(err, JWTCRED_E_RESPONSE, "GitHub's token expired at %s, before it arrived: check this machine's clock", shown);
+		if (expires - now > TOKEN_LIFETIME_MAX)
+			return jc_fail(err, JWTCRED_E_RESPONSE, "GitHub's token answer says it expires at %s, %lld s from now: an installation token lives 1 hour, so check this machine's clock (or api_url: is it GitHub?)",
+			               shown, expires - now);
+		out->expires_in = expires - now;
+	}
+	if (!(out->access_token = strdup(tok)))
+		return jc_fail(err, JWTCRED_E_NOMEM, "out of memory");
+	return JWTCRED_OK;
+}
+
 int jc_github_parse_token(long status, const char *body, size_t len, long long now,
                           struct jc_answer *out, jwtcred_error *err)
 {
 	json_t *root = NULL;
-	const char *tok, *at;
-	long long expires;
-	size_t n;
-	int rc = JWTCRED_E_RESPONSE;
+	int rc;
 
 	jc_answer_init(out);
-	if (len > JC_MAX_RESPONSE || !(root = json_loadb(body, len, JSON_REJECT_DUPLICATES, NULL)) ||
-	    !json_is_object(root)) {
-		jc_fail(err, rc, "GitHub's token answer (HTTP %ld) is not a JSON object", status);
-		goto out;
-	}
-	tok = json_string_value(json_object_get(root, "token"));
-	n = tok ? strlen(tok) : 0;
-	if (!n || n > JC_MAX_TOKEN || strspn(tok, "!\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~") != n) {
-		jc_fail(err, rc, "GitHub's token answer has no usable token (missing, empty, longer than %d bytes or not visible ASCII)",
-		        JC_MAX_TOKEN);
-		goto out;
-	}
-	if ((at = json_string_value(json_object_get(root, "expires_at")))) {
-		if (jc_rfc3339_parse(at, &expires) != 0 || expires - now > JC_MAX_LIFETIME) {
-			jc_fail(err, rc, "GitHub's token answer has an expires_at that is not an RFC 3339 time: '%.40s'", at);
-			goto out;
-		}
-		if (expires <= now) {
-			jc_fail(err, rc, "GitHub's token expired at %.40s, before it arrived: check this machine's clock", at);
-			goto out;
-		}
-		out->expires_in = expires - now;
-	}
-	if (!(out->access_token = strdup(tok))) {
-		rc = jc_fail(err, JWTCRED_E_NOMEM, "out of memory");
-		goto out;
-	}
-	rc = JWTCRED_OK;
-out:
+	if (len > JC_MAX_RESPONSE || !(root = json_loadb(body, len, JSON_REJECT_DUPLICATES, NULL)))
+		return jc_fail(err, JWTCRED_E_RESPONSE, "GitHub's token answer (HTTP %ld) is not a JSON object", status);
+	rc = read_token(status, root, now, out, err);
+	if (rc)
+		jc_answer_clear(out);
 	jc_json_wipe(root, "token");
 	json_decref(root);
 	return rc;
@@ -204,7 +208,7 @@ out:
 static int access_token(struct call *c, const char *id, const char *what, struct jc_answer *out,
                         jwtcred_error *err)
 {
-	char path[MAX_ID + 64], *body, *text;
+	char path[MAX_ID + 64], *body;
 	int rc;
 
 	snprintf(path, sizeof(path), "/app/installations/%s/access_tokens", id);
@@ -217,10 +221,11 @@ static int access_token(struct call *c, const char *id, const char *what, struct
 	jc_trace("profile '%s': access token for installation %s: HTTP %ld", c->p->name, id, c->status);
 	if (c->status < 200 || c->status > 299)
 		return refused(c, what, err);
-	if (!(text = json_dumps(c->answer, JSON_COMPACT)))
+	/* the answer api() parsed: no second copy of the token (jc_github_mint wipes it) */
+	if (!c->answer)
 		return jc_fail(err, JWTCRED_E_RESPONSE, "GitHub's token answer (HTTP %ld) is not JSON", c->status);
-	rc = jc_github_parse_token(c->status, text, strlen(text), jc_now(), out, err);
-	jc_free_secret(text);
+	if ((rc = read_token(c->status, c->answer, jc_now(), out, err)))
+		jc_answer_clear(out);
 	return rc;
 }
 
@@ -241,6 +246,13 @@ static int app_auth(const struct jc_profile *p, char **auth, jwtcred_error *err)
 	return rc;
 }
 
+/* "installation 101 (of 'acme')": the entry's subject, and what errors name. */
+static void name_installation(char *what, size_t len, const char *id, const char *owner)
+{
+	snprintf(what, len, "installation %s%s%s%s", id, owner ? " (of '" : "", owner ? owner : "",
+	         owner ? "')" : "");
+}
+
 static int mint_with(struct call *c, const struct jc_mint_in *in, struct jc_answer *out,
                      jwtcred_error *err)
 {
@@ -256,8 +268,7 @@ static int mint_with(struct call *c, const struct jc_mint_in *in, struct jc_answ
 			return rc;
 		id = found;
 	}
-	snprintf(what, sizeof(what), "installation %s%s%s%s", id, in->owner ? " (of '" : "",
-	         in->owner ? in->owner : "", in->owner ? "')" : "");
+	name_installation(what, sizeof(what), id, in->owner);
 	rc = access_token(c, id, what, out, err);
 	/* a remembered installation may be gone (the app was reinstalled): look again, once */
 	if (rc && c->status == 404 && id == in->installation_id && !c->p->installation_id) {
@@ -265,6 +276,7 @@ static int mint_with(struct call *c, const struct jc_mint_in *in, struct jc_answ
 		if ((rc = discover(c, in, found, err)))
 			return rc;
 		id = found;
+		name_installation(what, sizeof(what), id, in->owner); /* the new one: subject and errors */
 		rc = access_token(c, id, what, out, err);
 	}
 	if (rc == 0 && (!(out->installation_id = strdup(id)) || !(out->subject = strdup(what)))) {
@@ -277,9 +289,10 @@ static int mint_with(struct call *c, const struct jc_mint_in *in, struct jc_answ
 int jc_github_mint(const struct jc_profile *p, const struct jc_mint_in *in, struct jc_answer *out,
                    jwtcred_error *err)
 {
-	struct call c = { p, NULL, 0, -1, NULL };
-	char *auth = NULL;
 	long long t0 = jc_monotonic_ms();
+	/* up to four requests in one timeout: the single flight's waiters give up after it (and 5 s) */
+	struct call c = { p, NULL, t0 + p->timeout * 1000L, 0, -1, NULL };
+	char *auth = NULL;
 	int rc;
 
 	jc_answer_init(out);

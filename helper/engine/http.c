@@ -180,16 +180,24 @@ int jc_http_post(const struct jc_profile *p, const char *url, const char *fields
 int jc_http_send(const struct jc_profile *p, const struct jc_http_req *req, long *status,
                  struct jc_http_body *body, long long *date, jwtcred_error *err)
 {
+	return jc_http_send_by(p, req, 0, status, body, date, err);
+}
+
+int jc_http_send_by(const struct jc_profile *p, const struct jc_http_req *req, long long deadline,
+                    long *status, struct jc_http_body *body, long long *date, jwtcred_error *err)
+{
 	const char *url = req->url, *fields = req->body;
 	char detail[CURL_ERROR_SIZE];
 	struct curl_slist *headers = NULL;
-	long long deadline = jc_monotonic_ms() + p->timeout * 1000L, left;
+	long long left;
 	struct headers hdr = { -1, -1 };
 	CURLcode cc = CURLE_OK;
 	CURL *c = NULL;
 	int attempt, rc;
 	long long t0;
 
+	if (deadline <= 0)
+		deadline = jc_monotonic_ms() + p->timeout * 1000L;
 	*status = 0;
 	if (date)
 		*date = -1;

@@ -43,6 +43,14 @@ int jc_http_send(const struct jc_profile *p, const struct jc_http_req *req, long
                  struct jc_http_body *body, long long *date, jwtcred_error *err);
 
 /*
+ * jc_http_send, all over (retries too) by deadline (jc_monotonic_ms()),
+ * which the requests of one exchange share so that p->timeout is the
+ * whole exchange; 0: p->timeout from now, as jc_http_send.
+ */
+int jc_http_send_by(const struct jc_profile *p, const struct jc_http_req *req, long long deadline,
+                    long *status, struct jc_http_body *body, long long *date, jwtcred_error *err);
+
+/*
  * form + "&name=<value, percent-encoded>" (or "name=…" when form is NULL):
  * a new string; form is wiped and freed.  NULL when out of memory.
  */

@@ -20,16 +20,6 @@
 #include "core/urlmatch.h"
 #include "engine/response.h"
 
-static bool token_valid(const char *t)
-{
-	size_t n = 0;
-
-	for (; *t; t++, n++)
-		if (*t <= ' ' || *t > '~')
-			return false;
-	return n > 0 && n <= JC_MAX_TOKEN;
-}
-
 /* The server refused the audience: another of the profile's may do. */
 static bool audience_refused(const char *error, const char *desc)
 {
@@ -145,7 +135,7 @@ int jc_parse_token_answer(long status, const char *body, size_t len, struct jc_e
 		goto out;
 	}
 	tok = json_string_value(json_object_get(root, "access_token"));
-	if (!tok || !token_valid(tok)) {
+	if (!jc_token_text_ok(tok, JC_MAX_TOKEN)) {
 		rc = jc_fail(err, JWTCRED_E_RESPONSE,
 		             "the token endpoint's answer has no usable access_token (missing, empty, too long or not visible ASCII)");
 		goto out;

@@ -13,15 +13,20 @@ start_server
 for r in acme/widgets acme/gadgets bolt-labs/bolts carol/dotfiles nobody/secret; do
 	git_repo_make "$SERVER_GIT_ROOT" "$r.git" || { echo "FAIL: cannot make $r"; exit 1; }
 done
-server_clients_merge "{\"github\": {\"app_id\": 4242, \"client_id\": \"Iv23liTestApp\",
+# gh_install ACME_ID [ACME_PERMISSIONS]: the app's installations in the test server
+gh_install() {
+	local perms=${2:-'{"contents": "write", "metadata": "read"}'}
+	server_clients_merge "{\"github\": {\"app_id\": 4242, \"client_id\": \"Iv23liTestApp\",
   \"certificate\": \"$KEYS/client.crt\", \"token_length\": 300,
   \"installations\": [
-    {\"id\": 101, \"account\": \"acme\", \"type\": \"Organization\", \"repositories\": [\"widgets\", \"gadgets\"],
-     \"permissions\": {\"contents\": \"write\", \"metadata\": \"read\"}},
+    {\"id\": $1, \"account\": \"acme\", \"type\": \"Organization\", \"repositories\": [\"widgets\", \"gadgets\"],
+     \"permissions\": $perms},
     {\"id\": 202, \"account\": \"bolt-labs\", \"type\": \"Organization\", \"repositories\": [\"bolts\"],
      \"permissions\": {\"contents\": \"read\", \"metadata\": \"read\"}},
     {\"id\": 303, \"account\": \"carol\", \"type\": \"User\", \"repositories\": [\"dotfiles\"],
      \"permissions\": {\"contents\": \"read\"}}]}}"
+}
+gh_install 101
 API=$SERVER_URL/api/v3
 
 # gh_profile NAME SETTING...: a github-app profile for the test server; a
@@ -62,6 +67,11 @@ gh_profile() {
 	gh_profile curly 'installation_id = "101";'
 	gh_profile hostwide "urls = [ \"$SERVER_URL/\" ];"
 	gh_profile wrongkey 'installation_id = "202";' "private_key = \"$KEYS/other.key\";"
+	gh_profile brief 'installation_id = "202";' 'assertion_lifetime = 10;'
+	gh_profile acmeowner 'owner = "acme";'
+	gh_profile slow 'owner = "carol";' 'timeout = 2;'
+	gh_profile acmewrite 'owner = "acme";' 'permissions = { contents = "write"; };'
+	gh_profile longest 'installation_id = "202";' 'assertion_lifetime = 600;'
 	echo '};'
 } >"$JWTCRED_CONFIG"
 
@@ -102,7 +112,10 @@ check "the entry remembers the installation" grep -lq '"installation_id":"101"' 
 # The app JWT as GitHub sees it (Authlib verified its signature; these are its claims).
 expect_eq "app JWT: alg RS256" RS256 "$(server_history 'h[-1]["header"]["alg"]')"
 expect_eq "app JWT: iss is the app ID" 4242 "$(server_history 'h[-1]["claims"]["iss"]')"
-expect_eq "app JWT: exp - iat at most 600" true "$(server_history '0 < h[-1]["claims"]["exp"] - h[-1]["claims"]["iat"] <= 600')"
+expect_eq "app JWT: exp ahead, at most 600 s from now (GitHub's rule, by its clock)" true \
+	"$(server_history "0 < h[-1]['claims']['exp'] - $(date +%s) <= 600")"
+expect_eq "app JWT: exp assertion_lifetime (180) from now, not from iat" true \
+	"$(server_history "abs(h[-1]['claims']['exp'] - ($(date +%s) + 180)) < 30")"
 expect_eq "app JWT: iat about 60 s back" true \
 	"$(server_history "abs(h[-1]['claims']['iat'] - ($(date +%s) - 60)) < 120")"
 expect_eq "app JWT: no aud, sub or jti" false \
@@ -115,6 +128,11 @@ printf 'url=%s\n\n' "$SERVER_URL/git/bolt-labs/bolts.git" | git credential fill 
 expect_grep "credential fill: username x-access-token" '^username=x-access-token$' fill.out
 expect_grep "credential fill: a token longer than 300 bytes" '^password=ghs_.{300}' fill.out
 BOLT=$(sed -n 's/^password=//p' fill.out)
+# git-lfs (useHttpPath) asks for owner/repo.git/info/lfs: the owner is the first segment, not "info"
+before=$(server_stats github_requests)
+printf 'url=%s\n\n' "$SERVER_URL/git/acme/widgets.git/info/lfs" | git credential fill >lfs.out 2>lfs.err
+expect_grep "git-lfs path: a token" '^password=ghs_' lfs.out || show lfs.err
+expect_eq "git-lfs path: acme's cached token, no request" "$before" "$(server_stats github_requests)"
 code=$(curl -s -o /dev/null -w '%{http_code}' --cacert "$PKI/ca.crt" -K - \
 	"$SERVER_URL/git/acme/widgets.git/info/refs?service=git-upload-pack" \
 	< <(printf 'user = "x-access-token:%s"\n' "$BOLT"))
@@ -202,6 +220,16 @@ expect_eq "installation_id: token" 0 "$RC" || show "$TEST_TMP/byid.err"
 expect_eq "installation_id: no lookup" 0 "$(server_stats github_lookups)"
 expect_eq "client_id: is the iss" Iv23liTestApp "$(server_history 'h[-1]["claims"]["iss"]')"
 
+# The shortest and the longest assertion_lifetime: an app JWT GitHub takes (exp from now, capped).
+run_jwtcred brief token --profile brief
+expect_eq "assertion_lifetime 10: token" 0 "$RC" || show "$TEST_TMP/brief.err"
+expect_eq "assertion_lifetime 10: exp still ahead" true \
+	"$(server_history "0 < h[-1]['claims']['exp'] - $(date +%s) <= 10")"
+run_jwtcred longest token --profile longest
+expect_eq "assertion_lifetime 600: token" 0 "$RC" || show "$TEST_TMP/longest.err"
+expect_eq "assertion_lifetime 600: exp at most 540 s ahead" true \
+	"$(server_history "500 < h[-1]['claims']['exp'] - $(date +%s) <= 540")"
+
 # An installation_id that is not the app's.
 sed 's/installation_id = "202";/installation_id = "999";/' "$JWTCRED_CONFIG" >"$TEST_TMP/config999"
 run_jwtcred gone --config "$TEST_TMP/config999" token --profile byid
@@ -230,6 +258,75 @@ check "clock skew: fails" test "$RC" -ne 0
 expect_grep "clock skew: the server's Date, two hours ahead" \
 	"the server's Date $(date -u -d @$(($(date +%s) + 7200)) +%Y-%m-%dT%H)" "$TEST_TMP/skew.err"
 expect_grep "clock skew: GitHub's message" "exp" "$TEST_TMP/skew.err"
+
+# Cold cache, 8 git processes per owner at once: one token request per owner (single flight).
+"$JWTCRED" purge >purge-all.out 2>&1
+expect_eq "cold cache: no entries" 0 "$(entries)"
+server_reset
+pids=()
+for i in 1 2 3 4 5 6 7 8; do
+	for r in acme/widgets bolt-labs/bolts; do
+		printf 'url=%s\n\n' "$SERVER_URL/git/$r.git" | git credential fill >"par-$i-${r%%/*}.out" 2>"par-$i-${r%%/*}.err" &
+		pids+=($!)
+	done
+done
+fails=0
+for pid in "${pids[@]}"; do wait "$pid" || fails=$((fails + 1)); done
+expect_eq "16 parallel fills: all succeed" 0 "$fails"
+expect_eq "16 parallel fills: one token request per owner" 2 "$(server_stats github_tokens)"
+expect_eq "16 parallel fills: installation 101 asked once" 1 \
+	"$(server_history 'sum(e["path"] == "/api/v3/app/installations/101/access_tokens" for e in h)')"
+expect_eq "16 parallel fills: installation 202 asked once" 1 \
+	"$(server_history 'sum(e["path"] == "/api/v3/app/installations/202/access_tokens" for e in h)')"
+expect_eq "16 parallel fills: acme's 8 share one token" 1 "$(cat par-*-acme.out | grep '^password=' | sort -u | wc -l)"
+
+# status and purge --revoke: each owner's entry belongs to its profile (it is not "other settings").
+run_jwtcred status status --profile app
+expect_eq "status: exit 0" 0 "$RC"
+expect_grep "status: acme's entry names its installation" "installation 101 \(of 'acme'\)" "$TEST_TMP/status.out"
+expect_grep "status: bolt-labs' entry names its installation" "installation 202 \(of 'bolt-labs'\)" "$TEST_TMP/status.out"
+run_jwtcred revoke purge --revoke --profile app
+expect_no_grep "purge --revoke: the entries are the profile's" "other settings" "$TEST_TMP/revoke.err"
+expect_grep "purge --revoke: says that jwtcred does not revoke GitHub tokens" \
+	"does not revoke GitHub App installation tokens" "$TEST_TMP/revoke.err"
+expect_eq "purge --revoke: the entries are kept" 2 "$(entries)"
+run_jwtcred purge purge --profile app
+expect_eq "purge: exit 0" 0 "$RC"
+expect_eq "purge: the profile's entries are gone" 0 "$(entries)"
+
+# A remembered installation that is gone (the app reinstalled as 111): the next mint finds the new one.
+server_reset
+run_jwtcred re1 token --profile acmeowner
+run_jwtcred re2 token --profile acmewrite
+expect_eq "reinstall: tokens from installation 101" "0 2" "$RC $(server_stats github_tokens)"
+gh_install 111 '{"contents": "read", "metadata": "read"}'
+run_jwtcred re3 token --profile acmeowner --refresh
+expect_eq "reinstall: the refresh succeeds" 0 "$RC" || show "$TEST_TMP/re3.err"
+expect_eq "reinstall: 101 gone, looked up again, 111's token" \
+	"/api/v3/app/installations/101/access_tokens /api/v3/orgs/acme/installation /api/v3/app/installations/111/access_tokens" \
+	"$(server_history '" ".join(e["path"] for e in h[-3:])')"
+check "reinstall: the entry remembers installation 111" grep -lq '"installation_id":"111"' "$JWTCRED_CACHE_DIR"/????????????????
+run_jwtcred re-status status --profile acmeowner
+expect_grep "reinstall: the entry's subject names installation 111" "installation 111 \(of 'acme'\)" "$TEST_TMP/re-status.out"
+expect_no_grep "reinstall: not 101" "installation 101" "$TEST_TMP/re-status.out"
+run_jwtcred re4 token --profile acmewrite --refresh
+check "reinstall: 111 grants less than acmewrite asks: fails" test "$RC" -ne 0
+expect_grep "reinstall: the error names installation 111" "for installation 111 \(of 'acme'\).*HTTP 422" "$TEST_TMP/re4.err"
+expect_no_grep "reinstall: the error does not name 101" "installation 101" "$TEST_TMP/re4.err"
+gh_install 101
+
+# timeout is the whole mint: three requests of 0.9 s each do not fit in 2 s (each alone would).
+server_mode '{"delay_ms": 900}'
+t0=$(date +%s%N)
+run_jwtcred slow token --profile slow
+t1=$(date +%s%N)
+server_mode '{}'
+check "timeout 2 for three slow requests: fails" test "$RC" -ne 0
+expect_grep "timeout 2 for three slow requests: says timeout" "within 2s \(timeout\)" "$TEST_TMP/slow.err"
+expect_eq "timeout 2 for three slow requests: over within the timeout (and 1 s)" true \
+	"$([ $(( (t1 - t0) / 1000000 )) -lt 3000 ] && echo true || echo false)"
+run_jwtcred slow-ok token --profile slow
+expect_eq "the same without the delay: token" 0 "$RC" || show "$TEST_TMP/slow-ok.err"
 
 # jwtcred check: the key, and online one mint.
 run_jwtcred check check --profile byid --online

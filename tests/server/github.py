@@ -3,9 +3,9 @@
 Served under /api/v3 (the shape of GitHub Enterprise Server's API). It checks
 what GitHub checks of an app JWT: an RS256 signature by the app's key
 (verified by Authlib against the app's certificate or public key), iss (the
-app's client ID or app ID), iat and exp as integers, exp - iat <= 600 s, exp
-in the future and iat not in the future (by the server's clock, which the
-mode's clock_offset shifts), and the Accept header. Routes:
+app's client ID or app ID), iat and exp as integers, exp in the future but at
+most 600 s ahead and iat not in the future (by the server's clock, which the
+mode's clock_offset shifts: GitHub's rule is about its clock, not exp - iat), and the Accept header. Routes:
 
   GET  /repos/{owner}/{repo}/installation   the installation with that repository
   GET  /orgs/{org}/installation             an Organization's installation
@@ -14,6 +14,8 @@ mode's clock_offset shifts), and the Accept header. Routes:
        body {"repositories": [...], "permissions": {...}} narrows the token;
        422 when it asks for more than the installation has; 201 with a token
        and expires_at one hour ahead.
+
+The mode's delay_ms delays every answer.
 
 Configuration, in clients.json:
 
@@ -44,7 +46,6 @@ COUNTERS = ('github_requests', 'github_lookups', 'github_tokens', 'github_refuse
 VERIFIER = JsonWebToken(['RS256'])
 LEVELS = {'read': 1, 'write': 2, 'admin': 3}
 MAX_JWT_LIFETIME = 600
-FUTURE_LEEWAY = 60
 TOKEN_LIFETIME = 3600
 NAME = r'[A-Za-z0-9._-]{1,100}'
 JSON = [('Content-Type', 'application/json; charset=utf-8')]
@@ -102,11 +103,11 @@ class GitHub:
             raise Refusal(401, "'Issuer' claim ('iss') must be the app's client ID or app ID")
         if not isinstance(iat, int) or not isinstance(exp, int) or isinstance(iat, bool):
             raise Refusal(401, "'Issued at' claim ('iat') must be an Integer representing the time that the assertion was issued.")
-        if exp - iat > MAX_JWT_LIFETIME:
+        if exp > now + MAX_JWT_LIFETIME:
             raise Refusal(401, "'Expiration time' claim ('exp') is too far in the future")
         if exp <= now:
             raise Refusal(401, "'Expiration time' claim ('exp') must be a numeric value representing the future time at which the assertion expires")
-        if iat > now + FUTURE_LEEWAY:
+        if iat > now:
             raise Refusal(401, "'Issued at' claim ('iat') must be an Integer representing the time that the assertion was issued.")
         return jwt.strip()
 
@@ -128,6 +129,10 @@ class GitHub:
         st = self.state
         st.count('github_requests')
         body = handler.read_body(1 << 20)
+        with st.lock:
+            delay = st.mode.get('delay_ms')
+        if delay:
+            st.stopping.wait(delay / 1000)
         sub = path[len(PREFIX):]
         try:
             if handler.headers.get('Accept', '').split(',')[0].strip() != 'application/vnd.github+json':

@@ -68,12 +68,22 @@ static void test_defaults(void **state)
 	assert_int_equal(jc_request_from_url("https://gist.github.com/acme/x.git", &req), 0);
 	assert_true(jc_url_match(&p->urls[0], &req) < 0);
 	jc_request_clear(&req);
-	/* the app JWT: iat 60 s back, exp after at most assertion_lifetime; no aud */
+	/* the app JWT: iat 60 s back, exp assertion_lifetime from now (not from iat); no aud */
 	jc_provider_of(p->provider)->claims(p, "ignored", 1000000, &c);
 	assert_null(c.aud);
 	assert_null(c.jti);
 	assert_int_equal(c.iat, 1000000 - 60);
-	assert_int_equal(c.exp, c.iat + p->assertion_lifetime);
+	assert_int_equal(p->assertion_lifetime, 180);
+	assert_int_equal(c.exp, 1000000 + 180);
+	jc_conf_free(cfg);
+	/* the shortest lifetime is still ahead of now; the longest within GitHub's 10 minutes */
+	cfg = load_ok(HEAD "    assertion_lifetime = 10;\n" TAIL);
+	jc_provider_of(JC_PROVIDER_GITHUB)->claims(&cfg->profiles[0], NULL, 1000000, &c);
+	assert_int_equal(c.exp, 1000000 + 10);
+	jc_conf_free(cfg);
+	cfg = load_ok(HEAD "    assertion_lifetime = 600;\n" TAIL);
+	jc_provider_of(JC_PROVIDER_GITHUB)->claims(&cfg->profiles[0], NULL, 1000000, &c);
+	assert_int_equal(c.exp, 1000000 + 540);
 	assert_true(c.exp - c.iat <= 600);
 	jc_conf_free(cfg);
 }
@@ -172,7 +182,11 @@ static void test_target_from_path(void **state)
 		{ "acme/widgets.git", "acme", "widgets" },
 		{ "acme/widgets", "acme", "widgets" },
 		{ "acme/widgets.git/", "acme", "widgets" },
-		{ "git/Acme/my.repo.GIT", "Acme", "my.repo" },
+		{ "Acme/my.repo.GIT", "Acme", "my.repo" },
+		/* the first two segments: git-lfs (useHttpPath) asks for .../info/lfs */
+		{ "acme/widgets.git/info/lfs", "acme", "widgets" },
+		{ "acme/widgets.git/info/lfs/objects/batch", "acme", "widgets" },
+		{ "acme/widgets/info/refs", "acme", "widgets" },
 		{ "a//b", "a", "b" },
 		{ "widgets.git", NULL, NULL },
 		{ "", NULL, NULL },
@@ -197,6 +211,12 @@ static void test_target_from_path(void **state)
 			fail_msg("'%s': rc %d, %s/%s", rows[i].path, rc, owner, repo);
 	}
 	assert_int_equal(jc_github_target_from_path(NULL, owner, repo), JWTCRED_E_INPUT);
+	/* the one name rule (the settings, the path, the engine's URL paths) */
+	assert_true(jc_github_name_ok("bolt-labs.io_2"));
+	assert_false(jc_github_name_ok(".."));
+	assert_false(jc_github_name_ok("a/b"));
+	assert_false(jc_github_name_ok(""));
+	assert_false(jc_github_name_ok(NULL));
 	/* bounded: a name longer than GitHub's is refused, not cut */
 	memset(longer, 'a', sizeof(longer));
 	longer[0] = 'o', longer[1] = '/';
@@ -237,6 +257,18 @@ static void test_entry_per_owner(void **state)
 	assert_string_not_equal(a, c);
 	assert_string_not_equal(a, plain);
 	assert_true(tu_contains(pc, "\"bolt\""));
+	{
+		/* each owner's entry is its profile's (purge --revoke), another profile's is not */
+		struct jc_entry e = { 0 };
+		bool same = false;
+		e.params = pc;
+		assert_int_equal(jc_cache_entry_matches(gh, c, &e, &same), 0);
+		assert_true(same);
+		assert_int_equal(jc_cache_entry_matches(gh, a, &e, &same), 0);
+		assert_false(same);
+		assert_int_equal(jc_cache_entry_matches(pinned, c, &e, &same), 0);
+		assert_false(same);
+	}
 	free(pa), free(pb), free(pc), free(pp);
 	pa = pb = pp = NULL;
 	/* another installation, or another narrowing, is another token */
@@ -335,6 +367,50 @@ static void test_token_answer(void **state)
 	assert_int_not_equal(PARSE("{\"token\":\"t\",\"expires_at\":\"2016-07-11T22:14:10Z\"}", 1468275250 + 5), 0);
 	assert_true(tu_contains(err.text, "check this machine's clock"));
 	assert_null(a.access_token);
+	/* an installation token lives 1 h: more than that (and 5 min of skew) is refused, not cached */
+	assert_int_equal(PARSE("{\"token\":\"t\",\"expires_at\":\"2016-07-11T22:14:10Z\"}", 1468275250 - 3900), 0);
+	assert_int_equal(a.expires_in, 3900);
+	jc_answer_clear(&a);
+	assert_int_not_equal(PARSE("{\"token\":\"t\",\"expires_at\":\"2016-07-11T22:14:10Z\"}", 1468275250 - 3901), 0);
+	assert_true(tu_contains(err.text, "3901 s from now: an installation token lives 1 hour"));
+	assert_false(tu_contains(err.text, "not an RFC 3339 time"));
+	assert_null(a.access_token);
+	assert_int_not_equal(PARSE("{\"token\":\"t\",\"expires_at\":\"2017-07-11T22:14:10Z\"}", now), 0);
+	assert_true(tu_contains(err.text, "an installation token lives 1 hour"));
+	assert_false(tu_contains(err.text, "not an RFC 3339 time"));
+	/* in the past, or now */
+	assert_int_not_equal(PARSE("{\"token\":\"t\",\"expires_at\":\"2016-07-11T22:14:10Z\"}", 1468275250), 0);
+	assert_true(tu_contains(err.text, "before it arrived"));
+	assert_int_not_equal(PARSE("{\"token\":\"t\",\"expires_at\":\"1970-01-01T00:00:00Z\"}", now), 0);
+	assert_true(tu_contains(err.text, "before it arrived"));
+	assert_null(a.access_token);
+}
+
+/* The hints: a moved repository, and the 401's clock is the injectable one. */
+static void test_hints(void **state)
+{
+	struct jwtcred_config *cfg = load_ok(HEAD TAIL);
+	const struct jc_provider_def *d = jc_provider_of(JC_PROVIDER_GITHUB);
+	struct jc_hint_in in = { &cfg->profiles[0], "301", "Moved Permanently", "the repository 'acme/old'", -1, false };
+	char buf[512];
+	const char *h;
+
+	(void)state;
+	h = d->hint(&in, buf, sizeof(buf));
+	assert_non_null(h);
+	assert_true(tu_contains(h, "the repository 'acme/old' moved"));
+	assert_true(tu_contains(h, "use its new URL"));
+	in.error = "307";
+	assert_non_null(h = d->hint(&in, buf, sizeof(buf)));
+	assert_true(tu_contains(h, "use its new URL"));
+	in.error = "401";
+	jc_clock_set(1468275250);
+	h = d->hint(&in, buf, sizeof(buf));
+	jc_clock_set(0);
+	assert_non_null(h);
+	assert_true(tu_contains(h, "UTC here 2016-07-11T22:14:10Z"));
+	assert_true(tu_contains(h, "the server's Date not sent"));
+	jc_conf_free(cfg);
 }
 
 int main(void)
@@ -347,6 +423,7 @@ int main(void)
 		cmocka_unit_test(test_entry_per_owner),
 		cmocka_unit_test(test_rfc3339),
 		cmocka_unit_test(test_token_answer),
+		cmocka_unit_test(test_hints),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

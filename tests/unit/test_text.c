@@ -194,6 +194,23 @@ static void test_escape_every_byte(void **state)
 	}
 }
 
+/* A token: visible ASCII, 1 to max bytes; every byte outside '!'..'~' refused. */
+static void test_token_text(void **state)
+{
+	char t[4] = "a b";
+	unsigned c;
+
+	(void)state;
+	assert_true(jc_token_text_ok("ghs_abc.~!", 10));
+	assert_false(jc_token_text_ok("ghs_abc.~!", 9));
+	assert_false(jc_token_text_ok("", 10));
+	assert_false(jc_token_text_ok(NULL, 10));
+	for (c = 1; c < 256; c++) {
+		t[1] = (char)c;
+		assert_int_equal(jc_token_text_ok(t, 3), c > ' ' && c <= '~');
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -202,6 +219,7 @@ int main(void)
 		cmocka_unit_test(test_utf8_agrees_with_jansson),
 		cmocka_unit_test(test_escape),
 		cmocka_unit_test(test_escape_every_byte),
+		cmocka_unit_test(test_token_text),
 	};
 
 	return cmocka_run_group_tests_name("text", tests, NULL, NULL);
