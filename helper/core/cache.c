@@ -190,25 +190,44 @@ out:
 	return JWTCRED_OK;
 }
 
+char *jc_entry_owner(const struct jc_profile *p, const struct jc_entry *e)
+{
+	json_t *was;
+	const char *owner;
+	char *copy = NULL;
+
+	/* a github-app entry's parameters end with ["owner", ...] (append_github) */
+	if (p->provider != JC_PROVIDER_GITHUB || !e->params ||
+	    !(was = json_loads(e->params, JSON_REJECT_DUPLICATES, NULL)))
+		return NULL;
+	owner = json_string_value(json_array_get(json_array_get(was, json_array_size(was) - 1), 0));
+	if (owner && *owner)
+		copy = strdup(owner);
+	json_decref(was);
+	return copy;
+}
+
+int jc_cache_key_of(const struct jc_profile *p, const struct jc_entry *e, char **params,
+                    char name[JC_ENTRY_NAME])
+{
+	char *owner = jc_entry_owner(p, e);
+	int rc = jc_cache_key_for(p, owner, params, name);
+
+	free(owner);
+	return rc;
+}
+
 int jc_cache_entry_matches(const struct jc_profile *p, const char *name,
                            const struct jc_entry *e, bool *same)
 {
 	char *params = NULL, mine[JC_ENTRY_NAME];
-
-	json_t *was = NULL;
-	const char *owner = NULL;
 	int rc = JWTCRED_OK;
 
 	*same = false;
-	/* a github-app entry is one owner's: the owner its parameters name (append_github) */
-	if (p->provider == JC_PROVIDER_GITHUB && e->params &&
-	    (was = json_loads(e->params, JSON_REJECT_DUPLICATES, NULL)))
-		owner = json_string_value(json_array_get(json_array_get(was, json_array_size(was) - 1), 0));
-	if (jc_cache_key_for(p, owner, &params, mine) != JWTCRED_OK)
+	if (jc_cache_key_of(p, e, &params, mine) != JWTCRED_OK)
 		rc = JWTCRED_E_NOMEM;
 	else
 		*same = e->params && strcmp(name, mine) == 0 && strcmp(e->params, params) == 0;
-	json_decref(was);
 	free(params);
 	return rc;
 }

@@ -61,6 +61,17 @@ int jc_cache_entry_matches(const struct jc_profile *p, const char *name,
                            const struct jc_entry *e, bool *same);
 
 /*
+ * The owner a github-app profile's entry e was minted for (one entry per
+ * owner: jc_cache_key_for), as a new string; NULL for other providers, an
+ * entry of the profile's own installation_id or owner, or out of memory.
+ */
+char *jc_entry_owner(const struct jc_profile *p, const struct jc_entry *e);
+
+/* jc_cache_key() for the owner entry e was minted for (jc_entry_owner). */
+int jc_cache_key_of(const struct jc_profile *p, const struct jc_entry *e, char **params,
+                    char name[JC_ENTRY_NAME]);
+
+/*
  * Open (creating with 0700) the cache directory: $JWTCRED_CACHE_DIR, else
  * $XDG_RUNTIME_DIR/jwtcred, else $XDG_CACHE_HOME/jwtcred, else
  * ~/.cache/jwtcred.  Refuses a directory another user owns or that group or

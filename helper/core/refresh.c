@@ -138,6 +138,7 @@ bool jc_refresh_backing_off(const struct jc_refresh_record *r, const struct jc_e
 /* What the detached process is given: jc_token_refresh()'s inputs. */
 struct job {
 	const struct jc_profile *p;
+	const struct jc_entry *served;
 	unsigned flags;
 };
 
@@ -147,7 +148,7 @@ static void run_job(void *arg)
 	enum jc_refresh_outcome what;
 	jwtcred_error err;
 
-	jc_token_refresh(j->p, j->flags, &what, &err);
+	jc_token_refresh(j->p, j->served, j->flags, &what, &err);
 }
 
 /* -v: why a due entry starts no refresh now. */
@@ -168,7 +169,7 @@ static void trace_backoff(const struct jc_profile *p, const struct jc_refresh_re
 void jc_refresh_start(const struct jc_profile *p, unsigned flags, const struct jc_entry *e,
                       bool exiting)
 {
-	struct job job = { p, flags };
+	struct job job = { p, e, flags };
 	struct jc_refresh_record r;
 	char *params = NULL, *dirpath = NULL, name[JC_ENTRY_NAME];
 	long long now = jc_now();
@@ -177,7 +178,7 @@ void jc_refresh_start(const struct jc_profile *p, unsigned flags, const struct j
 	if (!jc_refresh_due(e, p, now))
 		return;
 	/* a refresh that failed or still runs: no process to start (and no mint) on every hit */
-	if (jc_cache_key(p, &params, name) == 0 && jc_cache_open(&dirfd, &dirpath, NULL) == 0 &&
+	if (jc_cache_key_of(p, e, &params, name) == 0 && jc_cache_open(&dirfd, &dirpath, NULL) == 0 &&
 	    jc_refresh_record_read(dirfd, name, params, &r) == 0) {
 		if (jc_refresh_backing_off(&r, e, now)) {
 			trace_backoff(p, &r);

@@ -290,13 +290,9 @@ out:
 	return rc;
 }
 
-int jc_token_refresh(const struct jc_profile *p, unsigned flags, enum jc_refresh_outcome *done,
-                     jwtcred_error *err)
-{
-	return jc_token_refresh_for(p, NULL, flags, done, err);
-}
 
-int jc_token_refresh_for(const struct jc_profile *p, const struct jc_target *t, unsigned flags,
+/* jc_token_refresh() for the entry of request t. */
+static int refresh_entry(const struct jc_profile *p, const struct jc_target *t, unsigned flags,
                          enum jc_refresh_outcome *done, jwtcred_error *err)
 {
 	char *params = NULL, *dirpath = NULL, name[JC_ENTRY_NAME];
@@ -341,6 +337,17 @@ out:
 	jc_entry_clear(&e);
 	free(params);
 	free(dirpath);
+	return rc;
+}
+
+int jc_token_refresh(const struct jc_profile *p, const struct jc_entry *served, unsigned flags,
+                     enum jc_refresh_outcome *done, jwtcred_error *err)
+{
+	char *owner = served ? jc_entry_owner(p, served) : NULL;
+	struct jc_target target = { owner, NULL };
+	int rc = refresh_entry(p, owner ? &target : NULL, flags, done, err);
+
+	free(owner);
 	return rc;
 }
 

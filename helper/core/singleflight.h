@@ -23,8 +23,9 @@ enum jc_refresh_outcome {
 /*
  * Refresh p's entry ahead of its expiry (core/refresh.h): what a detached
  * process runs after a hit found the entry due, and what a library host
- * may run on a thread of its own.  The same inputs as jc_token_fetch()
- * (an entry per request target would add one).  Takes the entry's lock
+ * may run on a thread of its own.  The same inputs as jc_token_fetch(),
+ * and the entry it served (or NULL): a github-app entry of one owner is
+ * refreshed for that owner, with the installation it remembers.  Takes the entry's lock
  * without waiting; under it, checks again that the entry is still due and
  * not backing off; records the attempt in "<entry>.refresh"; mints and
  * replaces the entry as jc_token_fetch() does.  *done says which; the
@@ -32,12 +33,8 @@ enum jc_refresh_outcome {
  * JC_REFRESH_FAILED and a cache that cannot be opened).  A failure leaves
  * the old entry in place.
  */
-int jc_token_refresh(const struct jc_profile *p, unsigned flags, enum jc_refresh_outcome *done,
-                     jwtcred_error *err);
-
-/* The same for the entry of request t (jc_token_fetch_for). */
-int jc_token_refresh_for(const struct jc_profile *p, const struct jc_target *t, unsigned flags,
-                         enum jc_refresh_outcome *done, jwtcred_error *err);
+int jc_token_refresh(const struct jc_profile *p, const struct jc_entry *served, unsigned flags,
+                     enum jc_refresh_outcome *done, jwtcred_error *err);
 
 /*
  * The same for a request that says where its token goes (t, or NULL): a

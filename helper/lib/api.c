@@ -213,7 +213,7 @@ int jwtcred_token_refresh(jwtcred_config *cfg, const jwtcred_token *tok, jwtcred
 		return jc_fail(err, JWTCRED_E_NOPROFILE,
 		               "the token is of profile '%s', which '%s' does not have", tok->profile,
 		               cfg->path);
-	return jc_token_refresh(p, 0, &done, err);
+	return jc_token_refresh(p, &tok->entry, 0, &done, err);
 }
 
 void jwtcred_token_free(jwtcred_token *tok)

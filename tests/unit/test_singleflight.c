@@ -779,14 +779,14 @@ static void test_refresh_not_due(void **state)
 	fetch_ok(&f->p, 0, &e);
 	assert_false(jc_refresh_due(&e, &f->p, T0));
 	jc_refresh_start(&f->p, 0, &e, false);
-	assert_int_equal(jc_token_refresh(&f->p, 0, &done, &err), JWTCRED_OK);
+	assert_int_equal(jc_token_refresh(&f->p, NULL, 0, &done, &err), JWTCRED_OK);
 	assert_int_equal(done, JC_REFRESH_NOT_DUE);
 	/* due, but off */
 	jc_clock_set((time_t)(T0 + 1));
 	f->p.refresh_ahead = 0;
 	assert_false(jc_refresh_due(&e, &f->p, T0 + 1));
 	jc_refresh_start(&f->p, 0, &e, false);
-	assert_int_equal(jc_token_refresh(&f->p, 0, &done, &err), JWTCRED_OK);
+	assert_int_equal(jc_token_refresh(&f->p, NULL, 0, &done, &err), JWTCRED_OK);
 	assert_int_equal(done, JC_REFRESH_NOT_DUE);
 	jc_entry_clear(&e);
 	nap(300); /* a detached refresh would have minted by now */
@@ -885,7 +885,7 @@ static void test_refresh_failure(void **state)
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		jc_clock_set((time_t)(T0 + rows[i].at));
 		fake->fail = rows[i].fail;
-		rc = jc_token_refresh(&f->p, 0, &done, &err);
+		rc = jc_token_refresh(&f->p, NULL, 0, &done, &err);
 		mints += done == JC_REFRESH_FAILED;
 		if (rc != rows[i].rc || done != rows[i].done || fake->mints != mints)
 			fail_msg("row %zu: rc %d, outcome %d, %d mints", i, rc, done, fake->mints);
@@ -933,7 +933,7 @@ static void test_refresh_killed(void **state)
 	assert_true(pid >= 0);
 	if (pid == 0) {
 		alarm(60);
-		jc_token_refresh(&f->p, 0, &done, &err);
+		jc_token_refresh(&f->p, NULL, 0, &done, &err);
 		_exit(0);
 	}
 	while (fake->mints < 2)
@@ -954,7 +954,7 @@ static void test_refresh_killed(void **state)
 	if (jc_cache_lock(dirfd, path, name, 0, &lockfd, &err) != JWTCRED_OK)
 		fail_msg("the killed refresh left the lock taken: %s", err.text);
 	/* the lock held here: a refresh does nothing */
-	assert_int_equal(jc_token_refresh(&f->p, 0, &done, &err), JWTCRED_OK);
+	assert_int_equal(jc_token_refresh(&f->p, NULL, 0, &done, &err), JWTCRED_OK);
 	assert_int_equal(done, JC_REFRESH_BUSY);
 	jc_cache_unlock(lockfd);
 	assert_non_null(dir = opendir(path));
@@ -963,10 +963,10 @@ static void test_refresh_killed(void **state)
 			fail_msg("a temporary file is left: %s", d->d_name);
 	closedir(dir);
 
-	assert_int_equal(jc_token_refresh(&f->p, 0, &done, &err), JWTCRED_OK);
+	assert_int_equal(jc_token_refresh(&f->p, NULL, 0, &done, &err), JWTCRED_OK);
 	assert_int_equal(done, JC_REFRESH_BACKING_OFF);
 	jc_clock_set((time_t)(T0 + JC_REFRESH_BACKOFF));
-	assert_int_equal(jc_token_refresh(&f->p, 0, &done, &err), JWTCRED_OK);
+	assert_int_equal(jc_token_refresh(&f->p, NULL, 0, &done, &err), JWTCRED_OK);
 	assert_int_equal(done, JC_REFRESHED);
 	assert_int_equal(fake->mints, 3);
 	assert_cached(&f->p, "tok-3");
