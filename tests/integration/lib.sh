@@ -98,7 +98,8 @@ not_ok() {
 
 # Show at most a short prefix of anything that may hold a token.
 redact() {
-	sed -E 's/(00D[A-Za-z0-9]{3})[A-Za-z0-9!._-]{8,}/\1[redacted]/g'
+	sed -E -e 's/(00D[A-Za-z0-9]{3})[A-Za-z0-9!._-]{8,}/\1[redacted]/g' \
+		-e 's/(ya29\.|gen\.|cc\.|ghs_)[A-Za-z0-9._-]{16,}/\1[redacted]/g'
 }
 
 # check DESCRIPTION CONDITION...: run the condition, record the result.

@@ -17,7 +17,7 @@ done
 gh_install() {
 	local perms=${2:-'{"contents": "write", "metadata": "read"}'}
 	server_clients_merge "{\"github\": {\"app_id\": 4242, \"client_id\": \"Iv23liTestApp\",
-  \"certificate\": \"$KEYS/client.crt\", \"token_length\": 300,
+  \"certificate\": \"$KEYS/client.crt\", \"token_length\": 300, \"token_seconds\": ${GH_TOKEN_SECONDS:-3600},
   \"installations\": [
     {\"id\": $1, \"account\": \"acme\", \"type\": \"Organization\", \"repositories\": [\"widgets\", \"gadgets\"],
      \"permissions\": $perms},
@@ -72,6 +72,7 @@ gh_profile() {
 	gh_profile slow 'owner = "carol";' 'timeout = 2;'
 	gh_profile acmewrite 'owner = "acme";' 'permissions = { contents = "write"; };'
 	gh_profile longest 'installation_id = "202";' 'assertion_lifetime = 600;'
+	gh_profile ahead 'refresh_margin = 1;' 'refresh_ahead = 6;'
 	echo '};'
 } >"$JWTCRED_CONFIG"
 
@@ -314,6 +315,50 @@ check "reinstall: 111 grants less than acmewrite asks: fails" test "$RC" -ne 0
 expect_grep "reinstall: the error names installation 111" "for installation 111 \(of 'acme'\).*HTTP 422" "$TEST_TMP/re4.err"
 expect_no_grep "reinstall: the error does not name 101" "installation 101" "$TEST_TMP/re4.err"
 gh_install 101
+
+# Refresh ahead: an owner's entry is refreshed in the background for that owner, with the
+# installation it remembers (no lookup).  Tokens of 12 s, refresh_ahead 6 and
+# refresh_margin 1 (whole seconds): due 6 or 7 s after the mint, served until 11 or 12 s.
+GH_TOKEN_SECONDS=12 gh_install 101
+server_reset
+wait_tokens() { # up to 5 s, until the server has issued $1 tokens
+	local i
+	for ((i = 0; i < 50; i++)); do
+		[ "$(server_stats github_tokens)" -ge "$1" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+ahead_fill() {
+	printf 'url=%s\n\n' "$SERVER_URL/git/$1.git" |
+		git -c "credential.$SERVER_URL.helper=" -c "credential.$SERVER_URL.helper=jwtcred --profile ahead" \
+			credential fill >"$2" 2>"$2.err"
+}
+ahead_fill bolt-labs/bolts ahead1.out
+ahead_fill acme/widgets ahead2.out
+expect_eq "ahead: two owners, two lookups, two tokens" "2 2" \
+	"$(server_stats github_lookups) $(server_stats github_tokens)"
+sleep 8
+ahead_fill bolt-labs/bolts ahead3.out
+check "ahead: past the refresh point, bolt-labs is served its cached token" \
+	test "$(grep '^password=' ahead1.out)" = "$(grep '^password=' ahead3.out)"
+# the fill answered before the refresh's request: it comes after, from the detached process
+check "ahead: a background refresh asks for a token" wait_tokens 3
+new_token() { # up to 2 s (its cache write follows its request), until a fill serves another token
+	local i
+	for ((i = 0; i < 20; i++)); do
+		ahead_fill bolt-labs/bolts ahead4.out
+		[ "$(grep '^password=' ahead4.out)" != "$(grep '^password=' ahead1.out)" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+check "ahead: the next fill gets bolt-labs's new token" new_token
+expect_eq "ahead: one more token, no lookup (the remembered installation)" "2 3" \
+	"$(server_stats github_lookups) $(server_stats github_tokens)"
+expect_eq "ahead: the refresh asked for bolt-labs's installation (202)" \
+	"/api/v3/app/installations/202/access_tokens" "$(server_history 'h[-1]["path"]')"
+GH_TOKEN_SECONDS=3600 gh_install 101
 
 # timeout is the whole mint: three requests of 0.9 s each do not fit in 2 s (each alone would).
 server_mode '{"delay_ms": 900}'

@@ -13,14 +13,14 @@ mode's clock_offset shifts: GitHub's rule is about its clock, not exp - iat), an
   POST /app/installations/{id}/access_tokens
        body {"repositories": [...], "permissions": {...}} narrows the token;
        422 when it asks for more than the installation has; 201 with a token
-       and expires_at one hour ahead.
+       and expires_at one hour (token_seconds) ahead.
 
 The mode's delay_ms delays every answer.
 
 Configuration, in clients.json:
 
   "github": {"app_id": 4242, "client_id": "Iv23liTest", "certificate": "app.crt",
-             "token_length": 200,
+             "token_length": 200, "token_seconds": 3600,
              "installations": [{"id": 101, "account": "acme", "type": "Organization",
                                 "repositories": ["widgets"],
                                 "permissions": {"contents": "write", "metadata": "read"}}]}
@@ -68,7 +68,7 @@ class GitHub:
     def __init__(self, state):
         self.state = state
         self.lock = threading.Lock()
-        self.app = None               # (app_id, client_id, key, token_length)
+        self.app = None               # (app_id, client_id, key, token_length, token_seconds)
         self.installations = []
         self.tokens = {}              # token -> (installation, repositories)
 
@@ -80,7 +80,8 @@ class GitHub:
             return
         with open(os.path.join(base, gh['certificate']), 'rb') as f:
             key = JsonWebKey.import_key(f.read())
-        app = (str(gh['app_id']), gh.get('client_id'), key, int(gh.get('token_length', 200)))
+        app = (str(gh['app_id']), gh.get('client_id'), key, int(gh.get('token_length', 200)),
+                   int(gh.get('token_seconds', TOKEN_LIFETIME)))
         with self.lock:
             self.app, self.installations = app, list(gh.get('installations', []))
 
@@ -189,13 +190,13 @@ class GitHub:
                 raise Refusal(422, 'The permissions requested are not granted to this installation.')
             granted = perms
         with self.lock:
-            length = self.app[3]
+            length, lifetime = self.app[3], self.app[4]
         token = ('ghs_' + secrets.token_urlsafe(length))[:4 + length]
         with self.lock:
             self.tokens[token] = (inst, have)
         self.state.issue(token, 'github:%d' % inst_id)
         self.state.count('github_tokens')
-        expires = int(time.time()) + self.state.clock_offset() + TOKEN_LIFETIME
+        expires = int(time.time()) + self.state.clock_offset() + lifetime
         handler.send(201, answer({'token': token,
                                   'expires_at': time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime(expires)),
                                   'permissions': granted, 'repository_selection': 'selected'}), JSON)
