@@ -107,8 +107,14 @@ expect_eq "after SIGKILL: one entry" 1 "$(entries)"
 expect_no_grep "after SIGKILL: no temporary files" . <(find "$JWTCRED_CACHE_DIR" -name '*.tmp.*')
 
 # --- expiry and margin with an injected clock ---------------------------------------------
+# These checks count token requests at hits past 3/4 of a lifetime (839 s of
+# 900, 199 s of 300): with refreshing ahead on (by default from 675 s of 900)
+# such a hit would also start a background refresh, a second request racing
+# the count.  They test the margin and the lifetime, not refreshing ahead
+# (tests/integration/test_refresh.sh does), so refresh_ahead = 0 here.
 "$JWTCRED" purge
 server_reset
+write_config 'refresh_ahead = 0;'
 T=2000000000
 JWTCRED_NOW=$T run_jwtcred t0 token
 # the server checks exp against its own clock, so JWTCRED_NOW only moves
@@ -122,7 +128,7 @@ JWTCRED_NOW=$((T + 900 - 60 - 1000)) run_jwtcred back token
 expect_eq "clock jumped back 1000 s: not trusted, re-minted" 3 "$(server_stats token_requests)"
 # the entry of "back" was issued at T-160 under token_lifetime 900; a
 # shorter token_lifetime applies to it at once
-write_config 'token_lifetime = 300;' 'refresh_margin = 100;'
+write_config 'token_lifetime = 300;' 'refresh_margin = 100;' 'refresh_ahead = 0;'
 JWTCRED_NOW=$((T + 39)) run_jwtcred shorter token
 expect_eq "shortened token_lifetime: existing entry still served inside it" "$(cat "$TEST_TMP/back.out")" "$(cat "$TEST_TMP/shorter.out")"
 JWTCRED_NOW=$((T + 40)) run_jwtcred shorter2 token
@@ -133,6 +139,8 @@ JWTCRED_NOW=$((T + 199)) run_jwtcred short2 token
 expect_eq "token_lifetime 300, margin 100: cached at 199 s" "$(cat "$TEST_TMP/short.out")" "$(cat "$TEST_TMP/short2.out")"
 JWTCRED_NOW=$((T + 200)) run_jwtcred short3 token
 check "token_lifetime 300, margin 100: re-minted at 200 s" test "$(cat "$TEST_TMP/short.out")" != "$(cat "$TEST_TMP/short3.out")"
+expect_eq "token_lifetime 300, margin 100: one request for each mint, none in the background" 6 "$(server_stats token_requests)"
+write_config
 
 # --- cache = false --------------------------------------------------------------------------
 "$JWTCRED" purge
