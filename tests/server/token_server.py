@@ -61,7 +61,7 @@ ORG_ID = '00D5g000004Xyz'          # token prefix, as in real Salesforce tokens
 COUNTERS = ('token_requests', 'revoke_requests', 'other_revoke_requests', 'issued', 'git_requests',
             'git_auth_failures', 'git_anonymous', 'data_requests', 'kube_requests',
             'google_requests', 'generic_requests', 'cc_requests',
-            'introspect_requests') + github.COUNTERS
+            'introspect_requests', 'held') + github.COUNTERS
 # Algorithms a client certificate may verify: RSA and EC families only, so
 # neither "none" nor an HMAC keyed with the certificate text gets near Authlib.
 KEY_FAMILY = {'RS': 'RSA', 'PS': 'RSA', 'ES': 'EC', 'Ed': 'OKP'}
@@ -74,8 +74,10 @@ HISTORY = 100                      # assertions kept for GET /admin/history
 GOOGLE_LEEWAY = 60                 # seconds an iat may be in the server's future
 SMALL_BODY = 1 << 20               # token, revoke, admin requests
 GIT_BODY = 256 << 20               # git pushes
+# 'hold': a token request waits (before it is answered) while the mode says hold; a
+# test releases every held request by setting a mode without it (server_mode '{}')
 MODE_BOOLS = ('hang', 'drip', 'non_json', 'oversize', 'truncated', 'invalid_utf8',
-              'ip_restricted')
+              'ip_restricted', 'hold')
 MODE_INTS = ('delay_ms', 'retry_after', 'expires_in', 'introspect_status')
 MODE_STRINGS = ('instance_url',)
 MAX_CLOCK_OFFSET = 10 * 86400
@@ -694,6 +696,8 @@ class Handler(BaseHTTPRequestHandler):
         self.state.count('token_requests')
         body = self.read_body(SMALL_BODY)
         mode = self.state.take_mode()
+        if mode.get('hold'):
+            self.hold()
         if mode.get('delay_ms'):
             self.state.stopping.wait(mode['delay_ms'] / 1000)
         if self.canned_answer(mode):
@@ -759,6 +763,8 @@ class Handler(BaseHTTPRequestHandler):
         self.state.count(counter)
         body = self.read_body(SMALL_BODY)
         mode = self.state.take_mode()
+        if mode.get('hold'):
+            self.hold()
         if mode.get('delay_ms'):
             self.state.stopping.wait(mode['delay_ms'] / 1000)
         if self.canned_answer(mode):
@@ -812,6 +818,17 @@ class Handler(BaseHTTPRequestHandler):
         else:
             return False
         return True
+
+    def hold(self):
+        """Wait while the mode says hold (or until shutdown); 'held' counts the waiting."""
+        self.state.count('held')
+        try:
+            while not self.state.stopping.wait(0.02):
+                with self.state.lock:
+                    if not self.state.mode.get('hold'):
+                        break
+        finally:
+            self.state.count('held', -1)
 
     def hang(self):
         """Never answer; return when the client hangs up, or on shutdown."""
