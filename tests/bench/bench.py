@@ -417,10 +417,39 @@ def steady_config(name, extra):
     return path
 
 
+PR_SET_CHILD_SUBREAPER = 36           # <linux/prctl.h>
+
+
+def become_subreaper():
+    """Make the detached refresh workers (double forked by `jwtcred get`) our children, so
+    that reap_workers() can wait for them."""
+    import ctypes
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0:
+        die('prctl(PR_SET_CHILD_SUBREAPER): %s' % os.strerror(ctypes.get_errno()))
+
+
+def reap_workers(limit_s=60):
+    """Wait (at most limit_s) for every child left, the detached refresh workers: then no
+    refresh is still on its way to the endpoint."""
+    deadline = time.monotonic() + limit_s
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            if time.monotonic() > deadline:
+                die('a background refresh still runs %d s after the steady run' % limit_s)
+            time.sleep(0.01)
+
+
 def steady_run(config):
     """`jwtcred get` every STEADY_PERIOD_MS for STEADY_LIFETIMES token lifetimes, from an
     empty cache, the endpoint answering in STEADY_DELAY_MS with tokens of STEADY_LIFETIME
     seconds: each call's time (ns) and the token requests the endpoint saw."""
+    become_subreaper()
+    reap_workers()
     run([JWTCRED, 'purge'])
     admin('POST', '/admin/mode', {'delay_ms': STEADY_DELAY_MS, 'expires_in': STEADY_LIFETIME})
     cmd = Cmd('steady', [JWTCRED, '-c', config, 'get'], REQUEST)
@@ -440,7 +469,9 @@ def steady_run(config):
         nxt += STEADY_PERIOD_MS / 1000
     made = token_requests() - before
     STEADY_WHEN[config] = when
-    time.sleep(STEADY_DELAY_MS / 1000 + 1)   # a refresh still on its way lands before the next row
+    # a refresh still on its way (started by one of the last calls) lands before the next
+    # row, not in its count: wait for the workers themselves, not for a guessed time
+    reap_workers()
     admin('POST', '/admin/mode', {})
     run([JWTCRED, 'purge'])
     return samples, made
