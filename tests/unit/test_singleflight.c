@@ -57,7 +57,8 @@ struct fake {
 	char token[NCALLERS][32];
 	/* the concurrent hits of the refresh tests */
 	char hit_token[NHITS][32];
-	long long hit_ms[NHITS]; /* how long jc_refresh_start() took */
+	long long hit_t0[NHITS], hit_t1[NHITS]; /* jc_monotonic_ms() before the fetch, after jc_refresh_start() */
+	long long mint_t0, mint_t1;             /* jc_monotonic_ms() as the last mint began and ended */
 };
 
 static struct fake *fake;
@@ -71,11 +72,14 @@ static int fake_mint(const struct jc_profile *p, const struct jc_mint_in *in, st
 	char tok[32];
 	struct timespec ts = { fake->sleep_ms / 1000, (fake->sleep_ms % 1000) * 1000000L };
 
+	fake->mint_t0 = jc_monotonic_ms();
+
 	fake->audience_first_set = audience_first != NULL;
 	snprintf(fake->audience_first, sizeof(fake->audience_first), "%s",
 	         audience_first ? audience_first : "");
 	if (fake->sleep_ms)
 		nanosleep(&ts, NULL);
+	fake->mint_t1 = jc_monotonic_ms();
 	snprintf(tok, sizeof(tok), "tok-%d", n);
 	/* filled even on failure: the core must neither keep nor leak it */
 	if (!(out->access_token = strdup(tok)) || !(out->audience = strdup(AUD)) ||
@@ -812,9 +816,12 @@ static void test_refresh_not_due(void **state)
 /*
  * 50 hits at once past the refresh point: each answers with the cached
  * token at once (starting the refresh takes a fork's time, not the mint's)
- * and, between them all, exactly one detached refresh mints.  The mint
- * takes 5 s, and a hit may take up to 2.5 s: 50 double forks at once under
- * valgrind or ASan on 2 loaded cores take far longer than on a desk.
+ * and, between them all, exactly one detached refresh mints.  "At once"
+ * is not a wall-clock budget: 50 double forks under valgrind on 2 loaded
+ * cores took 2.5 s.  A hit that waited for the mint would have been busy
+ * from before the mint began until after it ended: no hit's time may
+ * contain the mint's (5 s).  A hit that fetched only after the mint ended
+ * may answer its token.
  */
 static void test_refresh_concurrent_hits(void **state)
 {
@@ -822,6 +829,7 @@ static void test_refresh_concurrent_hits(void **state)
 	struct jc_entry e = { 0 };
 	pid_t pid[NHITS];
 	int go[2], status, n;
+	long long slowest;
 	char c;
 
 	cache_aged(f, 700); /* due since T0 - 25, fresh until T0 + 140 */
@@ -832,17 +840,16 @@ static void test_refresh_concurrent_hits(void **state)
 		assert_true(pid[n] >= 0);
 		if (pid[n] == 0) {
 			jwtcred_error err;
-			long long t;
 
 			alarm(60);
 			close(go[1]);
 			while (read(go[0], &c, 1) < 0 && errno == EINTR)
 				;
+			fake->hit_t0[n] = jc_monotonic_ms();
 			if (jc_token_fetch(&f->p, 0, &e, &err) == JWTCRED_OK)
 				snprintf(fake->hit_token[n], sizeof(fake->hit_token[n]), "%s", e.token);
-			t = jc_monotonic_ms();
 			jc_refresh_start(&f->p, 0, &e, false);
-			fake->hit_ms[n] = jc_monotonic_ms() - t;
+			fake->hit_t1[n] = jc_monotonic_ms();
 			jc_entry_clear(&e);
 			_exit(0);
 		}
@@ -853,14 +860,19 @@ static void test_refresh_concurrent_hits(void **state)
 		assert_int_equal(waitpid(pid[n], &status, 0), pid[n]);
 		assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 	}
-	for (n = 0; n < NHITS; n++) {
-		if (strcmp(fake->hit_token[n], "tok-1") != 0)
-			fail_msg("hit %d answered '%s', want the cached tok-1", n, fake->hit_token[n]);
-		if (fake->hit_ms[n] >= REFRESH_MINT_MS / 2)
-			fail_msg("hit %d: starting the refresh took %lld ms (the mint takes %d)", n,
-			         fake->hit_ms[n], REFRESH_MINT_MS);
-	}
 	reap_workers(); /* every refresh the hits started has minted, or found the lock taken */
+	for (n = 0, slowest = 0; n < NHITS; n++) {
+		if (strcmp(fake->hit_token[n], "tok-1") != 0 &&
+		    !(strcmp(fake->hit_token[n], "tok-2") == 0 && fake->hit_t0[n] >= fake->mint_t1))
+			fail_msg("hit %d answered '%s', want the cached tok-1", n, fake->hit_token[n]);
+		if (fake->hit_t0[n] <= fake->mint_t0 && fake->hit_t1[n] >= fake->mint_t1)
+			fail_msg("hit %d waited for the refresh: busy %lld ms, the mint took %lld", n,
+			         fake->hit_t1[n] - fake->hit_t0[n], fake->mint_t1 - fake->mint_t0);
+		if (fake->hit_t1[n] - fake->hit_t0[n] > slowest)
+			slowest = fake->hit_t1[n] - fake->hit_t0[n];
+	}
+	print_message("the slowest of %d hits took %lld ms; the mint %lld ms\n", NHITS, slowest,
+	              fake->mint_t1 - fake->mint_t0);
 	if (fake->mints != 2)
 		fail_msg("%d hits started %d refreshes, want 1", NHITS, fake->mints - 1);
 	assert_cached(&f->p, "tok-2");
