@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -148,6 +149,13 @@ static void run_job(void *arg)
 	enum jc_refresh_outcome what;
 	jwtcred_error err;
 
+	/*
+	 * A worker stuck anywhere (a hung resolver, a lock the host held at
+	 * fork time) would hold the entry's lock, and every later miss would
+	 * fail busy: it dies when a mint's lock window is over.
+	 */
+	signal(SIGALRM, SIG_DFL);
+	alarm((unsigned)(j->p->timeout + (JC_LOCK_SLACK_MS + 999) / 1000));
 	jc_token_refresh(j->p, j->served, j->flags, &what, &err);
 }
 
