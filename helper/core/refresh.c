@@ -26,7 +26,8 @@
 #include "core/trust.h"
 
 #define RECORD_VERSION 1
-#define MAX_RECORD 4096
+/* it holds the entry's params: as large as the entry's own (a profile with many scopes) */
+#define MAX_RECORD JC_MAX_ENTRY
 #define RECORD_NAME (JC_ENTRY_NAME + 16)
 
 long long jc_refresh_point(const struct jc_entry *e, const struct jc_profile *p)
