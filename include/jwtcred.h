@@ -89,9 +89,24 @@ void jwtcred_config_free(jwtcred_config *cfg);
  * stdio on /dev/null, every other descriptor closed) that mints the next
  * token into the shared cache, and returns without waiting for it.  With
  * on zero, never.  By default the library does this only for a profile
- * whose file sets refresh_ahead; the jwtcred program always does.  A
- * multi-threaded host should rather leave this off and refresh on a
- * thread of its own: jwtcred_token_refresh_due(), jwtcred_token_refresh().
+ * whose file sets refresh_ahead; the jwtcred program always does.
+ *
+ * Only a single-threaded process forks: a fork without exec beside other
+ * threads can leave a lock one of them held (OpenSSL's, libcurl's, the
+ * resolver's, malloc's) held forever in the child, which would then hang
+ * holding the entry's lock.  So once the process has started a thread
+ * (glibc's __libc_single_threaded; libcurl's threaded resolver counts),
+ * or where the C library cannot tell (no <sys/single_threaded.h>: glibc
+ * before 2.32, other C libraries), no background refresh is started,
+ * whatever on says (jwtcred -v style trace only).  A multi-threaded host
+ * refreshes on a thread of its own instead: it asks
+ * jwtcred_token_refresh_due() and calls jwtcred_token_refresh() there.
+ *
+ * The worker is a grandchild: the child forked first exits at once and
+ * is reaped by the call.  A host SIGCHLD handler that reaps with
+ * waitpid(-1, ...) may see (and reap) that first child: a pid it never
+ * started, with exit status 0 (or an errno value when it could not fork
+ * the worker).  The worker itself is never the host's child.
  * Errors: JWTCRED_E_USAGE (cfg NULL).
  */
 int jwtcred_config_set_refresh_ahead(jwtcred_config *cfg, int on);

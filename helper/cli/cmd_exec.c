@@ -38,6 +38,13 @@ int jc_front_exec(const struct jc_cli *cli)
 		jc_say("%s", err.text);
 		goto out;
 	}
+	/*
+	 * The command takes this process over: the refresh starts now, the
+	 * command's stdout kept, and before the token is in the environment,
+	 * which the worker would otherwise carry (/proc/PID/environ) as long
+	 * as it lives.
+	 */
+	jc_cli_refresh_ahead(p, 0, &e, false);
 	if (setenv("JWTCRED_ACCESS_TOKEN", e.token, 1) != 0 ||
 	    (e.instance_url ? setenv("JWTCRED_INSTANCE_URL", e.instance_url, 1)
 	                    : unsetenv("JWTCRED_INSTANCE_URL")) != 0) {
@@ -57,8 +64,6 @@ int jc_front_exec(const struct jc_cli *cli)
 			goto out;
 		}
 	}
-	/* the command takes this process over: the refresh starts now, the command's stdout kept */
-	jc_cli_refresh_ahead(p, 0, &e, false);
 	jc_entry_clear(&e);
 	jc_conf_free(cfg);
 	cfg = NULL;

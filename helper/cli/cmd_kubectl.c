@@ -80,6 +80,10 @@ int jc_front_kubectl(const struct jc_cli *cli)
 		goto out;
 	}
 	status = JC_EXIT_OK;
+	/* the answer is out: its copies of the token gone before the worker is forked */
+	jc_json_wipe(json_object_get(cred, "status"), "token");
+	jc_free_secret(text);
+	text = NULL;
 	jc_cli_refresh_ahead(p, 0, &e, true);
 out:
 	jc_json_wipe(json_object_get(cred, "status"), "token");

@@ -4,20 +4,38 @@
  */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "cli/entries.h"
 #include "cli/msgs.h"
 #include "cli/profile.h"
 #include "core/engine.h"
+#include "core/secret.h"
+#include "core/singleflight.h"
 #include "core/trace.h"
 
 struct purge_ctx {
 	const struct jc_cli *cli;
-	struct jwtcred_config *cfg; /* only with --revoke */
+	struct jwtcred_config *cfg; /* with --revoke; else when it loads (lock windows) */
+	char *dirpath;              /* the cache directory, for the lock's messages */
 	unsigned removed;
 };
+
+#define DEFAULT_TIMEOUT 30 /* seconds: the timeout setting's default */
+
+/* How long a mint of e's profile may hold the entry's lock (singleflight.c's window). */
+static long lock_window(const struct purge_ctx *ctx, const struct jc_entry *e)
+{
+	const struct jc_profile *p = NULL;
+	jwtcred_error err;
+
+	if (ctx->cfg && e->profile && jc_conf_profile(ctx->cfg, e->profile, &p, &err) == 0)
+		return p->timeout * 1000L + JC_LOCK_SLACK_MS;
+	return DEFAULT_TIMEOUT * 1000L + JC_LOCK_SLACK_MS;
+}
 
 /*
  * Revoke e's token with the profile of its name, but only when e was minted
@@ -52,32 +70,77 @@ static int revoke_entry(struct purge_ctx *ctx, const char *name, struct jc_entry
 	return 0;
 }
 
+/*
+ * Under the entry's lock, so that no mint or background refresh in flight
+ * writes the entry again after purge returns (one that takes the lock
+ * later reads again, finds nothing and mints nothing).  The entry as it
+ * is under the lock is the one revoked; a token it replaced meanwhile
+ * (a refresh that finished while purge waited) is revoked too.
+ */
+static int purge_locked(struct purge_ctx *ctx, int dirfd, const char *name, struct jc_entry *seen)
+{
+	struct jc_entry now = { 0 }, *e = seen;
+	jwtcred_error err;
+	int rc = 0;
+
+	if (jc_cache_read(dirfd, name, NULL, &now) == 0)
+		e = &now;
+	if (ctx->cli->revoke && e != seen && seen->token && now.token &&
+	    !jc_secret_equal(seen->token, now.token) && revoke_entry(ctx, name, seen) != 0)
+		rc = 1;
+	if (rc == 0 && ctx->cli->revoke && e->token && revoke_entry(ctx, name, e) != 0)
+		rc = 1;
+	if (rc == 0 && jc_cache_remove(dirfd, name, &err) != 0) {
+		jc_say("%s", err.text);
+		rc = 1;
+	}
+	jc_entry_clear(&now);
+	return rc;
+}
+
 static int purge_entry(int dirfd, const char *name, struct jc_entry *e, void *arg)
 {
 	struct purge_ctx *ctx = arg;
 	jwtcred_error err;
+	int lockfd = -1, rc;
 
 	if (ctx->cli->profile && (!e->profile || strcmp(e->profile, ctx->cli->profile) != 0))
 		return 0;
-	if (ctx->cli->revoke && e->token && revoke_entry(ctx, name, e) != 0)
-		return 1;
-	if (jc_cache_remove(dirfd, name, &err) != 0) {
-		jc_say("%s", err.text);
+	if (jc_cache_lock(dirfd, ctx->dirpath, name, lock_window(ctx, e), &lockfd, &err) != 0) {
+		jc_say("%s; cache entry %s kept", err.text, name);
 		return 1;
 	}
+	rc = purge_locked(ctx, dirfd, name, e);
 	/* the lock file stays: unlinking it under a waiting process would split the lock */
-	ctx->removed++;
-	return 0;
+	jc_cache_unlock(lockfd);
+	if (rc == 0)
+		ctx->removed++;
+	return rc;
 }
 
 int jc_front_purge(const struct jc_cli *cli)
 {
-	struct purge_ctx ctx = { cli, NULL, 0 };
-	int status;
+	struct purge_ctx ctx = { cli, NULL, NULL, 0 };
+	jwtcred_error err;
+	char *def = NULL;
+	const char *path = cli->config_path;
+	int status, dirfd;
 
 	if (cli->revoke && jc_cli_config(cli, &ctx.cfg) != JC_EXIT_OK)
 		return JC_EXIT_FAIL;
+	/* without --revoke the configuration only sizes the lock windows: purge works without one */
+	if (!cli->revoke && (path || (path = def = jc_conf_default_path())) &&
+	    jc_conf_load(path, &ctx.cfg, &err) != 0)
+		ctx.cfg = NULL;
+	free(def);
+	if (jc_cache_open(&dirfd, &ctx.dirpath, &err) != 0) {
+		jc_say("%s", err.text);
+		jc_conf_free(ctx.cfg);
+		return JC_EXIT_FAIL;
+	}
+	close(dirfd);
 	status = jc_each_entry(purge_entry, &ctx);
+	free(ctx.dirpath);
 	if (status == JC_EXIT_OK && jc_tracing())
 		jc_trace("removed %u cache entr%s", ctx.removed, ctx.removed == 1 ? "y" : "ies");
 	jc_conf_free(ctx.cfg);

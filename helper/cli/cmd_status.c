@@ -6,9 +6,12 @@
  */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -18,16 +21,20 @@
 #include "core/refresh.h"
 #include "core/trace.h"
 
-#define ROW "%-16s %-28s %-20s %-20s %-20s %-27s %s\n"
+#define ROW "%-16s %-28s %-20s %-20s %-20s %-29s %s\n"
 
 struct listing {
 	const struct jc_cli *cli;
 	struct jwtcred_config *cfg; /* or NULL: REFRESH is "?" */
 };
 
-/* When e will be refreshed: a time, "due", "off", or "?" when no profile of cfg made it. */
+/*
+ * When e will be refreshed: a time, "due", "backing off" (due, but its
+ * last refresh failed or never ended less than a minute ago: none is
+ * started before then), "off", or "?" when no profile of cfg made it.
+ */
 static void refresh_at(const struct listing *l, const char *name, const struct jc_entry *e,
-                       long long now, char *buf, size_t len)
+                       const struct jc_refresh_record *r, long long now, char *buf, size_t len)
 {
 	const struct jc_profile *p = NULL;
 	long long at;
@@ -41,32 +48,56 @@ static void refresh_at(const struct listing *l, const char *name, const struct j
 		snprintf(buf, len, "off");
 	else if (!jc_entry_fresh(e, p, now))
 		snprintf(buf, len, "-");
+	else if (at <= now && r && jc_refresh_backing_off(r, e, now))
+		snprintf(buf, len, "backing off");
 	else if (at <= now)
 		snprintf(buf, len, "due");
 	else
 		jc_rfc3339(at, buf, len);
 }
 
-/* The last background refresh: "-", or its start and how it ended. */
-static void last_refresh(int dirfd, const char *name, const struct jc_entry *e, char *buf,
-                         size_t len)
+/*
+ * Is the entry's lock held (a refresh, or a mint, at work)?  Never creates
+ * the lock file; a refresh record that never finished and whose lock is
+ * free was killed.
+ */
+static bool lock_held(int dirfd, const char *name)
 {
-	struct jc_refresh_record r;
+	char lockname[JC_ENTRY_NAME + 8];
+	bool held = false;
+	int fd;
+
+	snprintf(lockname, sizeof(lockname), "%s.lock", name);
+	if ((fd = openat(dirfd, lockname, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)) < 0)
+		return false;
+	if (flock(fd, LOCK_EX | LOCK_NB) != 0)
+		held = errno == EWOULDBLOCK;
+	close(fd); /* and with it the lock, when this took it */
+	return held;
+}
+
+/* The last background refresh: "-", or its start and how it ended. */
+static void last_refresh(int dirfd, const char *name, const struct jc_refresh_record *r,
+                         char *buf, size_t len)
+{
 	char at[32];
 
 	snprintf(buf, len, "-");
-	if (jc_refresh_record_read(dirfd, name, e->params, &r) != 0)
+	if (!r)
 		return;
-	jc_rfc3339(r.started, at, sizeof(at));
+	jc_rfc3339(r->started, at, sizeof(at));
 	snprintf(buf, len, "%s %s", at,
-	         !r.finished ? "running" : r.status == JWTCRED_OK ? "ok" : "failed");
+	         r->finished ? (r->status == JWTCRED_OK ? "ok" : "failed")
+	                     : lock_held(dirfd, name) ? "running" : "killed");
 }
 
 static int print_entry(int dirfd, const char *name, struct jc_entry *e, void *arg)
 {
 	const struct listing *l = arg;
 	char issued[32], expires[32], left[32], refresh[32], last[48];
+	struct jc_refresh_record r;
 	long long now = jc_now(), rem;
+	bool have;
 
 	if (l->cli->profile && (!e->profile || strcmp(l->cli->profile, e->profile) != 0))
 		return 0;
@@ -76,8 +107,9 @@ static int print_entry(int dirfd, const char *name, struct jc_entry *e, void *ar
 	}
 	jc_rfc3339(e->issued, issued, sizeof(issued));
 	jc_rfc3339(e->expires, expires, sizeof(expires));
-	refresh_at(l, name, e, now, refresh, sizeof(refresh));
-	last_refresh(dirfd, name, e, last, sizeof(last));
+	have = jc_refresh_record_read(dirfd, name, e->params, &r) == 0;
+	refresh_at(l, name, e, have ? &r : NULL, now, refresh, sizeof(refresh));
+	last_refresh(dirfd, name, have ? &r : NULL, last, sizeof(last));
 	rem = e->expires - now;
 	if (rem <= 0)
 		snprintf(left, sizeof(left), "expired");

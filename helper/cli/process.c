@@ -5,24 +5,17 @@
 #include "config.h"
 
 #include <signal.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
-#ifdef HAVE_SYS_PRCTL_H
-#include <sys/prctl.h>
-#endif
 
 #include "cli/process.h"
+#include "core/harden.h"
 
 mode_t jc_harden(void)
 {
-	struct rlimit no_core = { 0, 0 };
 	mode_t caller = umask(077);
 
-	setrlimit(RLIMIT_CORE, &no_core);
+	jc_harden_dumps();
 	signal(SIGXFSZ, SIG_IGN);
-#if defined(HAVE_PRCTL) && defined(PR_SET_DUMPABLE)
-	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-#endif
 	return caller;
 }
 

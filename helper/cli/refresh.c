@@ -19,8 +19,11 @@ static void release_stdout(void)
 	fflush(stdout);
 	if ((fd = open("/dev/null", O_WRONLY | O_CLOEXEC)) < 0)
 		return;
-	dup2(fd, STDOUT_FILENO);
-	close(fd);
+	/* fd 1 closed: open() gave that very descriptor, /dev/null already */
+	if (fd != STDOUT_FILENO) {
+		dup2(fd, STDOUT_FILENO);
+		close(fd);
+	}
 }
 
 void jc_cli_refresh_ahead(const struct jc_profile *p, unsigned flags, const struct jc_entry *e,

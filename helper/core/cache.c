@@ -35,7 +35,7 @@
 #include "core/trust.h"
 
 #define ENTRY_VERSION 1
-#define MAX_ENTRY (64 * 1024)
+#define MAX_ENTRY JC_MAX_ENTRY
 #define CLOCK_SLACK 300 /* an entry "issued" further in the future: the clock went back */
 
 void jc_entry_clear(struct jc_entry *e)

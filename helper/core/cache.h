@@ -25,6 +25,9 @@ struct jc_entry {
 	char *installation_id; /* github-app: the installation found for this entry, or NULL */
 };
 
+/* The largest cache entry (or side record: .failed, .refresh) read back, in bytes. */
+#define JC_MAX_ENTRY (64 * 1024)
+
 void jc_entry_clear(struct jc_entry *e);
 
 /*

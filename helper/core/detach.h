@@ -13,10 +13,16 @@
  * waits for no scheduling of another process).  The grandchild is in a session of
  * its own, has stdin, stdout and stderr on /dev/null, no other descriptor
  * of the caller's (a pipe git or kubectl waits on to close), "/" as its
- * working directory, no signal blocked, a nice value of 10 (background
- * work: the callers beside it go first) and no trace or warning sink; it
- * _exit()s when fn returns, so no atexit handler of the caller runs twice.
- * Returns 0, or -1 (errno set) when it could not be started.
+ * working directory, every signal at its default handler (SIGPIPE and
+ * SIGXFSZ ignored) and none blocked, no core dumps and not dumpable
+ * (core/harden.h), umask 077, a nice value of at least 10 (background
+ * work: the callers beside it go first; never a higher priority than the
+ * caller's) and no trace or warning sink; it _exit()s when fn returns, so
+ * no atexit handler of the caller runs twice.  Returns 0, or -1 (errno
+ * set: the first child's setsid() or fork() errno, or EINTR when it was
+ * killed) when it could not be started.  A host that reaps every child
+ * itself (waitpid(-1) in a SIGCHLD handler) may reap the first child
+ * before this does: that is not an error.
  */
 int jc_detach(void (*fn)(void *arg), void *arg, bool exiting);
 

@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,7 +26,8 @@
 #include "core/trust.h"
 
 #define RECORD_VERSION 1
-#define MAX_RECORD 4096
+/* it holds the entry's params: as large as the entry's own (a profile with many scopes) */
+#define MAX_RECORD JC_MAX_ENTRY
 #define RECORD_NAME (JC_ENTRY_NAME + 16)
 
 long long jc_refresh_point(const struct jc_entry *e, const struct jc_profile *p)
@@ -148,6 +150,13 @@ static void run_job(void *arg)
 	enum jc_refresh_outcome what;
 	jwtcred_error err;
 
+	/*
+	 * A worker stuck anywhere (a hung resolver, a lock the host held at
+	 * fork time) would hold the entry's lock, and every later miss would
+	 * fail busy: it dies when a mint's lock window is over.
+	 */
+	signal(SIGALRM, SIG_DFL);
+	alarm((unsigned)(j->p->timeout + (JC_LOCK_SLACK_MS + 999) / 1000));
 	jc_token_refresh(j->p, j->served, j->flags, &what, &err);
 }
 

@@ -7,6 +7,13 @@
 
 #include "core/cache.h"
 
+/*
+ * A mint holds its entry's lock for at most the profile's timeout (the
+ * exchange) and this much more (key, signing, cache write): the window
+ * waiters give it, and the life a background refresh's worker is given.
+ */
+#define JC_LOCK_SLACK_MS 5000L
+
 /* JWTCRED_REFRESH and JWTCRED_NO_CACHE from jwtcred.h apply. */
 int jc_token_fetch(const struct jc_profile *p, unsigned flags, struct jc_entry *out,
                    jwtcred_error *err);

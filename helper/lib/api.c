@@ -8,6 +8,9 @@
 #include <string.h>
 
 #include <curl/curl.h>
+#ifdef HAVE_SYS_SINGLE_THREADED_H
+#include <sys/single_threaded.h>
+#endif
 
 #include "core/allow.h"
 #include "core/cache.h"
@@ -16,6 +19,7 @@
 #include "core/fail.h"
 #include "core/refresh.h"
 #include "core/singleflight.h"
+#include "core/trace.h"
 
 /*
  * A token owns all it answers with, so it outlives the configuration it
@@ -87,6 +91,26 @@ static bool refreshes_in_background(const jwtcred_config *cfg, const struct jc_p
 	return cfg->refresh_ahead > 0 || (cfg->refresh_ahead < 0 && p->refresh_ahead_set);
 }
 
+/*
+ * A fork without exec is safe only in a single-threaded process: a lock
+ * another thread holds at fork time (OpenSSL's, libcurl's, the resolver's,
+ * malloc's) stays held forever in the child, which would hang holding
+ * the entry's lock.  Not knowing (no __libc_single_threaded): not safe.
+ */
+static bool may_fork(const struct jc_profile *p)
+{
+#ifdef HAVE_SYS_SINGLE_THREADED_H
+	if (__libc_single_threaded)
+		return true;
+	jc_trace("profile '%s': no background refresh: this process has several threads (refresh on a thread with jwtcred_token_refresh_due() and jwtcred_token_refresh())",
+	         p->name);
+#else
+	jc_trace("profile '%s': no background refresh: this C library cannot tell whether the process has several threads (refresh on a thread with jwtcred_token_refresh_due() and jwtcred_token_refresh())",
+	         p->name);
+#endif
+	return false;
+}
+
 static int fetch(const jwtcred_config *cfg, const struct jc_profile *p, unsigned flags,
                  jwtcred_token **tok, jwtcred_error *err)
 {
@@ -105,7 +129,7 @@ static int fetch(const jwtcred_config *cfg, const struct jc_profile *p, unsigned
 	}
 	t->expiry = (time_t)jc_entry_deadline(&t->entry, p);
 	t->refresh = (time_t)jc_refresh_point(&t->entry, p);
-	if (refreshes_in_background(cfg, p))
+	if (refreshes_in_background(cfg, p) && jc_refresh_due(&t->entry, p, jc_now()) && may_fork(p))
 		jc_refresh_start(p, flags, &t->entry, false);
 	*tok = t;
 	return JWTCRED_OK;

@@ -50,4 +50,20 @@ expect_eq "api_refresh: all its checks passed" "15:0" \
 expect_eq "api_refresh: three tokens minted: the first, the host's refresh, the background one" \
 	3 "$(server_stats token_requests)"
 
+# A multi-threaded host (api_threads.c): opted in, a due get forks no worker
+# (a fork beside another thread can deadlock); its own thread refreshes.
+PROG=$TOP_BUILDDIR/tests/integration/api_threads
+"$JWTCRED" purge >/dev/null
+server_reset
+T=$(date +%s)
+JWTCRED_NOW=$T "$JWTCRED" token >/dev/null
+RC=0
+"$PROG" "$T" >"$TEST_TMP/threads.out" 2>"$TEST_TMP/threads.err" || RC=$?
+expect_eq "api_threads: exit 0" 0 "$RC" || show "$TEST_TMP/threads.err"
+show "$TEST_TMP/threads.out"
+expect_eq "api_threads: all its checks passed" "6:0" \
+	"$(grep -c '^ok - ' "$TEST_TMP/threads.out"):$(grep -c '^not ok - ' "$TEST_TMP/threads.out")"
+expect_eq "api_threads: two tokens minted: the first and the host's own refresh, no background one" \
+	2 "$(server_stats token_requests)"
+
 finish
