@@ -62,7 +62,8 @@ JWTCRED_NOW=$((T + 700)) run_jwtcred purge purge
 rc=$RC purge_ms=$(($(ms) - t0))
 expect_eq "purge during a refresh: exit 0" 0 "$rc" || show purge.err
 echo "# purge took ${purge_ms} ms (the refresh's endpoint answers in 2000 ms)"
-check "purge waited for the refresh in flight (${purge_ms} ms)" test "$purge_ms" -ge 500
+# (how long it waits depends on how far the refresh had got: the checks below are what
+# the lock guarantees, whatever the order)
 expect_eq "purge: the cache is empty when it returns" 0 "$(entries)"
 sleep 2.5
 expect_eq "purge: still empty after the refresh had time to land" 0 "$(entries)"
@@ -74,7 +75,9 @@ JWTCRED_NOW=$((T + 700)) run_jwtcred purge_revoke purge --revoke
 expect_eq "purge --revoke during a refresh: exit 0" 0 "$RC" || show purge_revoke.err
 sleep 2.5
 expect_eq "purge --revoke: the cache stays empty" 0 "$(entries)"
-expect_eq "purge --revoke: two revocations, the old token and the refreshed one" 2 \
+# every token minted is revoked: the old one, and the refreshed one when the refresh
+# took the lock first (else it found the entry gone and minted nothing)
+expect_eq "purge --revoke: every token minted was revoked" "$(server_stats token_requests)" \
 	"$(server_stats revoke_requests)"
 
 # --- status: running while the lock is held, killed when the worker died ----------------
