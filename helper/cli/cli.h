@@ -25,7 +25,9 @@ struct jc_cli {
 	bool online;              /* check --online */
 	bool revoke;              /* purge --revoke */
 	const char *format;       /* token --format */
-	char **rest;              /* curl/exec: the arguments after "--" */
+	bool cargo_plugin;        /* cargo: --cargo-plugin, as cargo runs a provider */
+	char **rest;              /* curl/exec: the arguments after "--"; terraform, bazel
+	                           * and goauth: the words after the verb */
 	int nrest;
 	mode_t umask;             /* the caller's, for the commands jwtcred runs */
 };
@@ -54,5 +56,11 @@ int jc_front_assertion(const struct jc_cli *cli);
 int jc_front_check(const struct jc_cli *cli);
 int jc_front_status(const struct jc_cli *cli);
 int jc_front_purge(const struct jc_cli *cli);
+/* other tools' credential helper protocols, one file each (cmd_<tool>.c) */
+int jc_front_cargo(const struct jc_cli *cli);
+int jc_front_terraform(const struct jc_cli *cli);
+int jc_front_bazel(const struct jc_cli *cli);
+int jc_front_goauth(const struct jc_cli *cli);
+int jc_front_pnpm(const struct jc_cli *cli);
 
 #endif

@@ -9,6 +9,7 @@
 
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
@@ -17,12 +18,14 @@
 
 enum command_flag {
 	F_REFRESH = 1 << 0, F_NO_CACHE = 1 << 1, F_DECODE = 1 << 2, F_ONLINE = 1 << 3,
-	F_REVOKE = 1 << 4, F_FORMAT = 1 << 5,
-	F_REST = 1 << 15, /* takes the arguments after "--" */
+	F_REVOKE = 1 << 4, F_FORMAT = 1 << 5, F_CARGO_PLUGIN = 1 << 6,
+	F_REST = 1 << 13, /* takes the arguments after "--" */
+	F_ARGS = 1 << 14, /* takes the words after it as arguments, without "--" */
+	F_VERB = 1 << 15, /* the first of those is the tool's verb: cli->action */
 };
 
 static const char *const flag_names[] = {
-	"--refresh", "--no-cache", "--decode", "--online", "--revoke", "--format",
+	"--refresh", "--no-cache", "--decode", "--online", "--revoke", "--format", "--cargo-plugin",
 };
 
 struct command {
@@ -36,6 +39,11 @@ static const struct command commands[] = {
 	{ "curl", jc_front_curl, F_REST },
 	{ "exec", jc_front_exec, F_REST },
 	{ "kubectl", jc_front_kubectl, 0 },
+	{ "cargo", jc_front_cargo, F_CARGO_PLUGIN },
+	{ "terraform", jc_front_terraform, F_ARGS | F_VERB },
+	{ "bazel", jc_front_bazel, F_ARGS | F_VERB },
+	{ "goauth", jc_front_goauth, F_ARGS },
+	{ "pnpm", jc_front_pnpm, 0 },
 	{ "assertion", jc_front_assertion, F_DECODE },
 	{ "check", jc_front_check, F_ONLINE },
 	{ "status", jc_front_status, 0 },  /* --profile filters the listing */
@@ -53,12 +61,35 @@ static const struct command docker_commands[] = {
 	{ "list", jc_front_docker, 0 },
 };
 
+/* terraform-credentials-jwtcred [options] get|store|forget HOSTNAME */
+static const struct command terraform_commands[] = {
+	{ "get", jc_front_terraform, F_ARGS },
+	{ "store", jc_front_terraform, F_ARGS },
+	{ "forget", jc_front_terraform, F_ARGS },
+};
+
+/* bazel-credential-jwtcred get (Bazel passes no other arguments) */
+static const struct command bazel_commands[] = {
+	{ "get", jc_front_bazel, 0 },
+};
+
+/* jwtcred-pnpm-helper[@PROFILE]: pnpm runs it with no arguments at all */
+static const struct command pnpm_commands[] = {
+	{ "pnpm", jc_front_pnpm, 0 },
+};
+
+#define PNPM_HELPER "jwtcred-pnpm-helper"
+
 /* The name the program was run under decides which commands it takes. */
 struct personality {
 	const struct command *table;
 	size_t ntable;
-	bool as_git; /* git's actions only; an unknown one is ignored */
+	bool as_git;                  /* git's actions only; an unknown one is ignored */
+	const struct command *implied; /* run when no command word is given, or NULL */
+	const char *profile;          /* the profile the name carries, or NULL */
 };
+
+#define PERSONA(t) ((struct personality){ (t), sizeof(t) / sizeof((t)[0]), false, NULL, NULL })
 
 /* Not an exit status: parsing goes on. */
 #define GO_ON (-1)
@@ -102,13 +133,24 @@ static void usage(FILE *out)
 static struct personality personality(const char *argv0)
 {
 	const char *prog = argv0 ? strrchr(argv0, '/') : NULL;
-	struct personality who = { commands, sizeof(commands) / sizeof(commands[0]), false };
+	struct personality who = PERSONA(commands);
 
 	prog = prog ? prog + 1 : (argv0 ? argv0 : "jwtcred");
-	who.as_git = strcmp(prog, "git-credential-jwtcred") == 0;
-	if (strcmp(prog, "docker-credential-jwtcred") == 0) {
-		who.table = docker_commands;
-		who.ntable = sizeof(docker_commands) / sizeof(docker_commands[0]);
+	if (strcmp(prog, "git-credential-jwtcred") == 0) {
+		who.as_git = true;
+	} else if (strcmp(prog, "docker-credential-jwtcred") == 0) {
+		who = PERSONA(docker_commands);
+	} else if (strcmp(prog, "terraform-credentials-jwtcred") == 0) {
+		who = PERSONA(terraform_commands);
+	} else if (strcmp(prog, "bazel-credential-jwtcred") == 0) {
+		who = PERSONA(bazel_commands);
+	} else if (strncmp(prog, PNPM_HELPER, strlen(PNPM_HELPER)) == 0 &&
+	           (prog[strlen(PNPM_HELPER)] == '\0' || prog[strlen(PNPM_HELPER)] == '@')) {
+		/* "jwtcred-pnpm-helper@prod" carries the profile: pnpm passes no arguments */
+		who = PERSONA(pnpm_commands);
+		who.implied = &pnpm_commands[0];
+		if (prog[strlen(PNPM_HELPER)] == '@')
+			who.profile = prog + strlen(PNPM_HELPER) + 1;
 	}
 	return who;
 }
@@ -147,6 +189,7 @@ static int take_option(int c, char **argv, struct jc_cli *cli, unsigned *given)
 	case 'O': cli->online = true; *given |= F_ONLINE; break;
 	case 'X': cli->revoke = true; *given |= F_REVOKE; break;
 	case 'F': cli->format = optarg; *given |= F_FORMAT; break;
+	case 'P': cli->cargo_plugin = true; *given |= F_CARGO_PLUGIN; break;
 	case ':':
 		jc_say("option '%s' needs a value (see jwtcred --help)", argv[optind - 1]);
 		return JC_EXIT_USAGE;
@@ -182,6 +225,7 @@ static int parse(int argc, char **argv, const struct personality *who, struct jc
 		{ "online", no_argument, NULL, 'O' },
 		{ "revoke", no_argument, NULL, 'X' },
 		{ "format", required_argument, NULL, 'F' },
+		{ "cargo-plugin", no_argument, NULL, 'P' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c, status = GO_ON;
@@ -198,7 +242,10 @@ static int parse(int argc, char **argv, const struct personality *who, struct jc
 			*cmd = find_command(who, cli->action, &status);
 		}
 	}
-	if (status == GO_ON && !*cmd) {
+	if (status == GO_ON && !*cmd && who->implied) {
+		cli->action = who->implied->name;
+		*cmd = who->implied;
+	} else if (status == GO_ON && !*cmd) {
 		usage(stderr);
 		status = JC_EXIT_USAGE;
 	}
@@ -222,6 +269,17 @@ static int check_arguments(int argc, char **argv, const struct command *cmd, uns
 		}
 		cli->rest = argv + optind;
 		cli->nrest = argc - optind;
+	} else if (cmd->flags & F_ARGS) {
+		cli->rest = argv + optind;
+		cli->nrest = argc - optind;
+		if (cmd->flags & F_VERB) {
+			if (cli->nrest == 0) {
+				jc_say("'jwtcred %s' needs a verb (see jwtcred --help)", cmd->name);
+				return JC_EXIT_USAGE;
+			}
+			cli->action = *cli->rest++;
+			cli->nrest--;
+		}
 	} else if (optind < argc) {
 		jc_say("unexpected argument '%s' (see jwtcred --help)", argv[optind]);
 		return JC_EXIT_USAGE;
@@ -256,6 +314,10 @@ int main(int argc, char **argv)
 		return status;
 	if ((status = check_arguments(argc, argv, cmd, given, &cli)) != GO_ON)
 		return status;
+	if (!cli.profile)
+		cli.profile = who.profile;
+	if (!cli.profile && (cli.profile = getenv("JWTCRED_PROFILE")) && !*cli.profile)
+		cli.profile = NULL;
 	jc_msgs_init(cli.verbose);
 	return cmd->run(&cli);
 }
