@@ -18,6 +18,7 @@ struct jc_cli {
 	const char *action;       /* the command word as typed: get, store, erase, list... */
 	const char *config_path;  /* --config, or NULL */
 	const char *profile;      /* --profile, or NULL */
+	const char *program;      /* argv[0]: the name the program was run under */
 	int verbose;
 	bool refresh;             /* token --refresh */
 	bool no_cache;            /* token --no-cache */

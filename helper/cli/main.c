@@ -309,6 +309,7 @@ int main(int argc, char **argv)
 	unsigned given = 0;
 	int status;
 
+	cli.program = argv[0];
 	cli.umask = jc_harden();
 	if ((status = parse(argc, argv, &who, &cli, &cmd, &given)) != GO_ON)
 		return status;
