@@ -12,7 +12,9 @@
  * pnpm takes tokenHelper lines from (npm_config_userconfig, else
  * ~/.npmrc), finds every line whose value is this program as it was run
  * (argv[0]), and answers only when the profile's urls allow every one of
- * those registries; none found is a refusal too.
+ * those registries; none found is a refusal too.  The .npmrc files from the
+ * working directory up and pnpm's global rc are checked the same way (pnpm
+ * publish runs their helpers too), but need not name the program.
  */
 #include "config.h"
 
@@ -23,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -104,6 +107,7 @@ static char *userconfig_path(void)
 static char *read_npmrc(const char *path)
 {
 	char *text = NULL, shown[256];
+	struct stat st;
 	size_t len;
 	int fd, rc;
 
@@ -112,6 +116,10 @@ static char *read_npmrc(const char *path)
 			return strdup("");
 		jc_say("cannot read %s: %s", jc_escape(path, shown, sizeof(shown)), strerror(errno));
 		return NULL;
+	}
+	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+		close(fd);
+		return strdup(""); /* pnpm skips a directory too */
 	}
 	rc = jc_read_fd(fd, JC_NPMRC_MAX, &text, &len);
 	close(fd);
@@ -155,28 +163,99 @@ static bool registries_allowed(const struct jc_profile *p, const struct jc_npmrc
 	return true;
 }
 
-/* Every registry the user npmrc binds this program to is allowed: an exit status. */
-static int check_npmrc(const struct jc_cli *cli, const struct jc_profile *p)
+/*
+ * The registries the npmrc at path gives this program to are all allowed:
+ * an exit status; *found counts them.  A missing file gives none.
+ */
+static int check_file(const struct jc_cli *cli, const struct jc_profile *p, const char *path,
+                      size_t *found)
 {
 	struct jc_npmrc_helpers h = { 0 };
-	char *path, *text = NULL, shown[256], prog[256];
+	char *text, shown[256];
 	jwtcred_error err;
 	int status = JC_EXIT_FAIL;
 
-	if (!(path = userconfig_path()) || !(text = read_npmrc(path)))
-		goto out;
-	jc_escape(path, shown, sizeof(shown));
-	jc_escape(cli->program ? cli->program : "", prog, sizeof(prog));
+	*found = 0;
+	if (!(text = read_npmrc(path)))
+		return JC_EXIT_FAIL;
 	if (jc_npmrc_find_helpers(text, cli->program, NULL, &h, &err) != 0)
-		jc_say("%s: %s", shown, err.text);
-	else if (h.n == 0)
-		jc_say("%s has no line giving this helper a registry: add "
-		       "//HOST[:PORT]/PATH/:tokenHelper=%s (an absolute path, as pnpm wants)", shown, prog);
+		jc_say("%s: %s", jc_escape(path, shown, sizeof(shown)), err.text);
 	else if (registries_allowed(p, &h, path))
 		status = JC_EXIT_OK;
-out:
+	*found = h.n;
 	jc_npmrc_helpers_clear(&h);
 	free(text);
+	return status;
+}
+
+/* pnpm's own global rc: $XDG_CONFIG_HOME/pnpm/rc, else ~/.config/pnpm/rc; NULL when unknown. */
+static char *pnpm_rc_path(void)
+{
+	const char *xdg = getenv("XDG_CONFIG_HOME"), *home = home_dir();
+	char *path = NULL;
+
+	if (xdg && *xdg ? asprintf(&path, "%s/pnpm/rc", xdg) < 0
+	                : !home || asprintf(&path, "%s/.config/pnpm/rc", home) < 0)
+		return NULL;
+	return path;
+}
+
+/*
+ * pnpm install runs only the user npmrc's tokenHelpers, but pnpm publish
+ * runs those of every file it reads: a project's .npmrc (from the working
+ * directory up) and pnpm's global rc must not give this helper a registry
+ * the profile does not allow either.
+ */
+static int check_other_files(const struct jc_cli *cli, const struct jc_profile *p,
+                             const char *user)
+{
+	char *dir = getcwd(NULL, 0), *path = NULL, *slash;
+	size_t found;
+	int status = JC_EXIT_OK;
+
+	while (status == JC_EXIT_OK && dir && *dir) {
+		if (asprintf(&path, "%s/.npmrc", strcmp(dir, "/") == 0 ? "" : dir) < 0) {
+			path = NULL;
+			break;
+		}
+		if (strcmp(path, user) != 0)
+			status = check_file(cli, p, path, &found);
+		free(path);
+		path = NULL;
+		if (strcmp(dir, "/") == 0 || !(slash = strrchr(dir, '/')))
+			break;
+		slash[slash == dir ? 1 : 0] = '\0';
+	}
+	free(dir);
+	if (status == JC_EXIT_OK && (path = pnpm_rc_path()))
+		status = check_file(cli, p, path, &found);
+	free(path);
+	return status;
+}
+
+/*
+ * Every registry the npmrc files give this program to is allowed, and the
+ * user npmrc (the one pnpm install runs helpers from) gives it one at
+ * least: an exit status.
+ */
+static int check_npmrc(const struct jc_cli *cli, const struct jc_profile *p)
+{
+	char *path, shown[256], prog[256];
+	size_t found = 0;
+	int status = JC_EXIT_FAIL;
+
+	if (!(path = userconfig_path()))
+		return JC_EXIT_FAIL;
+	if (check_file(cli, p, path, &found) != JC_EXIT_OK) {
+		status = JC_EXIT_FAIL;
+	} else if (found == 0) {
+		jc_say("%s has no line giving this helper a registry: add "
+		       "//HOST[:PORT]/PATH/:tokenHelper=%s (an absolute path, as pnpm wants)",
+		       jc_escape(path, shown, sizeof(shown)),
+		       jc_escape(cli->program ? cli->program : "", prog, sizeof(prog)));
+	} else {
+		status = check_other_files(cli, p, path);
+	}
 	free(path);
 	return status;
 }

@@ -159,6 +159,18 @@ expect_grep "registry not in urls: names it" \
 	"$TEST_TMP/evil.err"
 check "registry not in urls: nothing on stdout" test ! -s "$TEST_TMP/evil.out"
 
+# a project's .npmrc (pnpm publish runs its helpers) gives it a registry not in urls
+mkdir -p "$PROJECT/sub"
+printf '//evil.example/:tokenHelper=%s\n' "$HELPER" >"$PROJECT/.npmrc"
+RC=0
+(cd "$PROJECT/sub" && sh -c "$HELPER") >"$TEST_TMP/project.out" 2>"$TEST_TMP/project.err" </dev/null || RC=$?
+expect_eq "project .npmrc, registry not in urls: exit 1" 1 "$RC"
+expect_grep "project .npmrc: names it and the file" \
+	"may not go to registry 'https://evil.example/', which $PROJECT/.npmrc gives this helper to" \
+	"$TEST_TMP/project.err"
+check "project .npmrc: nothing on stdout" test ! -s "$TEST_TMP/project.out"
+rm -f "$PROJECT/.npmrc"
+
 # pnpm itself, with a profile whose urls do not list the registry
 write_config "urls = [ \"$SERVER_URL/services\" ];"
 clean_project
@@ -174,7 +186,7 @@ expect_grep "helper: says why (pnpm does not show it)" \
 	"$TEST_TMP/refused-helper.err"
 
 # --- no token in anything shown --------------------------------------------------------
-for f in install1.out install2.out refused.out noprof.err noline.err evil.err refused-helper.err registry.log registry.err; do
+for f in install1.out install2.out refused.out noprof.err noline.err evil.err project.err refused-helper.err registry.log registry.err; do
 	expect_no_grep "no token in $f" "$TOKEN|gen\.[A-Za-z0-9_-]{16,}" "$TEST_TMP/$f"
 done
 
