@@ -131,7 +131,7 @@ static char *read_npmrc(const char *path)
 	if (memchr(text, '\0', len)) {
 		jc_say("%s holds a NUL byte: refusing to guess how pnpm reads it",
 		       jc_escape(path, shown, sizeof(shown)));
-		free(text);
+		jc_free_secret(text);
 		return NULL;
 	}
 	return text;
@@ -184,7 +184,7 @@ static int check_file(const struct jc_cli *cli, const struct jc_profile *p, cons
 		status = JC_EXIT_OK;
 	*found = h.n;
 	jc_npmrc_helpers_clear(&h);
-	free(text);
+	jc_free_secret(text); /* other registries' _authToken lines */
 	return status;
 }
 

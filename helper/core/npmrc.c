@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/npmrc.h"
+#include "core/secret.h"
 
 #define TOKEN_HELPER ":tokenHelper"
 
@@ -107,7 +108,7 @@ static char *ini_unsafe(const char *s, size_t len, bool *unsure)
 		*w++ = '\\';
 	*w = '\0';
 	w = trimmed(v, strlen(v));
-	free(v);
+	jc_free_secret(v); /* an npmrc holds _authToken and _password values too */
 	return w;
 }
 
@@ -115,7 +116,7 @@ static void setting_free(struct setting *s)
 {
 	free(s->raw_key);
 	free(s->key);
-	free(s->value);
+	jc_free_secret(s->value);
 }
 
 static void settings_free(struct settings *all)
