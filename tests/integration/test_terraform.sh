@@ -111,6 +111,8 @@ helper get2 get "$REG"
 expect_eq "get again: from the cache" 1 "$(tokens)"
 check "get again: the same token" cmp -s "$TEST_TMP/get1.out" "$TEST_TMP/get2.out"
 
+run_jwtcred viamain terraform get "$REG"
+check "jwtcred terraform get: the same answer as the link" cmp -s "$TEST_TMP/get1.out" "$TEST_TMP/viamain.out"
 helper getother get "$OTHER"
 expect_eq "get, host not in urls: exit 0" 0 "$RC"
 expect_eq "get, host not in urls: {}" "{}" "$(cat "$TEST_TMP/getother.out")"
