@@ -110,15 +110,18 @@ static const struct jc_profile *match_host(const struct jwtcred_config *cfg, con
                                            const struct jc_request *origin)
 {
 	const struct jc_profile *p = jc_allowed_profile(cfg, only, origin);
+	char port[16] = "";
 
+	if (origin->port != 443)
+		snprintf(port, sizeof(port), ":%d", origin->port);
 	if (p && jc_profile_allows(p, origin, NULL, NULL) != JC_ALLOWED_ORIGIN)
 		p = NULL; /* an origin request matches origin entries only; make sure */
 	if (!p) {
 		trace_path_only(cfg, only, origin);
-		jc_trace("terraform: no profile lists https://%s:%d/ as a whole: no credentials",
-		         origin->host, origin->port);
+		jc_trace("terraform: no profile lists https://%s%s/ as a whole: no credentials",
+		         origin->host, port);
 	} else {
-		jc_trace("terraform: https://%s:%d/ -> profile '%s'", origin->host, origin->port, p->name);
+		jc_trace("terraform: https://%s%s/ -> profile '%s'", origin->host, port, p->name);
 	}
 	return p;
 }
