@@ -84,7 +84,7 @@ out:
  * an allow decision (allow.h makes those): it says why the answer is {}.
  */
 static void trace_path_only(const struct jwtcred_config *cfg, const char *only,
-                            const struct jc_request *origin)
+                            const struct jc_request *origin, const char *port)
 {
 	struct jc_request at = *origin;
 	size_t i, j;
@@ -96,9 +96,9 @@ static void trace_path_only(const struct jwtcred_config *cfg, const char *only,
 		for (j = 0; j < p->nurls; j++) {
 			at.path = p->urls[j].path;
 			if (*at.path && jc_url_match(&p->urls[j], &at) >= 0) {
-				jc_trace("terraform: profile '%s' allows only the path '/%s' of https://%s/, and "
+				jc_trace("terraform: profile '%s' allows only the path '/%s' of https://%s%s/, and "
 				         "Terraform sends the token to every path of the host: not answering",
-				         p->name, at.path, origin->host);
+				         p->name, at.path, origin->host, port);
 				break;
 			}
 		}
@@ -117,7 +117,7 @@ static const struct jc_profile *match_host(const struct jwtcred_config *cfg, con
 	if (p && jc_profile_allows(p, origin, NULL, NULL) != JC_ALLOWED_ORIGIN)
 		p = NULL; /* an origin request matches origin entries only; make sure */
 	if (!p) {
-		trace_path_only(cfg, only, origin);
+		trace_path_only(cfg, only, origin, port);
 		jc_trace("terraform: no profile lists https://%s%s/ as a whole: no credentials",
 		         origin->host, port);
 	} else {
