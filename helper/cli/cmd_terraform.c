@@ -8,7 +8,8 @@
  * Terraform sends the token to every URL on the host it asked for, so an
  * entry limited to some paths of the host cannot be honoured and matches
  * nothing here (-v says so).  store reads Terraform's JSON and keeps
- * nothing (tokens are minted, never stored from outside); forget drops
+ * nothing (tokens are minted, never stored from outside), and fails for a
+ * host no profile answers for, whose token would be lost; forget drops
  * the cached token, so that the next get mints a new one.
  */
 #include "config.h"
@@ -173,6 +174,26 @@ out:
 	return status;
 }
 
+/*
+ * After store: a host a profile answers for gets jwtcred's tokens, so the
+ * one terraform login obtained is not needed.  Any other host would lose
+ * it without a word; the helper protocol asks for an error then.
+ */
+static int tf_store_for(const struct jc_cli *cli, const struct jwtcred_config *cfg,
+                        const struct jc_request *origin)
+{
+	char port[16] = "";
+
+	if (match_host(cfg, cli->profile, origin))
+		return JC_EXIT_OK;
+	if (origin->port != 443)
+		snprintf(port, sizeof(port), ":%d", origin->port);
+	jc_say("terraform store: jwtcred keeps no tokens of its own, and no profile's urls cover "
+	       "https://%s%s/; keep this host's token in a credentials block instead",
+	       origin->host, port);
+	return JC_EXIT_FAIL;
+}
+
 /* forget (terraform logout): drop the cached token of the host's profile, if any. */
 static int tf_forget(const struct jc_cli *cli, const struct jwtcred_config *cfg,
                      const struct jc_request *origin)
@@ -213,13 +234,16 @@ int jc_front_terraform(const struct jc_cli *cli)
 		jc_say("terraform %s: invalid host name: %s", verb, err.text);
 		goto out;
 	}
-	if (strcmp(verb, "store") == 0) {
-		status = tf_store();
+	if (strcmp(verb, "store") == 0 && (status = tf_store()) != JC_EXIT_OK)
 		goto out;
-	}
 	if ((status = jc_cli_config(cli, &cfg)) != JC_EXIT_OK)
 		goto out;
-	status = strcmp(verb, "get") == 0 ? tf_get(cli, cfg, &origin) : tf_forget(cli, cfg, &origin);
+	if (strcmp(verb, "store") == 0)
+		status = tf_store_for(cli, cfg, &origin);
+	else if (strcmp(verb, "get") == 0)
+		status = tf_get(cli, cfg, &origin);
+	else
+		status = tf_forget(cli, cfg, &origin);
 out:
 	jc_request_clear(&origin);
 	jc_conf_free(cfg);

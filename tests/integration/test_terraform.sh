@@ -127,6 +127,15 @@ expect_eq "store: no output" "" "$(cat "$TEST_TMP/store.out" "$TEST_TMP/store.er
 helper get3 get "$REG"
 check "store: changes nothing (get answers the minted token)" cmp -s "$TEST_TMP/get1.out" "$TEST_TMP/get3.out"
 expect_eq "store: mints nothing" 1 "$(tokens)"
+RC=0
+printf '{"token":"%s"}' "given-by-terraform-login" |
+	"$HELPER" --config "$JWTCRED_CONFIG" store "$OTHER" >"$TEST_TMP/storeother.out" 2>"$TEST_TMP/storeother.err" || RC=$?
+expect_eq "store, host not in urls: fails (the token would be lost)" 1 "$RC"
+expect_lines "store, host not in urls: one line on stderr" 1 "$TEST_TMP/storeother.err"
+expect_grep "store, host not in urls: says to use a credentials block" \
+	"keeps no tokens of its own, and no profile's urls cover https://$OTHER/; keep this host's token in a credentials block" \
+	"$TEST_TMP/storeother.err"
+expect_eq "store, host not in urls: nothing on stdout" "" "$(cat "$TEST_TMP/storeother.out")"
 
 RC=0
 head -c 70000 /dev/zero | tr '\0' ' ' |
