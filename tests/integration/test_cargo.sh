@@ -251,6 +251,21 @@ check "dl on another origin: cargo downloaded from there" test -n "$OTHER_AUTH"
 expect_eq "dl on another origin: cargo sent it the registry's token (config.json decides)" "$INDEX_AUTH" "$OTHER_AUTH"
 expect_eq "dl on another origin: jwtcred was not asked for it (no new mint)" 1 "$(server_stats token_requests)"
 
+# A token the registry rejects (revoked while jwtcred still holds it): cargo
+# fails and names the registry; jwtcred purge lets the next run mint anew.
+server_revoke_all
+cargo_forget
+cargo_run rejected generate-lockfile
+check "rejected token: cargo fails" test "$RC" -ne 0
+expect_grep "rejected token: cargo says the registry refused it" 'token rejected for .corp.' "$TEST_TMP/rejected.log"
+expect_no_grep "rejected token: cargo's output holds no token" "$TOKEN_RE" "$TEST_TMP/rejected.log"
+sed 's/^/# cargo: /' "$TEST_TMP/rejected.log" | grep -v '^# cargo: *$' | head -8 | redact
+"$JWTCRED" purge >/dev/null 2>&1
+cargo_forget
+cargo_run afterpurge generate-lockfile
+expect_eq "rejected token: after jwtcred purge the next run works" 0 "$RC"
+expect_eq "rejected token: with a fresh mint" 2 "$(server_stats token_requests)"
+
 # an index no profile's urls allow: url-not-supported, and cargo has no other provider
 write_config "urls = [ \"https://127.0.0.1:$REGPORT/elsewhere/\" ];"
 cargo_forget
