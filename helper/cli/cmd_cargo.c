@@ -148,12 +148,9 @@ static int answer(const char *line, size_t len, const struct jc_cli *cli,
 		else
 			rc = answer_get(&r, *cfg, r.profile ? r.profile : cli->profile);
 		break;
-	case JC_CARGO_LOGIN:
-	case JC_CARGO_LOGOUT:
-		/* tokens are minted, never stored from outside; `jwtcred purge` forgets them */
-		rc = emit_error("operation-not-supported", NULL);
-		break;
 	default:
+		/* login, logout and kinds to come: tokens are minted, never stored
+		 * from outside, and `jwtcred purge` forgets them */
 		rc = emit_error("operation-not-supported", NULL);
 		break;
 	}
