@@ -245,6 +245,11 @@ static int parse(int argc, char **argv, const struct personality *who, struct jc
 	if (status == GO_ON && !*cmd && who->implied) {
 		cli->action = who->implied->name;
 		*cmd = who->implied;
+	} else if (status == GO_ON && !*cmd && (*given & F_CARGO_PLUGIN) && who->table == commands) {
+		/* cargo runs a provider as PATH --cargo-plugin: the words after the
+		 * path in credential-provider come in each request's "args" */
+		cli->action = "cargo";
+		*cmd = find_command(who, cli->action, &status);
 	} else if (status == GO_ON && !*cmd) {
 		usage(stderr);
 		status = JC_EXIT_USAGE;
