@@ -223,4 +223,35 @@ for cmd in token assertion; do
 	expect_lines "non-UTF-8 username, $cmd: one line on stderr" 1 "$TEST_TMP/utf8$cmd.err"
 done
 
+# --- JWTCRED_PROFILE: the default --profile of every command -------------------
+cat >"$TEST_TMP/two.conf" <<CONF
+profiles = {
+  prod = {
+    client_id = "$SERVER_CLIENT_ID"; username = "alice@example.com";
+    login_url = "$SERVER_URL"; audience = "https://login.salesforce.com";
+    private_key = "$KEYS/client.key"; ca_file = "$PKI/ca.crt"; 
+  };
+  other = {
+    client_id = "$SERVER_CLIENT_ID"; username = "bob@example.com";
+    login_url = "$SERVER_URL"; audience = "https://login.salesforce.com";
+    private_key = "$KEYS/client.key"; ca_file = "$PKI/ca.crt"; 
+  };
+};
+CONF
+run_jwtcred envp_json --config "$TEST_TMP/two.conf" token --format json
+check "two profiles, no profile named: refused" [ "$RC" -ne 0 ]
+JWTCRED_PROFILE=other run_jwtcred envp_other --config "$TEST_TMP/two.conf" assertion --decode
+expect_eq "JWTCRED_PROFILE=other: the command uses that profile" 0 "$RC"
+check "JWTCRED_PROFILE=other: its settings (sub bob)" /usr/bin/python3 -c '
+import json, sys
+c = json.load(open(sys.argv[1]))["claims"]
+sys.exit(c["sub"] != "bob@example.com")' "$TEST_TMP/envp_other.out"
+JWTCRED_PROFILE=nosuch run_jwtcred envp_nosuch --config "$TEST_TMP/two.conf" token
+check "JWTCRED_PROFILE names no profile: fails" [ "$RC" -ne 0 ]
+expect_grep "JWTCRED_PROFILE names no profile: says which" "nosuch" "$TEST_TMP/envp_nosuch.err"
+JWTCRED_PROFILE=nosuch run_jwtcred envp_flag --config "$TEST_TMP/two.conf" --profile prod token
+expect_eq "--profile wins over JWTCRED_PROFILE" 0 "$RC"
+JWTCRED_PROFILE= run_jwtcred envp_empty --config "$TEST_TMP/two.conf" token
+expect_eq "an empty JWTCRED_PROFILE is no profile (same as unset)" "$(cat "$TEST_TMP/envp_json.err")" "$(cat "$TEST_TMP/envp_empty.err")"
+
 finish
