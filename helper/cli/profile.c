@@ -11,6 +11,7 @@
 
 int jc_cli_config(const struct jc_cli *cli, struct jwtcred_config **cfg)
 {
+	const struct jc_profile *p;
 	jwtcred_error err;
 	char *def = NULL;
 	const char *path = cli->config_path;
@@ -24,6 +25,14 @@ int jc_cli_config(const struct jc_cli *cli, struct jwtcred_config **cfg)
 	jc_trace("configuration '%s'", path);
 	if (jc_conf_load(path, cfg, &err) != 0) {
 		jc_say("%s", err.text);
+		goto out;
+	}
+	/* a --profile (or JWTCRED_PROFILE, or a link's) that names no profile is a
+	 * mistake to say, not "no profile allows this URL" to answer quietly */
+	if (cli->profile && jc_conf_profile(*cfg, cli->profile, &p, &err) != 0) {
+		jc_say("%s", err.text);
+		jc_conf_free(*cfg);
+		*cfg = NULL;
 		goto out;
 	}
 	status = JC_EXIT_OK;

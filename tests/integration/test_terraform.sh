@@ -116,6 +116,10 @@ check "jwtcred terraform get: the same answer as the link" cmp -s "$TEST_TMP/get
 helper getother get "$OTHER"
 expect_eq "get, host not in urls: exit 0" 0 "$RC"
 expect_eq "get, host not in urls: {}" "{}" "$(cat "$TEST_TMP/getother.out")"
+helper nosuch --profile nosuch get "$REG"
+expect_eq "get --profile naming no profile: fails" 1 "$RC"
+expect_grep "get --profile naming no profile: says so" "^jwtcred: no profile 'nosuch' in " "$TEST_TMP/nosuch.err"
+expect_eq "get --profile naming no profile: nothing on stdout" "" "$(cat "$TEST_TMP/nosuch.out")"
 helper getport get "127.0.0.1"
 expect_eq "get, same host on another port (443): {}" "{}" "$(cat "$TEST_TMP/getport.out")"
 
