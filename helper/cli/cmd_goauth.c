@@ -33,6 +33,7 @@
 #include "cli/refresh.h"
 #include "core/allow.h"
 #include "core/bazelproto.h"
+#include "core/cache.h"
 #include "core/clock.h"
 #include "core/goauthproto.h"
 #include "core/io.h"
@@ -116,11 +117,45 @@ static long write_prefixes(FILE *out, const struct jc_profile *p, const struct j
 	return n;
 }
 
+/* The token p's cache entry holds (without minting): the one Go was given.  NULL when none. */
+static char *cached_token(const struct jc_profile *p)
+{
+	char *params = NULL, *dirpath = NULL, *token = NULL, name[JC_ENTRY_NAME];
+	struct jc_entry e = { 0 };
+	jwtcred_error err;
+	int dirfd = -1;
+
+	if (p->cache && jc_cache_key(p, &params, name) == 0 &&
+	    jc_cache_open(&dirfd, &dirpath, &err) == 0 && jc_cache_read(dirfd, name, params, &e) == 0)
+		token = strdup(e.token);
+	if (dirfd >= 0)
+		close(dirfd);
+	jc_entry_clear(&e);
+	free(params);
+	free(dirpath);
+	return token;
+}
+
+/* Go's server refused p's token with a 401: drop it from the cache if it is still there. */
+static int drop_rejected(const struct jc_profile *p, jwtcred_error *err)
+{
+	char *token = cached_token(p);
+	bool dropped = false;
+	int rc = JWTCRED_OK;
+
+	if (token)
+		rc = jc_token_drop(p, token, &dropped, err);
+	jc_trace("profile '%s': Go's server said 401: %s", p->name,
+	         dropped ? "cached token dropped" : "no cached token to drop");
+	jc_free_secret(token);
+	return rc;
+}
+
 /*
  * One credential set for p into out: its prefixes, then the header with
  * the token in e.  0, 1 when p has no prefix to give (e untouched), -1
  * with the reason said.  rejected: Go's 401, so the cached token is dropped
- * first (unless it is newer than this run: someone minted it since).
+ * first, and a new one minted.
  */
 static int credential_set(FILE *out, const struct jc_profile *p, const struct jc_request *req,
                           bool rejected, struct claimed *c, struct jc_entry *e)
@@ -128,9 +163,7 @@ static int credential_set(FILE *out, const struct jc_profile *p, const struct jc
 	char *lines = NULL;
 	size_t len = 0;
 	jwtcred_error err;
-	long long started = jc_now();
 	FILE *mem;
-	bool dropped;
 	long n;
 
 	if (!(mem = open_memstream(&lines, &len)))
@@ -143,17 +176,8 @@ static int credential_set(FILE *out, const struct jc_profile *p, const struct jc
 		free(lines);
 		return 1;
 	}
-	if (jc_token_fetch(p, 0, e, &err) != 0)
+	if ((rejected && drop_rejected(p, &err) != 0) || jc_token_fetch(p, 0, e, &err) != 0)
 		goto fail;
-	if (rejected && e->issued < started) {
-		if (jc_token_drop(p, e->token, &dropped, &err) != 0)
-			goto fail;
-		jc_trace("profile '%s': Go's server said 401: %s", p->name,
-		         dropped ? "cached token dropped" : "the cache holds another token");
-		jc_entry_clear(e);
-		if (jc_token_fetch(p, 0, e, &err) != 0)
-			goto fail;
-	}
 	if (!jc_header_token_ok(e->token)) {
 		jc_say("profile '%s': the token has characters an HTTP header cannot carry", p->name);
 		goto out;
@@ -272,8 +296,12 @@ static int goauth_url(const struct jc_cli *cli, const struct jwtcred_config *cfg
 
 	if (read_response(&code) != 0)
 		return JC_EXIT_FAIL;
-	if (jc_https_url_check(url, JC_URL_QUERY, &err) != 0 || jc_request_from_url(url, &req) != 0) {
+	if (jc_https_url_check(url, JC_URL_QUERY, &err) != 0) {
 		jc_trace("the URL %s: no credentials for it", err.text);
+		return JC_EXIT_OK;
+	}
+	if (jc_request_from_url(url, &req) != 0) {
+		jc_trace("the URL cannot be parsed: no credentials for it");
 		return JC_EXIT_OK;
 	}
 	p = jc_allowed_profile(cfg, cli->profile, &req);

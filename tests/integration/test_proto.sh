@@ -60,6 +60,13 @@ for t in "$TOP_SRCDIR"/tests/proto/*.t; do
 	expect_eq "$(basename "$t"): every case passed" 0 "$rc"
 done
 
+# -v says why an entry is not given to Go
+"$JWTCRED" -v goauth --profile wild >"$TEST_TMP/out" 2>"$TEST_TMP/err" </dev/null
+expect_eq "goauth -v, a \"*.\" entry only: nothing printed" "" "$(cat "$TEST_TMP/out")"
+expect_grep "goauth -v: the wildcard entry skipped, and why" \
+	"profile 'wild': urls entry https://\*\.wild\.example\.com/mods skipped: Go's URL prefixes have no wildcard hosts" \
+	"$TEST_TMP/err"
+
 # GOAUTH with a URL: a 404 (Go's ?go-get=1 probes) is answered from the
 # cache; only a 401 drops the cached token and mints another.
 goauth() { # goauth STATUS-LINE: the token goauth prints for the team URL

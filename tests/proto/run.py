@@ -7,13 +7,15 @@
     === description
     program: jwtcred                  (this case only: the program run)
     args: get --profile team          (arguments after the program name)
+    args-python: ['goauth', 'a\\r\\n']  (instead of args: a list from Python)
     env: JWTCRED_PROFILE=team         (extra environment, NAME=VALUE words)
     stdin: protocol=https\\nhost=x\\n\\n (one line, backslash escapes)
     stdin-python: b"host=" + b"a" * 70000   (instead of stdin: bytes from Python)
     stdout:                           (the following lines, up to the next key;
     username=alice@example.com         <TOKEN> stands for a minted token,
     password=<TOKEN>                   <EXPIRY> for a future epoch and <RFC3339>
-                                       for a future "YYYY-MM-DDTHH:MM:SSZ")
+                                       for a future "YYYY-MM-DDTHH:MM:SSZ";
+                                       <BLANK> for an empty line)
     stderr: exact text | stderr~: regular expression
     exit: 0
     request-schema: invalid           (bazel: stdin must NOT pass the request schema)
@@ -43,7 +45,7 @@ import urllib.parse
 
 TOKEN_RE = re.compile(r'00D[A-Za-z0-9]+![A-Za-z0-9._-]+')
 HERE = os.path.dirname(os.path.abspath(__file__))
-KEYS = r'^(program|args|env|stdin|stdin-python|stdout|stderr|stderr~|exit|request-schema|go-reaches|go-misses):'
+KEYS = r'^(program|args|args-python|env|stdin|stdin-python|stdout|stderr|stderr~|exit|request-schema|go-reaches|go-misses):'
 
 
 def parse(path):
@@ -65,6 +67,8 @@ def parse(path):
                 value = value[1:] if value.startswith(' ') else value
                 if key == 'program':
                     case['program'] = value
+                elif key == 'args-python':
+                    case['args'] = eval(value, {})  # test data of our own
                 elif key == 'args':
                     case['args'] = value.split()
                 elif key == 'env':
@@ -83,7 +87,7 @@ def parse(path):
                     case['stdout'].append(value)
             elif key == 'stdout':
                 if line:
-                    case['stdout'].append(line)
+                    case['stdout'].append('' if line == '<BLANK>' else line)
     return header, cases
 
 
