@@ -5,6 +5,13 @@
 # program it runs), then GOAUTH's 401 and 404 seen from the token endpoint.
 . "${srcdir:-.}/tests/integration/lib.sh"
 
+# bazel.t's answers are checked against the spec's JSON schemas: required
+if ! /usr/bin/python3 -c 'import jsonschema' 2>/dev/null; then
+	echo "FAIL: python3-jsonschema is not installed (tests/bootstrap.sh installs it:" \
+		"apt-get install python3-jsonschema)" >&2
+	exit 1
+fi
+
 start_server
 cat >"$JWTCRED_CONFIG" <<CONF
 profiles = {
