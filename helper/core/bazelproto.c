@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -52,6 +53,7 @@ int jc_bazel_uri_request(const char *uri, struct jc_request *out, jwtcred_error 
 {
 	size_t n = scheme_len(uri);
 	char *as_https;
+	size_t size;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
@@ -60,15 +62,15 @@ int jc_bazel_uri_request(const char *uri, struct jc_request *out, jwtcred_error 
 	if (strlen(uri) > JC_URL_MAX)
 		return jc_fail(err, JWTCRED_E_INPUT, "the uri is longer than %d bytes", JC_URL_MAX);
 	/* the same checks as an https URL, whatever its scheme */
-	if (!(as_https = malloc(strlen(uri + n) + 6)))
+	size = strlen(uri + n) + sizeof("https");
+	if (!(as_https = malloc(size)))
 		return jc_fail(err, JWTCRED_E_NOMEM, "out of memory");
-	strcpy(as_https, "https");
-	strcat(as_https, uri + n);
+	snprintf(as_https, size, "https%s", uri + n);
 	rc = jc_https_url_check(as_https, JC_URL_QUERY, err);
 	free(as_https);
 	if (rc == JWTCRED_E_INPUT) {
 		char why[sizeof(err->text)];
-		strcpy(why, err->text);
+		snprintf(why, sizeof(why), "%s", err->text);
 		return jc_fail(err, JWTCRED_E_INPUT, "the uri %s", why);
 	}
 	if (rc)
