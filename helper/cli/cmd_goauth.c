@@ -197,12 +197,12 @@ nomem:
 	return -1;
 }
 
-/* Write the composed answer, then wipe it: all of it or nothing. */
-static int emit(char *buf, size_t len)
+/* Write the composed answer (when print), then wipe it: all of it or nothing. */
+static int emit(bool print, char *buf, size_t len)
 {
-	int rc = 0;
+	int rc = print ? 0 : -1;
 
-	if (len && (fwrite(buf, 1, len, stdout) != len || fflush(stdout) != 0)) {
+	if (print && len && (fwrite(buf, 1, len, stdout) != len || fflush(stdout) != 0)) {
 		jc_say("cannot write the credentials");
 		rc = -1;
 	}
@@ -235,15 +235,11 @@ static int goauth_all(const struct jc_cli *cli, const struct jwtcred_config *cfg
 		printed += rc == 0;
 		failed += rc < 0;
 	}
-	if (fclose(mem) != 0) {
-		mem = NULL;
+	rc = fclose(mem);
+	if (rc != 0)
 		jc_say("out of memory");
-		goto out;
-	}
-	mem = NULL;
-	if (emit(buf, len) == 0 && (printed || !failed))
+	if (emit(rc == 0, buf, len) == 0 && (printed || !failed))
 		status = JC_EXIT_OK;
-	buf = NULL;
 	for (i = 0; status == JC_EXIT_OK && i < cfg->nprofiles; i++)
 		if (served[i].token)
 			jc_cli_refresh_ahead(&cfg->profiles[i], 0, &served[i], true);
@@ -320,7 +316,7 @@ static int goauth_url(const struct jc_cli *cli, const struct jwtcred_config *cfg
 		jc_say("out of memory");
 		rc = -1;
 	}
-	if (emit(buf, len) == 0 && rc >= 0)
+	if (emit(rc >= 0, buf, len) == 0)
 		status = JC_EXIT_OK;
 	if (status == JC_EXIT_OK && e.token)
 		jc_cli_refresh_ahead(p, 0, &e, true);
