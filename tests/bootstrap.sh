@@ -8,7 +8,8 @@ set -eu
 cd "$(dirname "$0")/.."
 
 PACKAGES="autoconf automake libtool pkg-config gcc make libssl-dev libcurl4-openssl-dev
-libconfig-dev libjansson-dev libpsl-dev libcmocka-dev python3-authlib openssl curl git ca-certificates"
+libconfig-dev libjansson-dev libpsl-dev libcmocka-dev python3-authlib python3-jsonschema openssl curl git
+ca-certificates"
 CI_PACKAGES="valgrind clang libclang-rt-14-dev"
 
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }

@@ -164,7 +164,7 @@ password_expiry_utc=<EXPIRY>
 === --profile names an unknown profile: one line, exit 1
 args: --profile nope get
 stdin: protocol=https\nhost=git.example.com\n\n
-stderr: jwtcred: no profile 'nope' in '${JWTCRED_CONFIG}' (known: main, team, port, twin)
+stderr: jwtcred: no profile 'nope' in '${JWTCRED_CONFIG}' (known: main, team, port, twin, broken, wild)
 exit: 1
 
 === --profile twin picks the later of two equal profiles (without it, main, the first, answers)
