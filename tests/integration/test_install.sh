@@ -28,6 +28,11 @@ check "the program is installed" test -n "$INSTALLED" -a -x "$INSTALLED"
 check "the module is installed" test -n "$MODULE"
 PKGLIB_MODULE=${MODULE#"$DEST"} # where the installed program looks: $(pkglibdir)/jwtcred-mint.so
 BINDIR=$(dirname "$INSTALLED")
+# the names git, docker, Bazel, Terraform and pnpm run it under
+for name in git-credential-jwtcred docker-credential-jwtcred bazel-credential-jwtcred \
+	terraform-credentials-jwtcred jwtcred-pnpm-helper; do
+	expect_eq "make install: $name is a link to jwtcred" jwtcred "$(readlink "$BINDIR/$name")"
+done
 
 # --- the planted module ------------------------------------------------------------------
 MARKER=$TEST_TMP/planted-module-ran
@@ -84,4 +89,15 @@ cp "$TEST_TMP/planted.so" "$TEST_TMP/uninst/.libs/jwtcred-mint.so"
 mint control "$TEST_TMP/uninst/jwtcred" token --no-cache
 check "control: the planted module is loaded by an uninstalled program" test -e "$MARKER"
 expect_grep "control: and refused as another build's" "is from another jwtcred build" "$TEST_TMP/control.err"
+# --- make uninstall takes the links away too ----------------------------------------
+rm -rf "$BINDIR/.libs" # planted by this test, not installed
+if env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL "${MAKE:-make}" -s -C "$TOP_BUILDDIR" uninstall \
+	DESTDIR="$DEST" >"$TEST_TMP/uninstall.log" 2>&1; then
+	ok "make uninstall DESTDIR=..."
+else
+	show "$TEST_TMP/uninstall.log"
+	not_ok "make uninstall DESTDIR=..."
+fi
+expect_eq "make uninstall: no program or link is left in bindir" "" "$(ls -A "$BINDIR" 2>/dev/null)"
+
 finish
