@@ -132,6 +132,24 @@ static char *path_dup(const char *s, size_t len)
 	return strndup(s, len);
 }
 
+/* Every segment of path (no leading or trailing '/') is a name: not "", "." or "..". */
+static bool path_segments_plain(const char *path)
+{
+	const char *seg = path;
+	size_t n;
+
+	if (!*path)
+		return true;
+	for (;;) {
+		n = strcspn(seg, "/");
+		if (n == 0 || (n == 1 && seg[0] == '.') || (n == 2 && seg[0] == '.' && seg[1] == '.'))
+			return false;
+		if (!seg[n])
+			return true;
+		seg += n + 1;
+	}
+}
+
 /*
  * "*.example.com" covers every name one label under example.com: that
  * must be a name someone owns, not a public suffix ("*.com", "*.co.uk",
@@ -198,6 +216,14 @@ int jc_url_parse_pattern(const char *s, struct jc_url *out, jwtcred_error *err)
 		out->port = jc_default_port(out->scheme);
 	if (!(out->path = path_dup(end, strlen(end)))) {
 		rc = JWTCRED_E_NOMEM;
+		goto fail;
+	}
+	if (!path_segments_plain(out->path)) {
+		/* no request matches such an entry, and a tool given it as a
+		 * prefix (Go) would read it otherwise: say so at load time */
+		rc = jc_fail(err, JWTCRED_E_CONFIG,
+		             "URL '%s' has an empty, '.' or '..' path segment: write the path as it is "
+		             "requested, each '/' once", s);
 		goto fail;
 	}
 	return JWTCRED_OK;

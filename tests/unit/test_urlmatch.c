@@ -341,6 +341,12 @@ static void test_parse_pattern(void **state)
 		"https://exa mple.com",
 		"https://example.com/a\tb",
 		"https://example.com/a\nb",
+		/* segments no request has: such an entry could only mislead */
+		"https://example.com/cx//g",
+		"https://example.com/a/./b",
+		"https://example.com/a/../b",
+		"https://example.com/..",
+		"https://example.com/./team",
 		"https://example.com:0",
 		"https://example.com:65536",
 		"https://example.com:abc",
