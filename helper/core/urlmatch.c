@@ -132,22 +132,26 @@ static char *path_dup(const char *s, size_t len)
 	return strndup(s, len);
 }
 
-/* Every segment of path (no leading or trailing '/') is a name: not "", "." or "..". */
-static bool path_segments_plain(const char *path)
+/*
+ * Dot segments, empty segments and encoded separators could walk out of a
+ * path prefix on some server: "//x" reads as a host, "..;" is a dot segment
+ * for Tomcat, Jetty and Spring, "%2e%2e" for whatever decodes before it
+ * resolves.  A path-limited entry matches none of them.
+ */
+static bool path_suspicious(const char *p)
 {
-	const char *seg = path;
-	size_t n;
+	const char *seg = p;
 
-	if (!*path)
-		return true;
 	for (;;) {
-		n = strcspn(seg, "/");
+		size_t n = strcspn(seg, "/");
 		if (n == 0 || (n == 1 && seg[0] == '.') || (n == 2 && seg[0] == '.' && seg[1] == '.'))
-			return false;
-		if (!seg[n])
 			return true;
+		if (!seg[n])
+			break;
 		seg += n + 1;
 	}
+	return strcasestr(p, "%2e") || strcasestr(p, "%2f") || strcasestr(p, "%5c") ||
+	       strcasestr(p, "%3b") || strpbrk(p, "\\;");
 }
 
 /*
@@ -218,12 +222,12 @@ int jc_url_parse_pattern(const char *s, struct jc_url *out, jwtcred_error *err)
 		rc = JWTCRED_E_NOMEM;
 		goto fail;
 	}
-	if (!path_segments_plain(out->path)) {
+	if (*out->path && path_suspicious(out->path)) {
 		/* no request matches such an entry, and a tool given it as a
 		 * prefix (Go) would read it otherwise: say so at load time */
 		rc = jc_fail(err, JWTCRED_E_CONFIG,
-		             "URL '%s' has an empty, '.' or '..' path segment: write the path as it is "
-		             "requested, each '/' once", s);
+		             "URL '%s' has an empty, '.' or '..' path segment, or an encoded '.', '/', "
+		             "'\\' or ';' in its path, which no request may have: write the path plainly", s);
 		goto fail;
 	}
 	return JWTCRED_OK;
@@ -372,28 +376,6 @@ int jc_https_url_check(const char *s, unsigned flags, jwtcred_error *err)
 		                             : jc_fail(err, JWTCRED_E_INPUT, "has an invalid host or port");
 	jc_request_clear(&r);
 	return JWTCRED_OK;
-}
-
-/*
- * Dot segments, empty segments and encoded separators could walk out of a
- * path prefix on some server: "//x" reads as a host, "..;" is a dot segment
- * for Tomcat, Jetty and Spring, "%2e%2e" for whatever decodes before it
- * resolves.  A path-limited entry matches none of them.
- */
-static bool path_suspicious(const char *p)
-{
-	const char *seg = p;
-
-	for (;;) {
-		size_t n = strcspn(seg, "/");
-		if (n == 0 || (n == 1 && seg[0] == '.') || (n == 2 && seg[0] == '.' && seg[1] == '.'))
-			return true;
-		if (!seg[n])
-			break;
-		seg += n + 1;
-	}
-	return strcasestr(p, "%2e") || strcasestr(p, "%2f") || strcasestr(p, "%5c") ||
-	       strcasestr(p, "%3b") || strpbrk(p, "\\;");
 }
 
 static bool host_matches(const char *pattern, const char *host, bool *exact)
