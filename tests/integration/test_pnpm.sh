@@ -66,6 +66,8 @@ store-dir=$TEST_TMP/store
 cache-dir=$TEST_TMP/pnpm-cache
 update-notifier=false
 EOF
+# the line of the user npmrc that binds the helper
+L=$(grep -n ':tokenHelper=' "$HOME/.npmrc" | head -1 | cut -d: -f1)
 PROJECT=$TEST_TMP/project
 mkdir -p "$PROJECT"
 echo "{\"name\":\"jc-project\",\"version\":\"1.0.0\",\"dependencies\":{\"$PKG\":\"1.0.0\"}}" >"$PROJECT/package.json"
@@ -168,7 +170,7 @@ sed "s|^\(//.*:tokenHelper=\)|//evil.example/:tokenHelper=$HELPER\n\1|" "$HOME/.
 npm_config_userconfig=$TEST_TMP/evil.npmrc run_helper evil
 expect_eq "registry not in urls: exit 1" 1 "$RC"
 expect_grep "registry not in urls: names it" \
-	"^jwtcred: $TEST_TMP/evil.npmrc:7: the token of profile 'prod' may not go to registry 'https://evil.example/', which this line gives this helper to" \
+	"^jwtcred: $TEST_TMP/evil.npmrc:$L: the token of profile 'prod' may not go to registry 'https://evil.example/', which this line gives this helper to" \
 	"$TEST_TMP/evil.err"
 check "registry not in urls: nothing on stdout" test ! -s "$TEST_TMP/evil.out"
 
@@ -195,7 +197,7 @@ expect_grep "pnpm: names the helper that failed" \
 check "pnpm: nothing installed" test ! -e "$PROJECT/node_modules/$PKG"
 run_helper refused-helper
 expect_grep "helper: says why (pnpm does not show it)" \
-	"$HOME/.npmrc:7: the token of profile 'prod' may not go to registry '$REG_URL', which this line gives this helper to: it is not in the profile's urls" \
+	"$HOME/.npmrc:$L: the token of profile 'prod' may not go to registry '$REG_URL', which this line gives this helper to: it is not in the profile's urls" \
 	"$TEST_TMP/refused-helper.err"
 
 # --- lines jwtcred cannot be sure pnpm reads as it does -------------------------------
@@ -225,7 +227,7 @@ npm_config_userconfig=$TEST_TMP/json.npmrc refused json "JSON escape" \
 HTTP_URL=http://localhost:$(cat "$TEST_TMP/registry.port")/
 bad http "@jc:registry=$HTTP_URL"
 npm_config_userconfig=$TEST_TMP/http.npmrc refused http "http:// registry in the npmrc" \
-	"^jwtcred: $TEST_TMP/http.npmrc:$N: registry '$HTTP_URL' would get the token of '$NERFED' \($TEST_TMP/http.npmrc:7; pnpm sends it over http:// and to any port of that host\), which the profile's urls do not allow"
+	"^jwtcred: $TEST_TMP/http.npmrc:$N: registry '$HTTP_URL' would get the token of '$NERFED' \($TEST_TMP/http.npmrc:$L; pnpm sends it over http:// and to any port of that host\), which the profile's urls do not allow"
 npm_config_registry=$HTTP_URL refused http-env "http:// registry in the environment" \
 	"^jwtcred: the environment: registry '$HTTP_URL' would get the token of '$NERFED'"
 # another host's http:// registry does not get it
