@@ -385,9 +385,9 @@ static bool check_pnpm_args(struct seen *seen)
  * npm's globalconfig, which pnpm reads too: npm_config_globalconfig, else
  * PREFIX/etc/npmrc with PREFIX npm_config_prefix, $PREFIX, or the
  * directory above the bin/ of the node running pnpm (found through /proc).
- * NULL when unknown (then not checked).
+ * NULL when unknown (then not checked), or after saying why (*bad).
  */
-static char *globalconfig_path(void)
+static char *globalconfig_path(bool *bad)
 {
 	const char *set = env_ci("npm_config_globalconfig"), *prefix = env_ci("npm_config_prefix");
 	char exe[4096], link[64], *path = NULL, *slash;
@@ -395,8 +395,12 @@ static char *globalconfig_path(void)
 	ssize_t n;
 	size_t i;
 
-	if (set)
-		return *set ? strdup(set) : NULL;
+	*bad = false;
+	if (set) {
+		path = path_from_env("npm_config_globalconfig", set);
+		*bad = !path;
+		return path;
+	}
 	if (!prefix || !*prefix)
 		prefix = getenv("PREFIX");
 	if (prefix && *prefix)
@@ -429,6 +433,7 @@ static int check_other_files(const struct jc_cli *cli, const struct jc_profile *
 {
 	char *dir = getcwd(NULL, 0), *path = NULL, *slash;
 	int status = JC_EXIT_OK;
+	bool bad;
 
 	while (status == JC_EXIT_OK && dir && *dir) {
 		if (asprintf(&path, "%s/.npmrc", strcmp(dir, "/") == 0 ? "" : dir) < 0) {
@@ -447,17 +452,23 @@ static int check_other_files(const struct jc_cli *cli, const struct jc_profile *
 	if (status == JC_EXIT_OK && (path = pnpm_rc_path()))
 		status = check_file(cli, p, path, seen);
 	free(path);
-	if (status == JC_EXIT_OK && (path = globalconfig_path()) &&
+	if (status == JC_EXIT_OK && (path = globalconfig_path(&bad)) &&
 	    strcmp(path, seen->userconfig) != 0)
 		status = check_file(cli, p, path, seen);
+	if (status == JC_EXIT_OK && !path && bad)
+		status = JC_EXIT_FAIL;
 	free(path);
 	return status;
 }
 
-/* npm_config_registry and npm_config_@SCOPE:registry (any case): URLs pnpm asks too. */
+/*
+ * npm_config_registry and npm_config_@SCOPE:registry (any case): URLs pnpm
+ * asks too.  npm_config_//HOST/:tokenHelper: refused (pnpm publish runs it).
+ */
 static bool env_urls(struct seen *seen)
 {
-	static const char prefix[] = "npm_config_";
+	static const char prefix[] = "npm_config_", helper[] = ":tokenhelper";
+	char shown[256], name[256];
 	const char *eq;
 	size_t n;
 	char **e;
@@ -467,6 +478,13 @@ static bool env_urls(struct seen *seen)
 		    !eq[1])
 			continue;
 		n = (size_t)(eq - *e);
+		if (n >= sizeof(helper) - 1 &&
+		    strncasecmp(eq - (sizeof(helper) - 1), helper, sizeof(helper) - 1) == 0) {
+			snprintf(name, sizeof(name), "%.*s", (int)(n < 255 ? n : 255), *e);
+			jc_say("the environment sets %s: put the tokenHelper in the user npmrc instead",
+			       jc_escape(name, shown, sizeof(shown)));
+			return false;
+		}
 		if (n >= sizeof(prefix) - 1 + 8 && strncasecmp(eq - 8, "registry", 8) == 0 &&
 		    !seen_add(seen->urls, &seen->nurls, eq + 1, "the environment", 0))
 			return false;

@@ -244,6 +244,24 @@ mkdir -p "$TEST_TMP/prefix/etc"
 cp "$TEST_TMP/global.npmrc" "$TEST_TMP/prefix/etc/npmrc"
 PREFIX=$TEST_TMP/prefix refused prefix "\$PREFIX/etc/npmrc" \
 	"^jwtcred: $TEST_TMP/prefix/etc/npmrc:1: the token of profile 'prod' may not go to registry 'https://evil.example/'"
+# a tokenHelper in the environment (pnpm publish runs it; dash drops such a name, so no
+# sh here), and a globalconfig set twice
+RC=0
+env "npm_config_//evil.example/:tokenHelper=$HELPER" timeout 20 "$HELPER" \
+	>"$TEST_TMP/envhelper.out" 2>"$TEST_TMP/envhelper.err" </dev/null || RC=$?
+expect_eq "tokenHelper in the environment: exit 1" 1 "$RC"
+expect_grep "tokenHelper in the environment: says so" \
+	"^jwtcred: the environment sets npm_config_//evil.example/:tokenHelper: put the tokenHelper in the user npmrc instead$" \
+	"$TEST_TMP/envhelper.err"
+SHOWN="$SHOWN envhelper.err envhelper.out"
+RC=0
+env npm_config_globalconfig=/a NPM_CONFIG_GLOBALCONFIG=/b timeout 20 sh -c "$HELPER" \
+	>"$TEST_TMP/gc2.out" 2>"$TEST_TMP/gc2.err" </dev/null || RC=$?
+expect_eq "globalconfig set twice: exit 1" 1 "$RC"
+expect_grep "globalconfig set twice: says so" \
+	"^jwtcred: npm_config_globalconfig is set more than once, to different files: set it once$" \
+	"$TEST_TMP/gc2.err"
+SHOWN="$SHOWN gc2.err gc2.out"
 # a FIFO as the user npmrc: refused at once, not read forever
 mkfifo "$TEST_TMP/fifo.npmrc"
 npm_config_userconfig=$TEST_TMP/fifo.npmrc refused fifo "a FIFO" \
