@@ -5,26 +5,25 @@
 #include "config.h"
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/npmrc.h"
 #include "core/secret.h"
 
 #define TOKEN_HELPER ":tokenHelper"
+#define REGISTRY ":registry"
 
-/* One top-level "key = value" line: the raw key, then the key pnpm uses. */
-struct setting {
-	char *raw_key;
-	char *key;
-	char *value;   /* NULL: not a string pnpm could run */
-	bool unsure;   /* the value's quoting is beyond what we decode for sure */
-	bool names_us; /* the raw value holds the program's name somewhere */
-};
-
-struct settings {
-	struct setting *v;
-	size_t n, cap;
+/* One file being read: where the line is, and what is found. */
+struct scan {
+	const char *program;
+	jc_npmrc_env env;
+	struct jc_npmrc_helpers *out;
+	jwtcred_error *err;
+	size_t line;
+	bool in_section;
 };
 
 static bool is_blank(char c)
@@ -53,11 +52,13 @@ static char *trimmed(const char *s, size_t len)
 /* A JSON string literal with no escape in it: strip the quotes in place; else false. */
 static bool plain_json_string(char *s)
 {
-	size_t len = strlen(s);
+	size_t len = strlen(s), i;
 
-	if (len < 2 || s[0] != '"' || s[len - 1] != '"' || memchr(s + 1, '"', len - 2) ||
-	    memchr(s + 1, '\\', len - 2))
+	if (len < 2 || s[0] != '"' || s[len - 1] != '"')
 		return false;
+	for (i = 1; i + 1 < len; i++)
+		if (s[i] == '"' || s[i] == '\\' || (unsigned char)s[i] < 0x20)
+			return false; /* an escape, or JSON.parse() fails and the quotes stay */
 	memmove(s, s + 1, len - 2);
 	s[len - 2] = '\0';
 	return true;
@@ -79,14 +80,16 @@ static char *ini_unsafe(const char *s, size_t len, bool *unsure)
 		return NULL;
 	n = strlen(v);
 	if (n >= 1 && ((v[0] == '"' && v[n - 1] == '"') || (v[0] == '\'' && v[n - 1] == '\''))) {
-		if (v[0] == '\'' && n >= 2) {
-			memmove(v, v + 1, n - 2);
-			v[n - 2] = '\0';
-			/* JSON.parse() of the inside: only plain text is certain */
-			if (strchr("\"[{-0123456789tfn \t", v[0]) && *v)
+		if (v[0] == '\'') {
+			memmove(v, v + 1, n >= 2 ? n - 2 : 0);
+			v[n >= 2 ? n - 2 : 0] = '\0';
+			/* JSON.parse() of the inside: a plain string, or text no JSON starts like */
+			if (*v && !plain_json_string(v) && strchr("\"[{-0123456789tfn \t", v[0]))
 				*unsure = true;
-		} else if (!plain_json_string(v) && n >= 2) {
-			*unsure = true;
+		} else {
+			/* no backslash here (the caller refused it): JSON.parse() strips the
+			 * quotes, or fails and leaves them */
+			plain_json_string(v);
 		}
 		return v;
 	}
@@ -112,112 +115,194 @@ static char *ini_unsafe(const char *s, size_t len, bool *unsure)
 	return w;
 }
 
-static void setting_free(struct setting *s)
+/* Does key s end with suffix (":tokenHelper"), or is it the suffix without its ':'? */
+static bool key_is(const char *s, const char *suffix)
 {
-	free(s->raw_key);
-	free(s->key);
-	jc_free_secret(s->value);
+	size_t n = strlen(s), m = strlen(suffix);
+
+	return strcmp(s, suffix + 1) == 0 || (n > m && strcmp(s + n - m, suffix) == 0);
 }
 
-static void settings_free(struct settings *all)
+/* Append (copy of s, line) to the list *v / *lines of *n. */
+static int list_add(char ***v, size_t **lines, size_t *n, const char *s, size_t len, size_t line)
 {
-	size_t i;
+	char **grown;
+	size_t *lgrown;
 
-	for (i = 0; i < all->n; i++)
-		setting_free(&all->v[i]);
-	free(all->v);
-	all->v = NULL;
-	all->n = all->cap = 0;
-}
-
-/* Add s, or replace the value of the line with the same raw key (it keeps its place). */
-static int settings_put(struct settings *all, struct setting *s)
-{
-	struct setting *grown;
-	size_t i;
-
-	for (i = 0; i < all->n; i++)
-		if (strcmp(all->v[i].raw_key, s->raw_key) == 0) {
-			free(s->raw_key);
-			s->raw_key = all->v[i].raw_key;
-			all->v[i].raw_key = NULL;
-			setting_free(&all->v[i]);
-			all->v[i] = *s;
-			return 0;
-		}
-	if (all->n == all->cap) {
-		all->cap = all->cap ? all->cap * 2 : 16;
-		if (!(grown = realloc(all->v, all->cap * sizeof(*grown))))
-			return -1;
-		all->v = grown;
-	}
-	all->v[all->n++] = *s;
+	if (!(grown = realloc(*v, (*n + 1) * sizeof(*grown))))
+		return -1;
+	*v = grown;
+	if (!(lgrown = realloc(*lines, (*n + 1) * sizeof(*lgrown))))
+		return -1;
+	*lines = lgrown;
+	if (!((*v)[*n] = strndup(s, len)))
+		return -1;
+	(*lines)[(*n)++] = line;
 	return 0;
 }
 
-/*
- * One line: a setting into *all when it is a top-level "key=value" line.
- * *in_section once a "[section]" line was seen.  -1 when out of memory.
- */
-static int parse_line(const char *line, size_t len, const char *program, bool *in_section,
-                      struct settings *all)
+/* Put the line number before the error's text. */
+static int at_line(struct scan *sc, int rc)
 {
-	struct setting s = { 0 };
+	char text[sizeof(sc->err->text)];
+
+	snprintf(text, sizeof(text), "%s", sc->err->text);
+	return jc_fail(sc->err, rc, "%zu: %s", sc->line, text);
+}
+
+/* A top-level tokenHelper setting whose value is the program: add its registry. */
+static int add_helper(struct scan *sc, const char *key)
+{
+	size_t rlen = strlen(key) - strlen(TOKEN_HELPER);
+
+	if (strcmp(key, TOKEN_HELPER + 1) == 0)
+		return jc_fail(sc->err, JWTCRED_E_INPUT,
+		               "%zu: a bare 'tokenHelper' goes to whichever registry is the default: "
+		               "write it as //HOST/PATH/:tokenHelper=%s", sc->line, sc->program);
+	if (rlen < 4 || strncmp(key, "//", 2) != 0 || key[2] == '/' || key[rlen - 1] != '/')
+		return jc_fail(sc->err, JWTCRED_E_INPUT,
+		               "%zu: '%s' does not name a registry as //HOST[:PORT]/PATH/", sc->line, key);
+	if (list_add(&sc->out->registries, &sc->out->lines, &sc->out->n, key, rlen, sc->line) != 0)
+		return jc_fail(sc->err, JWTCRED_E_NOMEM, "out of memory");
+	return JWTCRED_OK;
+}
+
+/* A top-level `registry` / `@scope:registry` setting: keep its URL, env replaced as pnpm does. */
+static int add_url(struct scan *sc, const char *value)
+{
+	char *url;
+	int rc;
+
+	if ((rc = jc_npmrc_env_replace(value, sc->env, &url, sc->err)) != JWTCRED_OK)
+		return at_line(sc, rc);
+	if (list_add(&sc->out->urls, &sc->out->url_lines, &sc->out->nurls, url, strlen(url),
+	             sc->line) != 0)
+		rc = jc_fail(sc->err, JWTCRED_E_NOMEM, "out of memory");
+	free(url);
+	return rc;
+}
+
+/*
+ * pnpm's parseField() on a value ini already decoded: a value still in
+ * double quotes is JSON once more (it fails pnpm when not plain: *unsure);
+ * true, false, null and undefined are no string.  False when no string.
+ */
+static bool parse_field(char *value, bool *unsure)
+{
+	size_t n = strlen(value);
+
+	if (n >= 2 && value[0] == '"' && value[n - 1] == '"' && !plain_json_string(value))
+		*unsure = true;
+	return !(strcmp(value, "true") == 0 || strcmp(value, "false") == 0 ||
+	         strcmp(value, "null") == 0 || strcmp(value, "undefined") == 0);
+}
+
+/* A "key = value" line, top level, ASCII, no quote with a backslash. */
+static int scan_setting(struct scan *sc, const char *line, size_t len, const char *eq)
+{
+	size_t klen = (size_t)(eq - line);
+	char *raw_key = NULL, *key = NULL, *value = NULL;
+	bool unsure = false, names_us, string;
+	int rc = JWTCRED_OK;
+
+	if (!(raw_key = ini_unsafe(line, klen, &unsure)) ||
+	    !(value = ini_unsafe(eq + 1, len - klen - 1, &unsure))) {
+		rc = jc_fail(sc->err, JWTCRED_E_NOMEM, "out of memory");
+		goto out;
+	}
+	names_us = memmem(eq + 1, len - klen - 1, sc->program, strlen(sc->program)) != NULL;
+	/* an array ("key[]="): pnpm cannot run it, nor ask it */
+	string = !(strlen(raw_key) > 2 && strcmp(raw_key + strlen(raw_key) - 2, "[]") == 0) &&
+	         parse_field(value, &unsure);
+	if (unsure && names_us) {
+		rc = jc_fail(sc->err, JWTCRED_E_INPUT,
+		             "%zu: cannot read this quoted line for sure: write it unquoted", sc->line);
+		goto out;
+	}
+	/* pnpm replaces ${NAME} in every key; an unset one fails its whole configuration */
+	if ((rc = jc_npmrc_env_replace(raw_key, sc->env, &key, sc->err)) != JWTCRED_OK) {
+		rc = at_line(sc, rc);
+		goto out;
+	}
+	if (unsure && key_is(key, REGISTRY))
+		rc = jc_fail(sc->err, JWTCRED_E_INPUT,
+		             "%zu: cannot read this quoted registry for sure: write it unquoted", sc->line);
+	if (!string || unsure)
+		goto out;
+	if (key_is(key, TOKEN_HELPER) && strcmp(value, sc->program) == 0)
+		rc = add_helper(sc, key);
+	else if (key_is(key, REGISTRY))
+		rc = add_url(sc, value);
+out:
+	free(raw_key);
+	free(key);
+	jc_free_secret(value); /* an npmrc holds _authToken and _password values too */
+	return rc;
+}
+
+/* One line (no line break in it) as ini's decode() and pnpm read it. */
+static int scan_line(struct scan *sc, const char *line, size_t len)
+{
 	const char *eq;
-	size_t i, klen;
-	bool unsure = false;
+	size_t i;
 
 	for (i = 0; i < len && is_blank(line[i]); i++)
 		;
 	if (len == 0 || (i < len && (line[i] == ';' || line[i] == '#')))
-		return 0;
+		return JWTCRED_OK;
+	for (i = 0; i < len; i++)
+		if ((unsigned char)line[i] >= 0x80)
+			return jc_fail(sc->err, JWTCRED_E_INPUT,
+			               "%zu: a non-ASCII character outside a comment, which pnpm may trim "
+			               "as white space: write the line in ASCII", sc->line);
+	if ((memchr(line, '"', len) || memchr(line, '\'', len)) && memchr(line, '\\', len))
+		return jc_fail(sc->err, JWTCRED_E_INPUT,
+		               "%zu: a quote and a backslash, which pnpm may decode as a JSON escape: "
+		               "write the line without quotes", sc->line);
 	if (len >= 2 && line[0] == '[' && line[len - 1] == ']' && !memchr(line + 1, ']', len - 2)) {
-		*in_section = true;
-		return 0;
+		sc->in_section = true;
+		return JWTCRED_OK;
 	}
-	if (*in_section || line[0] == '=' || !(eq = memchr(line, '=', len)))
-		return 0; /* in a section, no key, or no value (true): nothing pnpm runs */
-	klen = (size_t)(eq - line);
-	if (!(s.raw_key = ini_unsafe(line, klen, &unsure)) ||
-	    !(s.value = ini_unsafe(eq + 1, len - klen - 1, &s.unsure))) {
-		setting_free(&s);
-		return -1;
-	}
-	s.names_us = memmem(eq + 1, len - klen - 1, program, strlen(program)) != NULL;
-	klen = strlen(s.raw_key);
-	if (unsure)
-		s.unsure = true; /* the key is in doubt: so is whether this is a tokenHelper */
-	if (s.unsure || (klen > 2 && strcmp(s.raw_key + klen - 2, "[]") == 0) ||
-	    strcmp(s.value, "true") == 0 || strcmp(s.value, "false") == 0 ||
-	    strcmp(s.value, "null") == 0) {
-		/* an array or not a string: pnpm cannot run it as a helper */
-		free(s.value);
-		s.value = NULL;
-	}
-	/* pnpm's parseField: a value still in double quotes is JSON once more */
-	if (s.value && s.value[0] == '"' && !plain_json_string(s.value) && strlen(s.value) > 1 &&
-	    s.value[strlen(s.value) - 1] == '"')
-		s.unsure = true;
-	if (settings_put(all, &s) != 0) {
-		setting_free(&s);
-		return -1;
-	}
-	return 0;
+	if (sc->in_section || line[0] == '=' || !(eq = memchr(line, '=', len)))
+		return JWTCRED_OK; /* in a section, no key, or no value (true): nothing pnpm runs */
+	return scan_setting(sc, line, len, eq);
 }
 
-static int parse_text(const char *text, const char *program, struct settings *all)
+/* The line number of offset off in text. */
+static size_t line_of(const char *text, size_t off)
 {
-	bool in_section = false;
-	size_t len;
+	size_t line = 1, i;
 
-	while (*text) {
+	for (i = 0; i < off; i++)
+		line += text[i] == '\n';
+	return line;
+}
+
+static int scan_text(struct scan *sc, const char *text)
+{
+	static const char *const separators[] = { "\xe2\x80\xa8", "\xe2\x80\xa9" };
+	const char *hit;
+	size_t len, i;
+	int rc = JWTCRED_OK;
+
+	for (i = 0; i < 2; i++)
+		if ((hit = strstr(text, separators[i])))
+			return jc_fail(sc->err, JWTCRED_E_INPUT,
+			               "%zu: a Unicode line separator (U+%s), where pnpm's parser skips "
+			               "the line: remove it", line_of(text, (size_t)(hit - text)),
+			               i ? "2029" : "2028");
+	sc->line = 1;
+	while (*text && rc == JWTCRED_OK) {
 		len = strcspn(text, "\r\n");
-		if (parse_line(text, len, program, &in_section, all) != 0)
-			return -1;
+		rc = scan_line(sc, text, len);
 		text += len;
-		text += strspn(text, "\r\n");
+		for (; *text == '\r' || *text == '\n'; text++)
+			sc->line += *text == '\n';
+		if (sc->line > JC_NPMRC_MAX_LINES)
+			rc = jc_fail(sc->err, JWTCRED_E_INPUT, "more than %d lines: refusing to read it",
+			             JC_NPMRC_MAX_LINES);
 	}
-	return 0;
+	return rc;
 }
 
 /* ${NAME-default} / ${NAME:-default}: pnpm's getEnvValue().  NULL when unset. */
@@ -329,95 +414,62 @@ void jc_npmrc_helpers_clear(struct jc_npmrc_helpers *h)
 
 	for (i = 0; i < h->n; i++)
 		free(h->registries[i]);
+	for (i = 0; i < h->nurls; i++)
+		free(h->urls[i]);
 	free(h->registries);
-	h->registries = NULL;
-	h->n = 0;
-}
-
-/* Is this setting the tokenHelper that counts for its key (no later one has the same key)? */
-static bool last_for_key(const struct settings *all, size_t i)
-{
-	size_t j;
-
-	for (j = i + 1; j < all->n; j++)
-		if (strcmp(all->v[j].key, all->v[i].key) == 0)
-			return false;
-	return true;
-}
-
-static int add_registry(struct jc_npmrc_helpers *out, const char *key)
-{
-	size_t len = strlen(key) - strlen(TOKEN_HELPER);
-	char **grown;
-
-	if (!(grown = realloc(out->registries, (out->n + 1) * sizeof(*grown))))
-		return -1;
-	out->registries = grown;
-	if (!(out->registries[out->n] = strndup(key, len)))
-		return -1;
-	out->n++;
-	return 0;
-}
-
-/* Does setting s bind the program?  Error for one that may but cannot be told. */
-static int check_setting(const struct setting *s, const char *program, bool *binds,
-                         jwtcred_error *err)
-{
-	size_t klen = strlen(s->key), rlen;
-	bool helper = strcmp(s->key, "tokenHelper") == 0 ||
-	              (klen > strlen(TOKEN_HELPER) &&
-	               strcmp(s->key + klen - strlen(TOKEN_HELPER), TOKEN_HELPER) == 0);
-
-	*binds = false;
-	if (s->unsure && s->names_us)
-		return jc_fail(err, JWTCRED_E_INPUT,
-		               "cannot read the quoted '%s' line for sure: write it unquoted", s->key);
-	if (!helper)
-		return JWTCRED_OK;
-	if (!s->value || s->unsure || strcmp(s->value, program) != 0)
-		return JWTCRED_OK;
-	if (strcmp(s->key, "tokenHelper") == 0)
-		return jc_fail(err, JWTCRED_E_INPUT,
-		               "a bare 'tokenHelper' goes to whichever registry is the default: "
-		               "write it as //HOST/PATH/:tokenHelper=%s", program);
-	rlen = klen - strlen(TOKEN_HELPER);
-	if (rlen < 4 || strncmp(s->key, "//", 2) != 0 || s->key[2] == '/' || s->key[rlen - 1] != '/')
-		return jc_fail(err, JWTCRED_E_INPUT,
-		               "'%s' does not name a registry as //HOST[:PORT]/PATH/", s->key);
-	*binds = true;
-	return JWTCRED_OK;
+	free(h->lines);
+	free(h->urls);
+	free(h->url_lines);
+	memset(h, 0, sizeof(*h));
 }
 
 int jc_npmrc_find_helpers(const char *text, const char *program, jc_npmrc_env env,
                           struct jc_npmrc_helpers *out, jwtcred_error *err)
 {
-	struct settings all = { 0 };
-	size_t i;
-	bool binds;
-	int rc = JWTCRED_OK;
+	struct scan sc = { 0 };
+	int rc;
 
-	out->registries = NULL;
-	out->n = 0;
+	memset(out, 0, sizeof(*out));
 	if (!program || !*program)
 		return jc_fail(err, JWTCRED_E_INPUT, "no program name");
-	if (parse_text(text, program, &all) != 0) {
-		settings_free(&all);
-		return jc_fail(err, JWTCRED_E_NOMEM, "out of memory");
-	}
-	/* pnpm replaces ${NAME} in every key; an unset one fails its whole configuration */
-	for (i = 0; i < all.n && rc == JWTCRED_OK; i++)
-		rc = jc_npmrc_env_replace(all.v[i].raw_key, env, &all.v[i].key, err);
-	for (i = 0; i < all.n && rc == JWTCRED_OK; i++) {
-		if (!last_for_key(&all, i))
-			continue;
-		if ((rc = check_setting(&all.v[i], program, &binds, err)) != JWTCRED_OK || !binds)
-			continue;
-		/* keys are unique by now (last_for_key): each registry comes once */
-		if (add_registry(out, all.v[i].key) != 0)
-			rc = jc_fail(err, JWTCRED_E_NOMEM, "out of memory");
-	}
-	settings_free(&all);
-	if (rc != JWTCRED_OK)
+	sc.program = program;
+	sc.env = env ? env : default_env;
+	sc.out = out;
+	sc.err = err;
+	if ((rc = scan_text(&sc, text)) != JWTCRED_OK)
 		jc_npmrc_helpers_clear(out);
 	return rc;
+}
+
+/* The length of the host in "host[:port]..." ("[v6]" whole), and where the path starts. */
+static size_t host_part(const char *s, const char **path)
+{
+	size_t n = s[0] == '[' ? strcspn(s, "]") + (strchr(s, ']') ? 1 : 0) : strcspn(s, ":/?#");
+
+	*path = s + n + strcspn(s + n, "/?#");
+	return n;
+}
+
+int jc_npmrc_key_covers(const char *key, const char *url)
+{
+	const char *kpath, *upath, *at, *u = strstr(url, "://");
+	size_t khost, uhost, klen, ulen;
+
+	if (strncmp(key, "//", 2) != 0 || !u)
+		return 1; /* not what pnpm could match: assume it does */
+	u += 3;
+	at = strchr(u, '@');
+	if (at && at < u + strcspn(u, "/?#"))
+		u = at + 1;
+	khost = host_part(key + 2, &kpath);
+	uhost = host_part(u, &upath);
+	if (khost != uhost || strncasecmp(key + 2, u, khost) != 0)
+		return 0;
+	if (*upath != '/' || strchr(upath, '%') || strstr(upath, "/."))
+		return 1; /* a path the URL parser rewrites: assume it matches */
+	klen = strlen(kpath);
+	ulen = strcspn(upath, "?#");
+	/* pnpm adds a '/' to the URL, then tries every directory of it */
+	return (klen <= ulen && strncmp(kpath, upath, klen) == 0) ||
+	       (klen == ulen + 1 && strncmp(kpath, upath, ulen) == 0 && kpath[ulen] == '/');
 }

@@ -51,6 +51,7 @@ ln -s "$JWTCRED" "$TEST_TMP/jwtcred-link"
 cat >"$HELPER" <<SH
 #!/bin/bash
 echo run >>"$TEST_TMP/helper.runs"
+[ -z "\${HELPER_ERR:-}" ] || exec 2>>"\$HELPER_ERR"
 exec -a "\$0" "$TEST_TMP/jwtcred-link"
 SH
 chmod +x "$HELPER"
@@ -65,6 +66,8 @@ store-dir=$TEST_TMP/store
 cache-dir=$TEST_TMP/pnpm-cache
 update-notifier=false
 EOF
+# the line of the user npmrc that binds the helper
+L=$(grep -n ':tokenHelper=' "$HOME/.npmrc" | head -1 | cut -d: -f1)
 PROJECT=$TEST_TMP/project
 mkdir -p "$PROJECT"
 echo "{\"name\":\"jc-project\",\"version\":\"1.0.0\",\"dependencies\":{\"$PKG\":\"1.0.0\"}}" >"$PROJECT/package.json"
@@ -126,10 +129,22 @@ expect_no_grep "registry: none refused" '"auth": "(missing|invalid)"' "$REG_LOG"
 
 # --- refusals -----------------------------------------------------------------------
 # run_helper NAME: the helper as pnpm runs it (through sh, no arguments)
+# (a time limit: a helper that hangs fails with 124)
 run_helper() {
 	RC=0
-	sh -c "$HELPER" >"$TEST_TMP/$1.out" 2>"$TEST_TMP/$1.err" </dev/null || RC=$?
+	timeout 20 sh -c "$HELPER" >"$TEST_TMP/$1.out" 2>"$TEST_TMP/$1.err" </dev/null || RC=$?
 }
+
+# refused NAME WHAT REGEX: the helper, with the environment the caller set, refuses for REGEX
+refused() {
+	run_helper "$1"
+	expect_eq "$2: exit 1" 1 "$RC"
+	expect_grep "$2: says where and why" "$3" "$TEST_TMP/$1.err"
+	expect_lines "$2: in one line" 1 "$TEST_TMP/$1.err"
+	check "$2: nothing on stdout" test ! -s "$TEST_TMP/$1.out"
+	SHOWN="$SHOWN $1.err"
+}
+SHOWN=""
 
 # no profile: the plain link name and no JWTCRED_PROFILE
 ln -s "$JWTCRED" "$TEST_TMP/bin/jwtcred-pnpm-helper"
@@ -155,7 +170,7 @@ sed "s|^\(//.*:tokenHelper=\)|//evil.example/:tokenHelper=$HELPER\n\1|" "$HOME/.
 npm_config_userconfig=$TEST_TMP/evil.npmrc run_helper evil
 expect_eq "registry not in urls: exit 1" 1 "$RC"
 expect_grep "registry not in urls: names it" \
-	"may not go to registry 'https://evil.example/', which $TEST_TMP/evil.npmrc gives this helper to" \
+	"^jwtcred: $TEST_TMP/evil.npmrc:$L: the token of profile 'prod' may not go to registry 'https://evil.example/', which this line gives this helper to" \
 	"$TEST_TMP/evil.err"
 check "registry not in urls: nothing on stdout" test ! -s "$TEST_TMP/evil.out"
 
@@ -166,7 +181,7 @@ RC=0
 (cd "$PROJECT/sub" && sh -c "$HELPER") >"$TEST_TMP/project.out" 2>"$TEST_TMP/project.err" </dev/null || RC=$?
 expect_eq "project .npmrc, registry not in urls: exit 1" 1 "$RC"
 expect_grep "project .npmrc: names it and the file" \
-	"may not go to registry 'https://evil.example/', which $PROJECT/.npmrc gives this helper to" \
+	"$PROJECT/.npmrc:1: the token of profile 'prod' may not go to registry 'https://evil.example/', which this line gives this helper to" \
 	"$TEST_TMP/project.err"
 check "project .npmrc: nothing on stdout" test ! -s "$TEST_TMP/project.out"
 rm -f "$PROJECT/.npmrc"
@@ -182,11 +197,104 @@ expect_grep "pnpm: names the helper that failed" \
 check "pnpm: nothing installed" test ! -e "$PROJECT/node_modules/$PKG"
 run_helper refused-helper
 expect_grep "helper: says why (pnpm does not show it)" \
-	"may not go to registry '$REG_URL', which $HOME/.npmrc gives this helper to: it is not in the profile's urls" \
+	"$HOME/.npmrc:$L: the token of profile 'prod' may not go to registry '$REG_URL', which this line gives this helper to: it is not in the profile's urls" \
 	"$TEST_TMP/refused-helper.err"
 
+# --- lines jwtcred cannot be sure pnpm reads as it does -------------------------------
+write_config "urls = [ \"$REG_URL\" ];"
+# bad NAME LINE: the user npmrc with LINE (printf format) appended
+bad() {
+	cp "$HOME/.npmrc" "$TEST_TMP/$1.npmrc"
+	# shellcheck disable=SC2059
+	printf "$2\n" >>"$TEST_TMP/$1.npmrc"
+}
+N=$(($(wc -l <"$HOME/.npmrc") + 1))
+# pnpm skips a line with U+2028 (JavaScript's '.' stops there): the earlier binding stands
+bad ls "//evil.example/:tokenHelper=$HELPER\n//evil.example/:tokenHelper=/bin/true\xe2\x80\xa8"
+npm_config_userconfig=$TEST_TMP/ls.npmrc refused ls "U+2028" \
+	"^jwtcred: $TEST_TMP/ls.npmrc:$((N + 1)): a Unicode line separator \(U\+2028\), where pnpm's parser skips the line: remove it$"
+# pnpm's trim() strips U+00A0: the line binds evil.example in pnpm
+bad nbsp "//evil.example/:tokenHelper=$HELPER\xc2\xa0"
+npm_config_userconfig=$TEST_TMP/nbsp.npmrc refused nbsp "U+00A0" \
+	"^jwtcred: $TEST_TMP/nbsp.npmrc:$N: a non-ASCII character outside a comment, which pnpm may trim as white space: write the line in ASCII$"
+# a JSON escape in a quoted value: pnpm decodes it to this helper's path
+bad json "//evil.example/:tokenHelper=\"${HELPER%?}\\\\u00$(printf '%x' "'${HELPER: -1}")\""
+npm_config_userconfig=$TEST_TMP/json.npmrc refused json "JSON escape" \
+	"^jwtcred: $TEST_TMP/json.npmrc:$N: a quote and a backslash, which pnpm may decode as a JSON escape: write the line without quotes$"
+
+# --- registry URLs the token reaches ----------------------------------------------------
+# pnpm sends the token of //localhost:PORT/ to http://localhost:PORT/ too
+HTTP_URL=http://localhost:$(cat "$TEST_TMP/registry.port")/
+bad http "@jc:registry=$HTTP_URL"
+npm_config_userconfig=$TEST_TMP/http.npmrc refused http "http:// registry in the npmrc" \
+	"^jwtcred: $TEST_TMP/http.npmrc:$N: registry '$HTTP_URL' would get the token of '$NERFED' \($TEST_TMP/http.npmrc:$L; pnpm sends it over http:// and to any port of that host\), which the profile's urls do not allow"
+npm_config_registry=$HTTP_URL refused http-env "http:// registry in the environment" \
+	"^jwtcred: the environment: registry '$HTTP_URL' would get the token of '$NERFED'"
+# another host's http:// registry does not get it
+bad http-other "@jc:registry=http://other.example/"
+npm_config_userconfig=$TEST_TMP/http-other.npmrc run_helper http-other
+expect_eq "http:// registry of another host: exit 0" 0 "$RC"
+
+# --- files pnpm reads that the helper did not ---------------------------------------------
+# npm's globalconfig (pnpm publish runs its helpers): npm_config_globalconfig, or $PREFIX/etc/npmrc
+printf '//evil.example/:tokenHelper=%s\n' "$HELPER" >"$TEST_TMP/global.npmrc"
+npm_config_globalconfig=$TEST_TMP/global.npmrc refused global "npm_config_globalconfig" \
+	"^jwtcred: $TEST_TMP/global.npmrc:1: the token of profile 'prod' may not go to registry 'https://evil.example/'"
+mkdir -p "$TEST_TMP/prefix/etc"
+cp "$TEST_TMP/global.npmrc" "$TEST_TMP/prefix/etc/npmrc"
+PREFIX=$TEST_TMP/prefix refused prefix "\$PREFIX/etc/npmrc" \
+	"^jwtcred: $TEST_TMP/prefix/etc/npmrc:1: the token of profile 'prod' may not go to registry 'https://evil.example/'"
+# a tokenHelper in the environment (pnpm publish runs it; dash drops such a name, so no
+# sh here), and a globalconfig set twice
+RC=0
+env "npm_config_//evil.example/:tokenHelper=$HELPER" timeout 20 "$HELPER" \
+	>"$TEST_TMP/envhelper.out" 2>"$TEST_TMP/envhelper.err" </dev/null || RC=$?
+expect_eq "tokenHelper in the environment: exit 1" 1 "$RC"
+expect_grep "tokenHelper in the environment: says so" \
+	"^jwtcred: the environment sets npm_config_//evil.example/:tokenHelper: put the tokenHelper in the user npmrc instead$" \
+	"$TEST_TMP/envhelper.err"
+SHOWN="$SHOWN envhelper.err envhelper.out"
+RC=0
+env npm_config_globalconfig=/a NPM_CONFIG_GLOBALCONFIG=/b timeout 20 sh -c "$HELPER" \
+	>"$TEST_TMP/gc2.out" 2>"$TEST_TMP/gc2.err" </dev/null || RC=$?
+expect_eq "globalconfig set twice: exit 1" 1 "$RC"
+expect_grep "globalconfig set twice: says so" \
+	"^jwtcred: npm_config_globalconfig is set more than once, to different files: set it once$" \
+	"$TEST_TMP/gc2.err"
+SHOWN="$SHOWN gc2.err gc2.out"
+# a FIFO as the user npmrc: refused at once, not read forever
+mkfifo "$TEST_TMP/fifo.npmrc"
+npm_config_userconfig=$TEST_TMP/fifo.npmrc refused fifo "a FIFO" \
+	"^jwtcred: $TEST_TMP/fifo.npmrc is not a regular file: refusing to read it$"
+# a symbolic link to the user npmrc is fine (dotfiles)
+ln -s "$HOME/.npmrc" "$TEST_TMP/link.npmrc"
+npm_config_userconfig=$TEST_TMP/link.npmrc run_helper link
+expect_eq "user npmrc through a symbolic link: exit 0" 0 "$RC"
+
+# pnpm --config.userconfig=FILE reads another user npmrc than the helper: the helper sees
+# pnpm's command line in /proc and refuses (FILE gives the helper evil.example too)
+write_config "urls = [ \"$REG_URL\" ];"
+"$JWTCRED" purge >/dev/null 2>&1
+cp "$TEST_TMP/evil.npmrc" "$TEST_TMP/other.npmrc"
+clean_project
+: >"$TEST_TMP/other.err"
+HELPER_ERR=$TEST_TMP/other.err run_pnpm other install --config.userconfig="$TEST_TMP/other.npmrc"
+check "pnpm --config.userconfig=FILE: fails" test "$RC" -ne 0
+expect_grep "pnpm --config.userconfig=FILE: the helper says why" \
+	"^jwtcred: pnpm's command line has '--config.userconfig=$TEST_TMP/other.npmrc': the helper cannot read the npmrc pnpm then reads; put the setting in the user npmrc instead$" \
+	"$TEST_TMP/other.err"
+check "pnpm --config.userconfig=FILE: nothing installed" test ! -e "$PROJECT/node_modules/$PKG"
+clean_project
+: >"$TEST_TMP/cli-http.err"
+HELPER_ERR=$TEST_TMP/cli-http.err run_pnpm cli-http install "--registry=$HTTP_URL"
+check "pnpm --registry=http://...: fails" test "$RC" -ne 0
+expect_grep "pnpm --registry=http://...: the helper says why" \
+	"^jwtcred: pnpm's command line: registry '$HTTP_URL' would get the token of '$NERFED'" \
+	"$TEST_TMP/cli-http.err"
+
 # --- no token in anything shown --------------------------------------------------------
-for f in install1.out install2.out refused.out noprof.err noline.err evil.err project.err refused-helper.err registry.log registry.err; do
+for f in install1.out install2.out refused.out noprof.err noline.err evil.err project.err refused-helper.err registry.log registry.err \
+	other.out other.err cli-http.out cli-http.err $SHOWN; do
 	expect_no_grep "no token in $f" "$TOKEN|gen\.[A-Za-z0-9_-]{16,}" "$TEST_TMP/$f"
 done
 
