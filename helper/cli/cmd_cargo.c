@@ -6,7 +6,12 @@
  * one request line and reads one answer line, then closes stdin.  We
  * answer every line until EOF.  A get for an index URL that no profile's
  * urls allow is url-not-supported, so cargo asks its next provider.
- * stdout carries protocol lines only; messages go to stderr.
+ * stdout carries protocol lines only; messages go to stderr.  Only a
+ * sparse index ("sparse+https://...") can get a token: for a git index
+ * cargo sends the token to the "api" URL the repository's config.json
+ * names, not to the index host the profile's urls were matched against.
+ * Background refreshes start after EOF, once per profile, when every
+ * answer is out: starting one points stdout at /dev/null.
  *
  * Exit status: 0 when every request got its answer (cargo shows an Err's
  * message only then: on any other status it reports the status instead);
@@ -16,6 +21,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,15 +33,31 @@
 #include "cli/refresh.h"
 #include "core/allow.h"
 #include "core/cargoproto.h"
+#include "core/clock.h"
+#include "core/refresh.h"
 #include "core/secret.h"
 #include "core/singleflight.h"
 #include "core/text.h"
+#include "core/trace.h"
 
 #define CONFIGURE \
 	"cargo runs this as a credential provider, with --cargo-plugin; configure it in cargo's " \
 	"config.toml: [registries.NAME] credential-provider = [\"/path/to/jwtcred\", \"cargo\"]"
 
 enum line_status { LINE_OK, LINE_EOF, LINE_LONG, LINE_ERROR };
+
+/* Entries served that are due for a refresh: one per profile, started after EOF. */
+struct due {
+	const struct jc_profile *p;
+	struct jc_entry e;
+};
+
+struct conversation {
+	const struct jc_cli *cli;
+	struct jwtcred_config *cfg; /* loaded at the first get */
+	struct due *due;
+	size_t ndue;
+};
 
 /*
  * One line from stdin into buf (JC_CARGO_MAX_LINE + 1 bytes), without its
@@ -75,7 +97,7 @@ static int emit(const char *text)
 		return -1;
 	}
 	if (printf("%s\n", text) < 0 || fflush(stdout) != 0) {
-		jc_say("cannot write to standard output");
+		jc_say("cannot write to standard output: %s", strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -97,8 +119,40 @@ static int fail_other(const char *message)
 	return emit_error("other", message);
 }
 
-static int answer_get(const struct jc_cargo_request *r, const struct jwtcred_config *cfg,
-                      const char *only)
+/* Keep e (moved: *e is left empty) for a refresh after EOF, unless p has one already. */
+static void remember_due(struct conversation *c, const struct jc_profile *p, struct jc_entry *e)
+{
+	struct due *grown;
+	size_t i;
+
+	if (!jc_refresh_due(e, p, jc_now()))
+		return;
+	for (i = 0; i < c->ndue; i++)
+		if (c->due[i].p == p)
+			return;
+	if (!(grown = realloc(c->due, (c->ndue + 1) * sizeof(*grown))))
+		return; /* out of memory: no refresh ahead, the token is still good */
+	c->due = grown;
+	c->due[c->ndue].p = p;
+	c->due[c->ndue++].e = *e;
+	memset(e, 0, sizeof(*e));
+}
+
+/* After the last answer: the refreshes due, then the entries wiped. */
+static void refresh_due(struct conversation *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->ndue; i++) {
+		jc_cli_refresh_ahead(c->due[i].p, 0, &c->due[i].e, true);
+		jc_entry_clear(&c->due[i].e);
+	}
+	free(c->due);
+	c->due = NULL;
+	c->ndue = 0;
+}
+
+static int answer_get(struct conversation *c, const struct jc_cargo_request *r, const char *only)
 {
 	const struct jc_profile *p = NULL;
 	struct jc_request req;
@@ -107,10 +161,17 @@ static int answer_get(const struct jc_cargo_request *r, const struct jwtcred_con
 	char shown[256], *text;
 	int rc;
 
-	if (jc_cargo_index_request(r->index_url, &req) == 0) {
-		p = jc_allowed_profile(cfg, only, &req);
-		jc_request_clear(&req);
+	if (jc_cargo_index_request(r->index_url, &req, &err) != 0) {
+		/* a git index or a URL that does not parse: no profile's urls are asked */
+		jc_escape(r->index_url, shown, sizeof(shown));
+		if (only)
+			jc_say("profile '%s': cargo registry '%s': %s", only, shown, err.text);
+		else
+			jc_trace("cargo registry '%s': %s", shown, err.text);
+		return emit_error("url-not-supported", NULL);
 	}
+	p = jc_allowed_profile(c->cfg, only, &req);
+	jc_request_clear(&req);
 	if (!p) {
 		/* not ours: cargo tries its next provider; a named profile deserves a word */
 		if (only)
@@ -124,29 +185,31 @@ static int answer_get(const struct jc_cargo_request *r, const struct jwtcred_con
 	rc = emit(text);
 	jc_free_secret(text);
 	if (rc == 0)
-		jc_cli_refresh_ahead(p, 0, &e, true);
+		remember_due(c, p, &e);
 	jc_entry_clear(&e);
 	return rc;
 }
 
 /* One request line: its answer written.  0, or -1 when the conversation cannot go on. */
-static int answer(const char *line, size_t len, const struct jc_cli *cli,
-                  struct jwtcred_config **cfg)
+static int answer(struct conversation *c, const char *line, size_t len)
 {
 	struct jc_cargo_request r;
 	jwtcred_error err;
+	char shown[1024];
 	int rc;
 
 	if (jc_cargo_request_parse(line, len, &r, &err) != 0) {
-		fail_other(err.text);
+		/* the reason may quote the request: escaped on stderr; in JSON, JSON escapes it */
+		jc_say("%s", jc_escape(err.text, shown, sizeof(shown)));
+		emit_error("other", err.text);
 		return -1;
 	}
 	switch (r.kind) {
 	case JC_CARGO_GET:
-		if (!*cfg && jc_cli_config(cli, cfg) != 0)
+		if (!c->cfg && jc_cli_config(c->cli, &c->cfg) != 0)
 			rc = emit_error("other", "jwtcred cannot load its configuration (see the message above)");
 		else
-			rc = answer_get(&r, *cfg, r.profile ? r.profile : cli->profile);
+			rc = answer_get(c, &r, r.profile ? r.profile : c->cli->profile);
 		break;
 	default:
 		/* login, logout and kinds to come: tokens are minted, never stored
@@ -160,7 +223,7 @@ static int answer(const char *line, size_t len, const struct jc_cli *cli,
 
 int jc_front_cargo(const struct jc_cli *cli)
 {
-	struct jwtcred_config *cfg = NULL;
+	struct conversation c = { cli, NULL, NULL, 0 };
 	enum line_status ls;
 	char *line;
 	size_t len;
@@ -170,6 +233,8 @@ int jc_front_cargo(const struct jc_cli *cli)
 		jc_say(CONFIGURE);
 		return JC_EXIT_USAGE;
 	}
+	/* cargo gone: a write error, said in one line, not a silent death */
+	signal(SIGPIPE, SIG_IGN);
 	if (!(line = malloc(JC_CARGO_MAX_LINE + 1))) {
 		jc_say("out of memory");
 		return JC_EXIT_FAIL;
@@ -177,7 +242,7 @@ int jc_front_cargo(const struct jc_cli *cli)
 	if (emit(JC_CARGO_HELLO) != 0)
 		goto out;
 	while ((ls = read_line(line, &len)) == LINE_OK) {
-		if (answer(line, len, cli, &cfg) != 0)
+		if (answer(&c, line, len) != 0)
 			goto out;
 		jc_wipe(line, len);
 	}
@@ -194,6 +259,7 @@ int jc_front_cargo(const struct jc_cli *cli)
 out:
 	jc_wipe(line, JC_CARGO_MAX_LINE + 1);
 	free(line);
-	jc_conf_free(cfg);
+	refresh_due(&c);
+	jc_conf_free(c.cfg);
 	return status;
 }

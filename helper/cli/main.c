@@ -15,6 +15,7 @@
 #include "cli/cli.h"
 #include "cli/msgs.h"
 #include "cli/process.h"
+#include "core/secret.h"
 
 enum command_flag {
 	F_REFRESH = 1 << 0, F_NO_CACHE = 1 << 1, F_DECODE = 1 << 2, F_ONLINE = 1 << 3,
@@ -324,6 +325,7 @@ int main(int argc, char **argv)
 
 	cli.program = argv[0];
 	cli.umask = jc_harden();
+	jc_json_wiping_alloc(); /* jansson wipes every block it frees */
 	if ((status = parse(argc, argv, &who, &cli, &cmd, &given)) != GO_ON)
 		return status;
 	if ((status = check_arguments(argc, argv, cmd, given, &cli)) != GO_ON)

@@ -17,6 +17,7 @@
 #include "core/text.h"
 
 #define BEARER "Bearer "
+#define ARG_SHOWN 100 /* bytes of an unknown argument quoted in the error */
 
 void jc_cargo_request_clear(struct jc_cargo_request *r)
 {
@@ -49,7 +50,6 @@ static const char *arg_value(const json_t *args, size_t *i)
 static int parse_args(const json_t *args, struct jc_cargo_request *out, jwtcred_error *err)
 {
 	const char *a, *name = NULL;
-	char shown[128];
 	size_t i;
 
 	if (!args)
@@ -61,14 +61,17 @@ static int parse_args(const json_t *args, struct jc_cargo_request *out, jwtcred_
 			return jc_fail(err, JWTCRED_E_INPUT, "cargo request: an argument is not a string");
 		if (i == 0 && strcmp(a, "cargo") == 0)
 			continue;
+		if (name && (strcmp(a, "--profile") == 0 || strcmp(a, "-p") == 0 ||
+		             strncmp(a, "--profile=", 10) == 0))
+			return jc_fail(err, JWTCRED_E_INPUT, "cargo request: --profile given twice");
 		if (strcmp(a, "--profile") == 0 || strcmp(a, "-p") == 0)
 			name = arg_value(args, &i);
 		else if (strncmp(a, "--profile=", 10) == 0)
 			name = a + 10;
 		else
 			return jc_fail(err, JWTCRED_E_INPUT,
-			               "cargo request: unknown argument '%s' (jwtcred takes --profile NAME)",
-			               jc_escape(a, shown, sizeof(shown)));
+			               "cargo request: unknown argument '%.*s' (jwtcred takes --profile NAME)",
+			               (int)ARG_SHOWN, a);
 		if (!name || !*name)
 			return jc_fail(err, JWTCRED_E_INPUT, "cargo request: --profile needs a name");
 	}
@@ -99,7 +102,6 @@ int jc_cargo_request_parse(const char *line, size_t len, struct jc_cargo_request
 {
 	json_error_t jerr;
 	json_t *req;
-	char shown[128];
 	int rc;
 
 	memset(out, 0, sizeof(*out));
@@ -108,10 +110,9 @@ int jc_cargo_request_parse(const char *line, size_t len, struct jc_cargo_request
 		               JC_CARGO_MAX_LINE);
 	if (memchr(line, '\0', len))
 		return jc_fail(err, JWTCRED_E_INPUT, "cargo request holds a NUL byte");
-	/* jansson's message quotes the text near the error: escaped */
+	/* jansson's message may quote the text near the error: the front escapes it for stderr */
 	if (!(req = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr)))
-		return jc_fail(err, JWTCRED_E_INPUT, "cargo request is not JSON: %s",
-		               jc_escape(jerr.text, shown, sizeof(shown)));
+		return jc_fail(err, JWTCRED_E_INPUT, "cargo request is not JSON: %s", jerr.text);
 	if (json_is_object(req))
 		rc = parse_object(req, out, err);
 	else
@@ -123,12 +124,17 @@ int jc_cargo_request_parse(const char *line, size_t len, struct jc_cargo_request
 	return rc;
 }
 
-int jc_cargo_index_request(const char *index_url, struct jc_request *out)
+int jc_cargo_index_request(const char *index_url, struct jc_request *out, jwtcred_error *err)
 {
 	memset(out, 0, sizeof(*out));
-	if (strncmp(index_url, "sparse+", 7) == 0)
-		index_url += 7;
-	return jc_request_from_url(index_url, out);
+	/* a git index: cargo sends its token to the "api" URL of the repository's config.json */
+	if (strncmp(index_url, "sparse+", 7) != 0)
+		return jc_fail(err, JWTCRED_E_INPUT,
+		               "cargo registry is not a sparse index: for a git index cargo sends the "
+		               "token to the api URL its config.json names, which jwtcred cannot check");
+	if (jc_request_from_url(index_url + 7, out) != 0)
+		return jc_fail(err, JWTCRED_E_INPUT, "cargo registry's index URL is not a usable URL");
+	return JWTCRED_OK;
 }
 
 static char *dump(json_t *o)
@@ -156,9 +162,16 @@ char *jc_cargo_answer_token(const char *token, long long expiration)
 
 char *jc_cargo_answer_error(const char *kind, const char *message)
 {
-	json_t *o = message ? json_pack("{s:{s:s s:s}}", "Err", "kind", kind, "message", message)
-	                    : json_pack("{s:{s:s}}", "Err", "kind", kind);
-	char *text = dump(o);
+	char shown[JWTCRED_ERROR_TEXT_LENGTH];
+	json_t *o;
+	char *text;
+
+	/* JSON escapes what it must; only bytes JSON cannot carry are escaped here */
+	if (message && !jc_utf8_valid(message))
+		message = jc_escape(message, shown, sizeof(shown));
+	o = message ? json_pack("{s:{s:s s:s}}", "Err", "kind", kind, "message", message)
+	            : json_pack("{s:{s:s}}", "Err", "kind", kind);
+	text = dump(o);
 
 	json_decref(o);
 	return text;

@@ -36,18 +36,24 @@ struct jc_cargo_request {
  * JWTCRED_E_INPUT with a one-line reason when it is not a JSON object, its
  * "v" is not 1, registry.index-url is not a string, or its args are not
  * strings jwtcred takes ("cargo" first is ignored; "--profile NAME",
- * "--profile=NAME", "-p NAME").  A login's token is wiped, never kept.
- * *out is cleared on failure.
+ * "--profile=NAME", "-p NAME", at most once).  The reason may quote the
+ * request (an unknown argument, jansson's text near the error) as it is:
+ * escape it for a terminal, not for JSON.  A login's token is wiped, never
+ * kept.  *out is cleared on failure.
  */
 int jc_cargo_request_parse(const char *line, size_t len, struct jc_cargo_request *out,
                            jwtcred_error *err);
 void jc_cargo_request_clear(struct jc_cargo_request *r);
 
 /*
- * The index URL as a request to match against profiles' urls: a leading
- * "sparse+" is dropped.  Returns what jc_request_from_url() returns.
+ * The index URL as a request to match against profiles' urls, without its
+ * "sparse+".  Only a sparse index can get a token: for a git index
+ * ("https://host/repo" without "sparse+") cargo sends the token not to the
+ * index host but to the "api" URL of the repository's config.json, which
+ * whoever controls the repository chooses.  JWTCRED_E_INPUT with a
+ * one-line reason for a git index or a URL that does not parse.
  */
-int jc_cargo_index_request(const char *index_url, struct jc_request *out);
+int jc_cargo_index_request(const char *index_url, struct jc_request *out, jwtcred_error *err);
 
 /*
  * The answer to a get: {"Ok":{"kind":"get","token":"Bearer TOKEN",
@@ -61,8 +67,9 @@ char *jc_cargo_answer_token(const char *token, long long expiration);
 /*
  * {"Err":{"kind":KIND}} or, with a message, {"Err":{"kind":KIND,
  * "message":MESSAGE}}; KIND is "url-not-supported", "not-found",
- * "operation-not-supported" or "other".  A new string; NULL when out of
- * memory.
+ * "operation-not-supported" or "other".  MESSAGE goes in as it is (JSON
+ * escapes it), or escaped with jc_escape() when it is not valid UTF-8.  A
+ * new string; NULL when out of memory.
  */
 char *jc_cargo_answer_error(const char *kind, const char *message);
 

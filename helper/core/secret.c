@@ -6,6 +6,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#if defined(__linux__)
+#include <malloc.h>
+#define USABLE_SIZE(p) malloc_usable_size(p)
+#elif defined(__FreeBSD__)
+#include <malloc_np.h>
+#define USABLE_SIZE(p) malloc_usable_size(p)
+#elif defined(__APPLE__)
+#include <malloc/malloc.h>
+#define USABLE_SIZE(p) malloc_size(p)
+#endif
+
 #include "core/secret.h"
 
 void jc_wipe(void *p, size_t len)
@@ -36,6 +47,32 @@ void jc_json_wipe(json_t *object, const char *key)
 	/* jansson owns the string; wiping it in place is the only way to reach it */
 	if (json_is_string(v))
 		jc_wipe((char *)json_string_value(v), json_string_length(v));
+}
+
+#ifdef USABLE_SIZE
+static void *json_alloc(size_t size)
+{
+	return malloc(size);
+}
+
+/* The whole block malloc gave, not just what was asked: the size comes from malloc itself. */
+static void json_free_wiped(void *p)
+{
+	if (!p)
+		return;
+	jc_wipe(p, USABLE_SIZE(p));
+	free(p);
+}
+#endif
+
+bool jc_json_wiping_alloc(void)
+{
+#ifdef USABLE_SIZE
+	json_set_alloc_funcs(json_alloc, json_free_wiped);
+	return true;
+#else
+	return false;
+#endif
 }
 
 bool jc_secret_equal(const char *a, const char *b)

@@ -24,6 +24,18 @@ void jc_free_secret(char *s);
  */
 void jc_json_wipe(json_t *object, const char *key);
 
+/*
+ * Make jansson wipe every block it frees (its growing dump and lexer
+ * buffers, the strings of a parsed tree): for a program's main(), before
+ * or after any JSON, once.  The blocks are plain malloc() ones, wiped to
+ * the size malloc reports (malloc_usable_size), so whatever jansson hands
+ * out (json_dumps) is still free()d as before, and a block allocated
+ * before the call is freed correctly too.  Not for the library: the
+ * allocator is process-wide, the host's.  false (nothing changed) where
+ * malloc cannot report a block's size.
+ */
+bool jc_json_wiping_alloc(void);
+
 /* Constant-time equality for secrets of possibly different lengths; NULL equals only NULL. */
 bool jc_secret_equal(const char *a, const char *b);
 

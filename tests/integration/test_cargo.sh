@@ -119,9 +119,9 @@ expect_eq "get: expiration is git's password_expiry_utc" \
 	"$(sed -n 's/^password_expiry_utc=//p' "$TEST_TMP/git.out")" \
 	"$(sed -E 's/.*"expiration":([0-9]+).*/\1/' "$TEST_TMP/get.answer")"
 
-# several requests, until EOF; the last without a newline; the plain index URL too
+# several requests, until EOF; the last without a newline
 { req get "sparse+$INDEX" ',"operation":"publish","name":"jcdemo","vers":"0.1.0","cksum":"00"'
-  req get "$INDEX" ',"operation":"yank","name":"jcdemo","vers":"0.1.0"' | tr -d '\n'; } >"$TEST_TMP/two.in"
+  req get "sparse+$INDEX" ',"operation":"yank","name":"jcdemo","vers":"0.1.0"' | tr -d '\n'; } >"$TEST_TMP/two.in"
 feed two
 expect_eq "two requests: exit 0" 0 "$RC"
 expect_lines "two requests: hello and two answers" 3 "$TEST_TMP/two.out"
@@ -140,6 +140,12 @@ expect_no_grep "login: its token is never echoed" 'TOKENabc' "$TEST_TMP/other.ou
 req get "sparse+https://127.0.0.1:$OTHERPORT/index/" ',"operation":"read"' >"$TEST_TMP/stray.in"
 feed stray
 expect_eq "index not in urls: url-not-supported, exit 0" '{"Err":{"kind":"url-not-supported"}}/0' "$(line stray 2)/$RC"
+# a git index at a URL the profile allows: cargo would send its token to the api
+# URL of the repository's config.json, not to this host: url-not-supported
+req get "$INDEX" ',"operation":"publish","name":"jcdemo","vers":"0.1.0","cksum":"00"' >"$TEST_TMP/gitindex.in"
+RC=0; "$JWTCRED" -v --cargo-plugin <"$TEST_TMP/gitindex.in" >"$TEST_TMP/gitindex.out" 2>"$TEST_TMP/gitindex.err" || RC=$?
+expect_eq "git index (no sparse+) in urls: url-not-supported, exit 0" '{"Err":{"kind":"url-not-supported"}}/0' "$(line gitindex 2)/$RC"
+expect_grep "git index: -v says why" 'is not a sparse index' "$TEST_TMP/gitindex.err"
 req get "sparse+http://127.0.0.1:$REGPORT/index/" ',"operation":"read"' >"$TEST_TMP/plainhttp.in"
 feed plainhttp
 expect_eq "http index: url-not-supported" '{"Err":{"kind":"url-not-supported"}}' "$(line plainhttp 2)"
@@ -151,6 +157,11 @@ expect_grep "--profile: says why on stderr" "profile 'nosuch' does not list" "$T
 printf '{"v":1,"registry":{"index-url":"sparse+%s"},"kind":"get","operation":"read","args":["cargo","--profile","prod"]}\n' "$INDEX" >"$TEST_TMP/namedok.in"
 feed namedok
 expect_eq "--profile prod in args: served" "$GET_ANSWER" "$(line namedok 2)"
+printf '{"v":1,"registry":{"index-url":"sparse+%s"},"kind":"get","operation":"read","args":["cargo","--profile","nosuch","-p","prod"]}\n' "$INDEX" >"$TEST_TMP/twiceprofile.in"
+feed twiceprofile
+expect_eq "--profile twice in args: exit 1" 1 "$RC"
+expect_eq "--profile twice in args: refused, not the last one taken" \
+	'{"Err":{"kind":"other","message":"cargo request: --profile given twice"}}' "$(line twiceprofile 2)"
 
 # a broken conversation: Err other, one line on stderr, exit 1, nothing read after it
 { echo '{"v":1,'; req get "sparse+$INDEX" ',"operation":"read"'; } >"$TEST_TMP/malformed.in"
@@ -159,6 +170,16 @@ expect_eq "malformed: exit 1" 1 "$RC"
 expect_lines "malformed: hello and one Err" 2 "$TEST_TMP/malformed.out"
 expect_grep "malformed: Err other saying so" '^\{"Err":\{"kind":"other","message":"cargo request is not JSON' "$TEST_TMP/malformed.out"
 expect_lines "malformed: one line on stderr" 1 "$TEST_TMP/malformed.err"
+# what a reason quotes: escaped on stderr, in the JSON only as JSON escapes it
+cat >"$TEST_TMP/oddarg.in" <<EOF
+{"v":1,"registry":{"index-url":"sparse+$INDEX"},"kind":"get","args":["cargo","--x\u001b[31m\\\\"]}
+EOF
+feed oddarg
+expect_eq "odd argument: exit 1" 1 "$RC"
+expect_eq "odd argument: in the JSON as JSON escapes it" \
+	'{"Err":{"kind":"other","message":"cargo request: unknown argument '"'"'--x\u001B[31m\\'"'"' (jwtcred takes --profile NAME)"}}' \
+	"$(line oddarg 2)"
+check "odd argument: escaped on stderr" grep -qF 'unknown argument '"'"'--x\x1b[31m\\'"'"'' "$TEST_TMP/oddarg.err"
 printf '{"v":2,"registry":{"index-url":"sparse+%s"},"kind":"get","operation":"read"}\n' "$INDEX" >"$TEST_TMP/wrongv.in"
 feed wrongv
 expect_eq "wrong v: exit 1" 1 "$RC"
@@ -187,6 +208,46 @@ expect_eq "mint failure: exit 0 (cargo shows the message only then)" 0 "$RC"
 expect_grep "mint failure: Err other with a message" '^\{"Err":\{"kind":"other","message":"[^"]+"\}\}$' "$TEST_TMP/mintfail.out"
 expect_lines "mint failure: one line on stderr" 1 "$TEST_TMP/mintfail.err"
 expect_grep "mint failure: the same reason on stderr" "$(sed -E 's/.*"message":"([^"]{1,30}).*/\1/' "$TEST_TMP/mintfail.out" | sed 's/[][\.*^$()+?{|]/\\&/g')" "$TEST_TMP/mintfail.err"
+
+# a refresh due: every answer of the conversation is out, and then one
+# background refresh per profile (prod twice, dev once).  Starting a refresh
+# points stdout at /dev/null, so none may start before EOF.
+INDEX2=https://127.0.0.1:$REGPORT/index2/
+sed -n '/^  prod = {/,/^  };/p' "$JWTCRED_CONFIG" | sed -e 's/prod = {/dev = {/' -e "s|$INDEX|$INDEX2|" >"$TEST_TMP/dev.profile"
+sed -i -e '$d' "$JWTCRED_CONFIG"
+{ cat "$TEST_TMP/dev.profile"; echo '};'; } >>"$JWTCRED_CONFIG"
+"$JWTCRED" purge >/dev/null 2>&1
+T=$(date +%s)
+{ req get "sparse+$INDEX" ',"operation":"read"'; req get "sparse+$INDEX2" ',"operation":"read"'; } >"$TEST_TMP/mint2.in"
+RC=0; JWTCRED_NOW=$T "$JWTCRED" --cargo-plugin <"$TEST_TMP/mint2.in" >"$TEST_TMP/mint2.out" 2>"$TEST_TMP/mint2.err" || RC=$?
+expect_eq "refresh due: both profiles minted first" "0/3" "$RC/$(wc -l <"$TEST_TMP/mint2.out")"
+BEFORE=$(server_stats token_requests)
+{ req get "sparse+$INDEX" ',"operation":"read"'; req get "sparse+$INDEX2" ',"operation":"read"'
+  req get "sparse+$INDEX" ',"operation":"publish","name":"jcdemo","vers":"0.1.0","cksum":"00"'; } >"$TEST_TMP/due.in"
+RC=0; JWTCRED_NOW=$((T + 700)) "$JWTCRED" -v --cargo-plugin <"$TEST_TMP/due.in" >"$TEST_TMP/due.out" 2>"$TEST_TMP/due.err" || RC=$?
+expect_eq "refresh due: exit 0" 0 "$RC"
+expect_lines "refresh due: hello and all three answers" 4 "$TEST_TMP/due.out"
+expect_eq "refresh due: the answers are the cached tokens" "$(sed -n 2p "$TEST_TMP/mint2.out")" "$(line due 4)"
+expect_eq "refresh due: one refresh started per profile" 2 "$(grep -c 'refreshing in the background' "$TEST_TMP/due.err")"
+for _ in $(seq 100); do [ "$(server_stats token_requests)" -ge $((BEFORE + 2)) ] && break; sleep 0.1; done
+sleep 1 # the refreshes write the cache after their mint
+expect_eq "refresh due: the two refreshes minted" $((BEFORE + 2)) "$(server_stats token_requests)"
+write_config "urls = [ \"$INDEX\" ];"
+
+# cargo gone before the answer: one line on stderr and exit 1, not a silent SIGPIPE
+req get "sparse+$INDEX" ',"operation":"read"' >"$TEST_TMP/gone.in"
+/usr/bin/python3 - "$JWTCRED" "$TEST_TMP/gone" <<'EOF'
+import os, subprocess, sys
+r, w = os.pipe()
+os.close(r)
+with open(sys.argv[2] + '.in', 'rb') as i, open(sys.argv[2] + '.err', 'wb') as e:
+    rc = subprocess.call([sys.argv[1], '--cargo-plugin'], stdin=i, stdout=w, stderr=e)
+with open(sys.argv[2] + '.rc', 'w') as f:
+    f.write('%d\n' % rc)
+EOF
+expect_eq "stdout closed: exit 1 (not killed by SIGPIPE)" 1 "$(cat "$TEST_TMP/gone.rc")"
+expect_grep "stdout closed: says so" 'cannot write to standard output' "$TEST_TMP/gone.err"
+expect_lines "stdout closed: one line on stderr" 1 "$TEST_TMP/gone.err"
 
 # --- real cargo --------------------------------------------------------------
 # the documented example, with this test's paths

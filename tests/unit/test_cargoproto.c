@@ -79,7 +79,11 @@ static void test_parse_refused(void **state)
 		{ "{\"v\":1," REG ",\"kind\":\"get\",\"args\":[1]}", 0, "not a string" },
 		{ "{\"v\":1," REG ",\"kind\":\"get\",\"args\":[\"--profile\"]}", 0, "needs a name" },
 		{ "{\"v\":1," REG ",\"kind\":\"get\",\"args\":[\"--profile=\"]}", 0, "needs a name" },
-		{ "{\"v\":1," REG ",\"kind\":\"get\",\"args\":[\"--bogus\\u001b[31m\"]}", 0, "unknown argument '--bogus\\x1b[31m'" },
+		/* quoted as it is: the front escapes it for stderr, JSON escapes it in the answer */
+		{ "{\"v\":1," REG ",\"kind\":\"get\",\"args\":[\"--bogus\\u001b[31m\"]}", 0, "unknown argument '--bogus\x1b[31m'" },
+		/* one profile, as on the command line */
+		{ "{\"v\":1," REG ",\"kind\":\"get\",\"args\":[\"--profile\",\"a\",\"--profile\",\"b\"]}", 0, "given twice" },
+		{ "{\"v\":1," REG ",\"kind\":\"get\",\"args\":[\"cargo\",\"-p\",\"a\",\"--profile=a\"]}", 0, "given twice" },
 		/* "cargo" only first */
 		{ "{\"v\":1," REG ",\"kind\":\"get\",\"args\":[\"-p\",\"a\",\"cargo\"]}", 0, "unknown argument 'cargo'" },
 		{ "{\"v\":1,\"v\":1," REG ",\"kind\":\"get\"}", 0, "not JSON" },
@@ -128,19 +132,32 @@ static void test_parse_oversize(void **state)
 static void test_index_request(void **state)
 {
 	struct jc_request req;
+	jwtcred_error err = { "" };
 
 	(void)state;
-	assert_int_equal(jc_cargo_index_request("sparse+https://Reg.Example.com:443/index/", &req), 0);
+	assert_int_equal(jc_cargo_index_request("sparse+https://Reg.Example.com:443/index/", &req, &err), 0);
 	assert_string_equal(req.scheme, "https");
 	assert_string_equal(req.host, "reg.example.com");
 	assert_int_equal(req.port, 443);
 	jc_request_clear(&req);
-	assert_int_equal(jc_cargo_index_request("https://reg.example.com:8443/git/index", &req), 0);
+	assert_int_equal(jc_cargo_index_request("sparse+https://reg.example.com:8443/index/", &req, &err), 0);
 	assert_int_equal(req.port, 8443);
 	jc_request_clear(&req);
+	/* a git index: its token goes to the api URL of its config.json, never matched */
+	assert_int_equal(jc_cargo_index_request("https://reg.example.com:8443/git/index", &req, &err),
+	                 JWTCRED_E_INPUT);
+	assert_true(tu_contains(err.text, "not a sparse index"));
+	assert_null(req.host);
+	assert_int_equal(jc_cargo_index_request("https://github.com/rust-lang/crates.io-index", &req, &err),
+	                 JWTCRED_E_INPUT);
+	assert_int_equal(jc_cargo_index_request("ssh://git@github.com/corp/index", &req, &err),
+	                 JWTCRED_E_INPUT);
 	/* only a leading sparse+ goes */
-	assert_int_not_equal(jc_cargo_index_request("sparse+sparse+https://reg.example.com/", &req), 0);
-	assert_int_not_equal(jc_cargo_index_request("registry+https://reg.example.com/", &req), 0);
+	assert_int_equal(jc_cargo_index_request("sparse+sparse+https://reg.example.com/", &req, &err),
+	                 JWTCRED_E_INPUT);
+	assert_true(tu_contains(err.text, "not a usable URL"));
+	assert_int_equal(jc_cargo_index_request("registry+https://reg.example.com/", &req, &err),
+	                 JWTCRED_E_INPUT);
 }
 
 static void test_answers(void **state)
@@ -158,6 +175,14 @@ static void test_answers(void **state)
 	free(t);
 	t = jc_cargo_answer_error("other", "the token endpoint said \"no\"");
 	assert_string_equal(t, "{\"Err\":{\"kind\":\"other\",\"message\":\"the token endpoint said \\\"no\\\"\"}}");
+	free(t);
+	/* a reason quoting the request: escaped once, by JSON (cargo shows it as it was) */
+	t = jc_cargo_answer_error("other", "unknown argument '--x\x1b[31m\\'");
+	assert_string_equal(t, "{\"Err\":{\"kind\":\"other\",\"message\":\"unknown argument '--x\\u001B[31m\\\\'\"}}");
+	free(t);
+	/* not UTF-8, so not JSON: escaped, and still an answer */
+	t = jc_cargo_answer_error("other", "near '\xff'");
+	assert_string_equal(t, "{\"Err\":{\"kind\":\"other\",\"message\":\"near '\\\\xff'\"}}");
 	free(t);
 	assert_string_equal(JC_CARGO_HELLO, "{\"v\":[1]}");
 }
