@@ -134,6 +134,11 @@ int jc_cargo_index_request(const char *index_url, struct jc_request *out, jwtcre
 		               "token to the api URL its config.json names, which jwtcred cannot check");
 	if (jc_request_from_url(index_url + 7, out) != 0)
 		return jc_fail(err, JWTCRED_E_INPUT, "cargo registry's index URL is not a usable URL");
+	if (strcmp(out->scheme, "https") != 0) {
+		jc_request_clear(out);
+		return jc_fail(err, JWTCRED_E_INPUT,
+		               "cargo registry's index is not https: tokens are only sent over https");
+	}
 	return JWTCRED_OK;
 }
 

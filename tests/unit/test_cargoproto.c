@@ -158,6 +158,14 @@ static void test_index_request(void **state)
 	assert_true(tu_contains(err.text, "not a usable URL"));
 	assert_int_equal(jc_cargo_index_request("registry+https://reg.example.com/", &req, &err),
 	                 JWTCRED_E_INPUT);
+	/* a sparse index over anything but https: no request at all (fuzz_cargo) */
+	assert_int_equal(jc_cargo_index_request("sparse+http://reg.example.com/index/", &req, &err),
+	                 JWTCRED_E_INPUT);
+	assert_true(tu_contains(err.text, "not https"));
+	assert_null(req.host);
+	assert_int_equal(jc_cargo_index_request("sparse+httpnulls://reg.example.com:8443/i/", &req, &err),
+	                 JWTCRED_E_INPUT);
+	assert_null(req.host);
 }
 
 static void test_answers(void **state)
