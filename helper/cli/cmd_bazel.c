@@ -71,6 +71,14 @@ static const struct jc_profile *match(const struct jwtcred_config *cfg, const ch
 		jc_trace("%s: no credentials for it", err.text);
 		return NULL;
 	}
+	if (jc_bazel_grpc_service(req.path)) {
+		/* fail closed: Bazel asks so for grpc:// channels too, which are plaintext */
+		jc_trace("request %s://%s/%s: a gRPC service (remote cache, BES), which Bazel "
+		         "may reach over plaintext grpc://: no credentials for it",
+		         req.scheme, req.host, req.path);
+		jc_request_clear(&req);
+		return NULL;
+	}
 	p = jc_allowed_profile(cfg, only, &req);
 	jc_trace("request %s://%s/%s -> %s%s%s", req.scheme, req.host, req.path ? req.path : "",
 	         p ? "profile '" : "no profile", p ? p->name : "", p ? "'" : "");

@@ -12,16 +12,24 @@
  * discards all of a command's output when it exits non-zero, so the exit
  * status is 1 only when nothing was printed and something failed.
  *
+ * Only entries with no path are given (goauthproto.h: Go carries the
+ * header across redirects to any path, port or subdomain of the host); a
+ * profile with none mints nothing.
+ *
  * With a URL (Go runs it so after a 4xx, the response on stdin) it prints
- * the set of the profile that allows that URL (a "*." entry as the host
- * asked for), nothing for a URL no profile allows.  Only a 401 drops the
- * cached token and mints another: Go probes ?go-get=1 paths and proxies
- * answer 404 for what they lack, and a 404 storm must not become a storm
- * of logins (Salesforce limits them); any other status is answered from
- * the cache.
+ * the entries of the profile that allows that URL which match it (a "*."
+ * entry as the host asked for) and that an earlier profile's no-URL set
+ * did not claim; nothing for a URL no profile allows.  Only a 401 drops
+ * the cached token and mints another, and only when Go could have sent
+ * that token: Go probes ?go-get=1 paths and proxies answer 404 for what
+ * they lack, and a 404 storm (or a 401 for a URL Go had no token for)
+ * must not become a storm of logins (Salesforce limits them).  A token
+ * minted less than LOOP_GUARD seconds ago is never dropped either.
  */
 #include "config.h"
 
+#include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +50,60 @@
 #include "core/trace.h"
 
 #define PREFIX_MAX (JC_URL_MAX + 16)
+
+/*
+ * A 401 for a token minted less than this many seconds ago is answered
+ * from the cache: a server that refuses every token (wrong audience, a
+ * revoked app) must not make each of Go's fetches a login.  The cost: a
+ * token revoked within this time of its minting is served until the
+ * window ends and the next 401 drops it.
+ */
+#define LOOP_GUARD 30
+
+/*
+ * An answer being composed: it holds tokens, so it grows by copying into
+ * a new block and wiping the old one (realloc would leave copies in freed
+ * memory), and is wiped when freed.
+ */
+struct sbuf {
+	char *p;
+	size_t len, cap;
+	bool failed;
+};
+
+static void sb_add(struct sbuf *b, const char *s)
+{
+	size_t n = strlen(s), cap;
+	char *q;
+
+	if (b->failed)
+		return;
+	if (b->len + n + 1 > b->cap) {
+		cap = (b->len + n + 1) * 2 + 256;
+		if (!(q = malloc(cap))) {
+			b->failed = true;
+			return;
+		}
+		if (b->p) {
+			memcpy(q, b->p, b->len);
+			jc_wipe(b->p, b->cap);
+			free(b->p);
+		}
+		b->p = q;
+		b->cap = cap;
+	}
+	memcpy(b->p + b->len, s, n + 1);
+	b->len += n;
+}
+
+static void sb_free(struct sbuf *b)
+{
+	if (b->p) {
+		jc_wipe(b->p, b->cap);
+		free(b->p);
+	}
+	memset(b, 0, sizeof(*b));
+}
 
 /* The prefixes printed so far, so that the first profile listing one keeps it. */
 struct claimed {
@@ -83,12 +145,13 @@ static void claimed_free(struct claimed *c)
 }
 
 /*
- * Write p's prefix lines to out (those not claimed yet, which it claims);
- * req: the request a "*." entry is written for as its host, or NULL.
- * The number written, -1 when out of memory.
+ * Append p's prefix lines to out (NULL: only claim them), those not
+ * claimed yet, which it claims.  req: in URL mode the request, and only
+ * entries matching it are written (a "*." entry with req's host); NULL
+ * for the no-URL set.  The number written, -1 when out of memory.
  */
-static long write_prefixes(FILE *out, const struct jc_profile *p, const struct jc_request *req,
-                           struct claimed *c)
+static long write_prefixes(struct sbuf *out, const struct jc_profile *p,
+                           const struct jc_request *req, struct claimed *c)
 {
 	char line[PREFIX_MAX];
 	const char *why;
@@ -98,27 +161,79 @@ static long write_prefixes(FILE *out, const struct jc_profile *p, const struct j
 	for (i = 0; i < p->nurls; i++) {
 		const struct jc_url *u = &p->urls[i];
 		const char *host = NULL;
-		if (req && u->host[0] == '*' && jc_url_match(u, req) >= 0)
+		if (req && jc_url_match(u, req) < 0)
+			continue;
+		if (req && u->host[0] == '*')
 			host = req->host;
 		if (jc_goauth_prefix(u, host, line, sizeof(line), &why) != 0) {
-			jc_trace("profile '%s': urls entry %s://%s/%s skipped: %s", p->name, u->scheme,
-			         u->host, u->path, why);
+			if (out)
+				jc_trace("profile '%s': urls entry %s://%s/%s skipped: %s", p->name,
+				         u->scheme, u->host, u->path, why);
 			continue;
 		}
 		if (claimed_has(c, line)) {
-			jc_trace("profile '%s': %s skipped: an earlier profile has it", p->name, line);
+			if (out)
+				jc_trace("profile '%s': %s skipped: an earlier profile has it", p->name,
+				         line);
 			continue;
 		}
 		if (claim(c, line) != 0)
 			return -1;
-		fprintf(out, "%s\n", line);
+		if (out) {
+			sb_add(out, line);
+			sb_add(out, "\n");
+		}
 		n++;
 	}
 	return n;
 }
 
-/* The token p's cache entry holds (without minting): the one Go was given.  NULL when none. */
-static char *cached_token(const struct jc_profile *p)
+/*
+ * Claim what the no-URL run gives the profiles before p (none when
+ * --profile names one: then that run prints p alone).  -1 out of memory.
+ */
+static int claim_earlier(const struct jc_cli *cli, const struct jwtcred_config *cfg,
+                         const struct jc_profile *p, struct claimed *c)
+{
+	size_t i;
+
+	for (i = 0; !cli->profile && i < cfg->nprofiles && &cfg->profiles[i] != p; i++)
+		if (write_prefixes(NULL, &cfg->profiles[i], NULL, c) < 0)
+			return -1;
+	return 0;
+}
+
+/*
+ * Could Go have sent p's cached token to url?  Go keys its cache by the
+ * prefix without "https://" and looks up host[:port] exactly as the URL
+ * writes it, then the escaped path cut by segments; the no-URL set of p
+ * holds only whole origins, so the URL's authority as written must be
+ * one of them.  (A URL-mode answer, e.g. for a "*." host, is not counted:
+ * a 401 there is answered from the cache.)
+ */
+static bool go_could_send(const struct jc_cli *cli, const struct jwtcred_config *cfg,
+                          const struct jc_profile *p, const char *url)
+{
+	struct claimed c = { 0 };
+	const char *auth = url + strlen("https://");
+	size_t alen = strcspn(auth, "/?#"), i, before;
+	bool found = false;
+
+	if (strncmp(url, "https://", 8) != 0)
+		return false;
+	if (claim_earlier(cli, cfg, p, &c) == 0) {
+		before = c.n;
+		if (write_prefixes(NULL, p, NULL, &c) >= 0)
+			for (i = before; i < c.n && !found; i++)
+				found = strlen(c.v[i]) == 8 + alen &&
+				        strncmp(c.v[i] + 8, auth, alen) == 0;
+	}
+	claimed_free(&c);
+	return found;
+}
+
+/* The token p's cache entry holds (without minting), the one Go was given, and when it was minted. */
+static char *cached_token(const struct jc_profile *p, long long *issued)
 {
 	char *params = NULL, *dirpath = NULL, *token = NULL, name[JC_ENTRY_NAME];
 	struct jc_entry e = { 0 };
@@ -126,8 +241,10 @@ static char *cached_token(const struct jc_profile *p)
 	int dirfd = -1;
 
 	if (p->cache && jc_cache_key(p, &params, name) == 0 &&
-	    jc_cache_open(&dirfd, &dirpath, &err) == 0 && jc_cache_read(dirfd, name, params, &e) == 0)
+	    jc_cache_open(&dirfd, &dirpath, &err) == 0 && jc_cache_read(dirfd, name, params, &e) == 0) {
 		token = strdup(e.token);
+		*issued = e.issued;
+	}
 	if (dirfd >= 0)
 		close(dirfd);
 	jc_entry_clear(&e);
@@ -136,13 +253,20 @@ static char *cached_token(const struct jc_profile *p)
 	return token;
 }
 
-/* Go's server refused p's token with a 401: drop it from the cache if it is still there. */
+/* Go's server refused p's token with a 401: drop it from the cache if it is still there and not new. */
 static int drop_rejected(const struct jc_profile *p, jwtcred_error *err)
 {
-	char *token = cached_token(p);
+	long long issued = 0;
+	char *token = cached_token(p, &issued);
 	bool dropped = false;
 	int rc = JWTCRED_OK;
 
+	if (token && issued > (long long)jc_now() - LOOP_GUARD) {
+		jc_trace("profile '%s': Go's server said 401, but the cached token is less than %d s "
+		         "old: answered from the cache", p->name, LOOP_GUARD);
+		jc_free_secret(token);
+		return rc;
+	}
 	if (token)
 		rc = jc_token_drop(p, token, &dropped, err);
 	jc_trace("profile '%s': Go's server said 401: %s", p->name,
@@ -153,27 +277,24 @@ static int drop_rejected(const struct jc_profile *p, jwtcred_error *err)
 
 /*
  * One credential set for p into out: its prefixes, then the header with
- * the token in e.  0, 1 when p has no prefix to give (e untouched), -1
- * with the reason said.  rejected: Go's 401, so the cached token is dropped
- * first, and a new one minted.
+ * the token in e.  0, 1 when p has no prefix to give (nothing minted, e
+ * untouched), -1 with the reason said.  rejected: Go's 401 for p's token,
+ * so the cached token is dropped first, and a new one minted.
  */
-static int credential_set(FILE *out, const struct jc_profile *p, const struct jc_request *req,
-                          bool rejected, struct claimed *c, struct jc_entry *e)
+static int credential_set(struct sbuf *out, const struct jc_profile *p,
+                          const struct jc_request *req, bool rejected, struct claimed *c,
+                          struct jc_entry *e)
 {
-	char *lines = NULL;
-	size_t len = 0;
+	struct sbuf lines = { 0 };
 	jwtcred_error err;
-	FILE *mem;
 	long n;
 
-	if (!(mem = open_memstream(&lines, &len)))
-		goto nomem;
-	n = write_prefixes(mem, p, req, c);
-	if (fclose(mem) != 0 || n < 0)
+	n = write_prefixes(&lines, p, req, c);
+	if (n < 0 || lines.failed)
 		goto nomem;
 	if (n == 0) {
-		jc_trace("profile '%s': no urls entry Go can be given", p->name);
-		free(lines);
+		jc_trace("profile '%s': no urls entry Go can be given: nothing minted", p->name);
+		sb_free(&lines);
 		return 1;
 	}
 	if ((rejected && drop_rejected(p, &err) != 0) || jc_token_fetch(p, 0, e, &err) != 0)
@@ -182,34 +303,38 @@ static int credential_set(FILE *out, const struct jc_profile *p, const struct jc
 		jc_say("profile '%s': the token has characters an HTTP header cannot carry", p->name);
 		goto out;
 	}
-	fprintf(out, "%s\nAuthorization: Bearer %s\n\n", lines, e->token);
-	free(lines);
+	sb_add(out, lines.p);
+	sb_add(out, "\nAuthorization: Bearer ");
+	sb_add(out, e->token);
+	sb_add(out, "\n\n");
+	sb_free(&lines);
 	return 0;
 fail:
 	jc_say("profile '%s': %s", p->name, err.text);
 out:
 	jc_entry_clear(e);
-	free(lines);
+	sb_free(&lines);
 	return -1;
 nomem:
 	jc_say("out of memory");
-	free(lines);
+	sb_free(&lines);
 	return -1;
 }
 
 /* Write the composed answer (when print), then wipe it: all of it or nothing. */
-static int emit(bool print, char *buf, size_t len)
+static int emit(bool print, struct sbuf *b)
 {
 	int rc = print ? 0 : -1;
 
-	if (print && len && (fwrite(buf, 1, len, stdout) != len || fflush(stdout) != 0)) {
+	if (print && b->failed) {
+		jc_say("out of memory");
+		rc = -1;
+	} else if (print && b->len &&
+	           (fwrite(b->p, 1, b->len, stdout) != b->len || fflush(stdout) != 0)) {
 		jc_say("cannot write the credentials");
 		rc = -1;
 	}
-	if (buf) {
-		jc_wipe(buf, len);
-		free(buf);
-	}
+	sb_free(b);
 	return rc;
 }
 
@@ -218,12 +343,11 @@ static int goauth_all(const struct jc_cli *cli, const struct jwtcred_config *cfg
 {
 	struct jc_entry *served = calloc(cfg->nprofiles + 1, sizeof(*served));
 	struct claimed c = { 0 };
-	char *buf = NULL;
-	size_t len = 0, i, printed = 0, failed = 0;
-	FILE *mem = NULL;
+	struct sbuf buf = { 0 };
+	size_t i, printed = 0, failed = 0;
 	int rc, status = JC_EXIT_FAIL;
 
-	if (!served || !(mem = open_memstream(&buf, &len))) {
+	if (!served) {
 		jc_say("out of memory");
 		goto out;
 	}
@@ -231,14 +355,11 @@ static int goauth_all(const struct jc_cli *cli, const struct jwtcred_config *cfg
 		const struct jc_profile *p = &cfg->profiles[i];
 		if (cli->profile && strcmp(cli->profile, p->name) != 0)
 			continue;
-		rc = credential_set(mem, p, NULL, false, &c, &served[i]);
+		rc = credential_set(&buf, p, NULL, false, &c, &served[i]);
 		printed += rc == 0;
 		failed += rc < 0;
 	}
-	rc = fclose(mem);
-	if (rc != 0)
-		jc_say("out of memory");
-	if (emit(rc == 0, buf, len) == 0 && (printed || !failed))
+	if (emit(true, &buf) == 0 && (printed || !failed))
 		status = JC_EXIT_OK;
 	for (i = 0; status == JC_EXIT_OK && i < cfg->nprofiles; i++)
 		if (served[i].token)
@@ -248,29 +369,45 @@ out:
 		jc_entry_clear(&served[i]);
 	free(served);
 	claimed_free(&c);
+	sb_free(&buf);
 	return status;
 }
 
-/* Go's response on stdin (bounded; none at all is fine): its status code in *code. */
+/*
+ * Go's response on stdin: its status code in *code.  Only the status line
+ * is used: it is read up to its newline (at most JC_GOAUTH_MAX_LINE
+ * bytes), the rest read and discarded up to EOF (none at all is fine).
+ */
 static int read_response(int *code)
 {
+	char line[JC_GOAUTH_MAX_LINE + 1], sink[4096];
 	jwtcred_error err;
-	size_t len;
-	char *buf;
-	int rc;
+	size_t len = 0;
+	ssize_t n;
+	bool eol = false;
 
-	rc = jc_read_fd(STDIN_FILENO, JC_GOAUTH_MAX_INPUT, &buf, &len);
-	if (rc == JWTCRED_E_INPUT) {
-		jc_say("input is larger than %d bytes", JC_GOAUTH_MAX_INPUT);
+	while (!eol && len < JC_GOAUTH_MAX_LINE) {
+		n = read(STDIN_FILENO, line + len, 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			jc_say("cannot read standard input");
+			return -1;
+		}
+		if (n == 0)
+			break;
+		eol = line[len++] == '\n';
+	}
+	line[len] = '\0';
+	if (!eol && len == JC_GOAUTH_MAX_LINE) {
+		jc_say("the first line of Go's response is longer than %d bytes", JC_GOAUTH_MAX_LINE);
 		return -1;
 	}
-	if (rc) {
-		jc_say("cannot read standard input");
-		return -1;
-	}
-	rc = jc_goauth_status(buf, len, code, &err);
-	jc_free_secret(buf);
-	if (rc) {
+	if (eol)
+		while ((n = read(STDIN_FILENO, sink, sizeof(sink))) != 0)
+			if (n < 0 && errno != EINTR)
+				break;
+	if (jc_goauth_status(line, len, code, &err) != 0) {
 		jc_say("%s", err.text);
 		return -1;
 	}
@@ -284,10 +421,9 @@ static int goauth_url(const struct jc_cli *cli, const struct jwtcred_config *cfg
 	struct jc_entry e = { 0 };
 	struct jc_request req;
 	struct claimed c = { 0 };
+	struct sbuf buf = { 0 };
 	jwtcred_error err;
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *mem;
+	bool rejected;
 	int code, rc, status = JC_EXIT_FAIL;
 
 	if (read_response(&code) != 0)
@@ -307,16 +443,16 @@ static int goauth_url(const struct jc_cli *cli, const struct jwtcred_config *cfg
 		jc_request_clear(&req);
 		return JC_EXIT_OK;
 	}
-	if (!(mem = open_memstream(&buf, &len))) {
+	rejected = code == 401 && go_could_send(cli, cfg, p, url);
+	if (code == 401 && !rejected)
+		jc_trace("profile '%s': Go had no token of it for this URL: the 401 is answered "
+		         "from the cache", p->name);
+	if (claim_earlier(cli, cfg, p, &c) != 0) {
 		jc_say("out of memory");
 		goto out;
 	}
-	rc = credential_set(mem, p, &req, code == 401, &c, &e);
-	if (fclose(mem) != 0) {
-		jc_say("out of memory");
-		rc = -1;
-	}
-	if (emit(rc >= 0, buf, len) == 0)
+	rc = credential_set(&buf, p, &req, rejected, &c, &e);
+	if (emit(rc >= 0, &buf) == 0)
 		status = JC_EXIT_OK;
 	if (status == JC_EXIT_OK && e.token)
 		jc_cli_refresh_ahead(p, 0, &e, true);
@@ -324,6 +460,7 @@ out:
 	jc_entry_clear(&e);
 	jc_request_clear(&req);
 	claimed_free(&c);
+	sb_free(&buf);
 	return status;
 }
 

@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,6 +79,38 @@ int jc_bazel_uri_request(const char *uri, struct jc_request *out, jwtcred_error 
 	if ((rc = jc_request_from_url(uri, out)) == JWTCRED_E_INPUT)
 		return jc_fail(err, rc, "the uri has an invalid host or port");
 	return rc;
+}
+
+/* [a-z0-9_]+ (first: [a-z] when lead), its length. */
+static size_t pkg_word(const char *s, bool lead)
+{
+	size_t n = 0;
+
+	if (lead && !islower((unsigned char)s[0]))
+		return 0;
+	while (islower((unsigned char)s[n]) || isdigit((unsigned char)s[n]) || s[n] == '_')
+		n++;
+	return n;
+}
+
+int jc_bazel_grpc_service(const char *path)
+{
+	size_t n;
+	bool lead = true;
+
+	if (!path)
+		return 0;
+	/* the package: one or more lower-case words, each followed by '.' */
+	while ((n = pkg_word(path, lead)) && path[n] == '.') {
+		path += n + 1;
+		lead = false;
+	}
+	if (lead || !isupper((unsigned char)path[0]))
+		return 0;
+	for (path++; *path; path++)
+		if (!isalnum((unsigned char)*path) && *path != '_')
+			return 0;
+	return 1;
 }
 
 int jc_header_token_ok(const char *token)

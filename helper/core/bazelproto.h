@@ -35,6 +35,18 @@ int jc_bazel_request_uri(const char *buf, size_t len, char **uri, jwtcred_error 
  */
 int jc_bazel_uri_request(const char *uri, struct jc_request *out, jwtcred_error *err);
 
+/*
+ * Is path (a request's path, no leading "/") a gRPC service name, the
+ * path Bazel asks about for a gRPC remote cache / BES channel: one
+ * segment that is a fully qualified service name, a lower-case package
+ * and an upper-case service, ^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*\.[A-Z][A-Za-z0-9_]*$
+ * (build.bazel.remote.execution.v2.ActionCache, google.bytestream.ByteStream,
+ * grpc.health.v1.Health).  grpc-java writes such a channel as
+ * https://authority/Service even when it is plaintext grpc://, so the
+ * scheme does not tell whether the token would travel encrypted.
+ */
+int jc_bazel_grpc_service(const char *path);
+
 /* May `token` go in an HTTP header as "Bearer <token>": printable ASCII, no space. */
 int jc_header_token_ok(const char *token);
 

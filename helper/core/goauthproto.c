@@ -36,21 +36,10 @@ int jc_goauth_status(const char *buf, size_t len, int *status, jwtcred_error *er
 	return JWTCRED_OK;
 }
 
-/* A character Go's URL.EscapedPath() keeps as it is in a path (and '%' of a valid escape). */
-static bool path_char_kept(const char *p)
-{
-	unsigned char c = (unsigned char)*p;
-
-	if (c == '%')
-		return isxdigit((unsigned char)p[1]) && isxdigit((unsigned char)p[2]);
-	return c && (isalnum(c) || strchr("-._~!$&'()*+,;=:@/", c));
-}
-
 int jc_goauth_prefix(const struct jc_url *u, const char *host, char *buf, size_t size,
                      const char **why)
 {
 	char port[16] = "";
-	const char *c;
 	int n;
 
 	host = host ? host : u->host;
@@ -62,11 +51,16 @@ int jc_goauth_prefix(const struct jc_url *u, const char *host, char *buf, size_t
 		*why = "Go's URL prefixes have no wildcard hosts";
 		return -1;
 	}
-	for (c = u->path; *c; c++)
-		if (!path_char_kept(c)) {
-			*why = "the path has a character Go escapes";
-			return -1;
-		}
+	/*
+	 * Go's net/http carries the header across redirects to any path of
+	 * the host (and its other ports and subdomains), and its lookup does
+	 * not resolve dot segments: a path entry would be widened.  Fail
+	 * closed: only a whole origin is given.
+	 */
+	if (*u->path) {
+		*why = "Go follows redirects to other paths of the host with the token: not given";
+		return -1;
+	}
 	if (u->port != 443)
 		snprintf(port, sizeof(port), ":%d", u->port);
 	n = snprintf(buf, size, "https://%s%s%s%s", host, port, *u->path ? "/" : "", u->path);

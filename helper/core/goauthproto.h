@@ -21,8 +21,11 @@
 #include "core/fail.h"
 #include "core/urlmatch.h"
 
-/* The most of Go's response (status line and headers) read. */
+/* The most of Go's response (status line and headers) a caller parses at once. */
 #define JC_GOAUTH_MAX_INPUT (256 * 1024)
+
+/* The longest status line read; the rest of Go's response is read and discarded. */
+#define JC_GOAUTH_MAX_LINE (8 * 1024)
 
 /*
  * The status code of the response Go wrote in buf[0..len) (buf[len] is a
@@ -37,10 +40,11 @@ int jc_goauth_status(const char *buf, size_t len, int *status, jwtcred_error *er
  * The URL-prefix line for urls entry u: "https://host[:port][/path]", the
  * port only when it is not 443, no trailing "/".  host: the concrete host
  * for a "*." entry (one that matched a request), or NULL for u->host.
- * -1 with *why set when Go could only read the line as something wider,
- * or not at all: not https, a "*." host (Go has no wildcards), or a path
- * with a character Go would escape (then it matches other paths than the
- * entry does).
+ * -1 with *why set when Go could only use the line for something wider,
+ * or not at all: not https, a "*." host (Go has no wildcards), or any
+ * path (Go's net/http forwards the header on redirects to every path of
+ * the host, to its other ports and to its subdomains, and Go's lookup
+ * never resolves dot segments, so only a whole origin is given).
  */
 int jc_goauth_prefix(const struct jc_url *u, const char *host, char *buf, size_t size,
                      const char **why);

@@ -175,11 +175,47 @@ stdin: {"uri": "http://git.example.com/x"}
 stdout:
 {}
 
-=== other scheme: grpcs (remote cache) has no urls entry
+=== other scheme: grpcs, no urls entry of that scheme
 args: get
-stdin: {"uri": "grpcs://git.example.com/build.bazel.remote.execution.v2.ActionCache/GetActionResult"}
+stdin: {"uri": "grpcs://git.example.com:8980/x"}
 stdout:
 {}
+
+=== gRPC remote cache: Bazel asks https://authority/Service even for a plaintext grpc:// channel: refused
+args: get
+stdin: {"uri": "https://git.example.com/build.bazel.remote.execution.v2.ActionCache"}
+stdout:
+{}
+
+=== gRPC CAS (ByteStream): refused
+args: get
+stdin: {"uri": "https://git.example.com/google.bytestream.ByteStream"}
+stdout:
+{}
+
+=== gRPC BES: refused
+args: get
+stdin: {"uri": "https://git.example.com/google.devtools.build.v1.PublishBuildEvent"}
+stdout:
+{}
+
+=== gRPC remote asset API and health check: refused
+args: get
+stdin: {"uri": "https://git.example.com/grpc.health.v1.Health"}
+stdout:
+{}
+
+=== a file name with dots is no gRPC service: served
+args: get
+stdin: {"uri": "https://git.example.com/release-1.0.Final"}
+stdout:
+{"headers":{"Authorization":["Bearer <TOKEN>"]},"expires":"<RFC3339>"}
+
+=== a service name below a path is a download: served
+args: get
+stdin: {"uri": "https://git.example.com/dl/google.bytestream.ByteStream"}
+stdout:
+{"headers":{"Authorization":["Bearer <TOKEN>"]},"expires":"<RFC3339>"}
 
 === other scheme: none at all
 args: get

@@ -14,10 +14,6 @@ https://git.example.com
 <BLANK>
 Authorization: Bearer <TOKEN>
 <BLANK>
-https://git.example.com/team
-<BLANK>
-Authorization: Bearer <TOKEN>
-<BLANK>
 https://git.example.com:8443
 https://[::1]:9443
 <BLANK>
@@ -28,15 +24,9 @@ exit: 0
 go-reaches: https://git.example.com/x https://git.example.com/team/m https://git.example.com:8443/a https://[::1]:9443/
 go-misses: https://git.example.com.evil.net/ https://a.corp.example.com/ https://broken.example.com/ https://x.wild.example.com/mods https://[::1]/ https://git.example.com:444/
 
-=== --profile team: /team and below, on segment boundaries
+=== --profile team: a path entry is not given (Go follows redirects to other paths of the host with the token), nothing minted
 args: goauth --profile team
-stdout:
-https://git.example.com/team
-<BLANK>
-Authorization: Bearer <TOKEN>
-<BLANK>
-go-reaches: https://git.example.com/team https://git.example.com/team/ https://git.example.com/team/mod/v2?go-get=1
-go-misses: https://git.example.com/teamX https://git.example.com/tea https://git.example.com/ https://git.example.com/x/team https://evil.net/team https://git.example.com:8443/team
+go-misses: https://git.example.com/team https://git.example.com/team/mod/v2?go-get=1 https://git.example.com/ https://git.example.com/team/../admin
 
 === JWTCRED_PROFILE=port: ports and an IPv6 literal
 args: goauth
@@ -78,16 +68,21 @@ args: goauth https://git.example.com/a https://git.example.com/b
 stderr~: ^jwtcred: goauth takes one URL at most
 exit: 2
 
-=== URL after a 404: the most specific profile's set, from the cache
+=== URL after a 404: the most specific profile (team) has only a path entry: nothing
 args: goauth https://git.example.com/team/mod?go-get=1
 stdin: HTTP/1.1 404 Not Found\nContent-Type: text/plain; charset=utf-8\nContent-Length: 19\n\n
+go-misses: https://git.example.com/team/mod?go-get=1
+
+=== URL after a 404: main's set, from the cache
+args: goauth https://git.example.com/m/mod?go-get=1
+stdin: HTTP/1.1 404 Not Found\nContent-Type: text/plain; charset=utf-8\nContent-Length: 19\n\n
 stdout:
-https://git.example.com/team
+https://git.example.com
 <BLANK>
 Authorization: Bearer <TOKEN>
 <BLANK>
-go-reaches: https://git.example.com/team/mod?go-get=1
-go-misses: https://git.example.com/teamX
+go-reaches: https://git.example.com/m/mod?go-get=1
+go-misses: https://git.example.com.evil.net/
 
 === URL after a 401: a fresh token, the same shape
 args: goauth https://git.example.com/other
@@ -103,22 +98,15 @@ go-reaches: https://git.example.com/other
 args: goauth --profile team https://git.example.com/other
 stdin: HTTP/1.1 404 Not Found\n\n
 
-=== URL under a "*." entry: written for the host asked for
+=== URL under a "*." entry with a path: not given (a path entry)
 args: goauth https://x.wild.example.com/mods/foo/@v/list
 stdin: HTTP/2.0 404 Not Found\n\n
-stdout:
-https://x.wild.example.com/mods
-<BLANK>
-Authorization: Bearer <TOKEN>
-<BLANK>
-go-reaches: https://x.wild.example.com/mods/foo/@v/list
-go-misses: https://y.wild.example.com/mods https://x.wild.example.com/modsX https://x.wild.example.com/ https://a.x.wild.example.com/mods
+go-misses: https://x.wild.example.com/mods/foo/@v/list https://x.wild.example.com/
 
-=== URL under main's "*." entry: its other entry too
+=== URL under main's "*." entry: written for the host asked for, only the entry that matches the URL
 args: goauth https://a.corp.example.com/m
 stdin: HTTP/1.1 403 Forbidden\n\n
 stdout:
-https://git.example.com
 https://a.corp.example.com
 <BLANK>
 Authorization: Bearer <TOKEN>
@@ -159,27 +147,27 @@ args-python: ['goauth', 'https://git.example.com/x\r\nX: y']
 stdin: HTTP/1.1 404 Not Found\n\n
 
 === URL, no input at all (EOF): answered from the cache
-args: goauth https://git.example.com/team/x
+args: goauth https://git.example.com/m/x
 stdout:
-https://git.example.com/team
+https://git.example.com
 <BLANK>
 Authorization: Bearer <TOKEN>
 <BLANK>
 
 === URL, CRLF line ends
-args: goauth https://git.example.com/team/x
+args: goauth https://git.example.com/m/x
 stdin: HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n
 stdout:
-https://git.example.com/team
+https://git.example.com
 <BLANK>
 Authorization: Bearer <TOKEN>
 <BLANK>
 
 === URL, the status line only, no blank line after it
-args: goauth https://git.example.com/team/x
+args: goauth https://git.example.com/m/x
 stdin: HTTP/1.1 404 Not Found
 stdout:
-https://git.example.com/team
+https://git.example.com
 <BLANK>
 Authorization: Bearer <TOKEN>
 <BLANK>
@@ -208,14 +196,51 @@ stdin: HTTP/1.1 4011\n\n
 stderr: jwtcred: Go's response does not start with a status line
 exit: 1
 
-=== hostile: a NUL byte in the response
-args: goauth https://git.example.com/team/x
-stdin-python: b'HTTP/1.1 401 Unauthorized\n\0X: y\n\n'
+=== hostile: a NUL byte in the status line
+args: goauth https://git.example.com/m/x
+stdin-python: b'HTTP/1.1 401\0 Unauthorized\nX: y\n\n'
 stderr: jwtcred: Go's response contains a NUL byte
 exit: 1
 
-=== hostile: a response larger than 256 KiB
-args: goauth https://git.example.com/team/x
+=== a NUL byte after the status line: only the status line is read
+args: goauth https://git.example.com/m/x
+stdin-python: b'HTTP/1.1 404 Not Found\n\0X: y\n\n'
+stdout:
+https://git.example.com
+<BLANK>
+Authorization: Bearer <TOKEN>
+<BLANK>
+
+=== a response larger than 256 KiB: only the status line is used, the rest read and discarded
+args: goauth https://git.example.com/m/x
 stdin-python: b'HTTP/1.1 404 Not Found\n' + b'X-Pad: ' + b'a' * 300000 + b'\n\n'
-stderr: jwtcred: input is larger than 262144 bytes
+stdout:
+https://git.example.com
+<BLANK>
+Authorization: Bearer <TOKEN>
+<BLANK>
+
+=== hostile: a status line longer than 8 KiB
+args: goauth https://git.example.com/m/x
+stdin-python: b'HTTP/1.1 404 ' + b'a' * 9000 + b'\n\n'
+stderr: jwtcred: the first line of Go's response is longer than 8192 bytes
 exit: 1
+
+=== URL mode: only the entry that matches the URL (port's other entry is not repeated)
+args: goauth https://[::1]:9443/x
+stdin: HTTP/1.1 404 Not Found\n\n
+stdout:
+https://[::1]:9443
+<BLANK>
+Authorization: Bearer <TOKEN>
+<BLANK>
+go-misses: https://git.example.com:8443/x
+
+=== URL with --profile twin: the no-URL run prints twin alone, so twin's entry
+args: goauth --profile twin https://git.example.com/x
+stdin: HTTP/1.1 404 Not Found\n\n
+stdout:
+https://git.example.com
+<BLANK>
+Authorization: Bearer <TOKEN>
+<BLANK>

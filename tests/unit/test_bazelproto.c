@@ -128,12 +128,37 @@ static void test_header_token(void **state)
 	assert_false(jc_header_token_ok("caf\xc3\xa9"));
 }
 
+static void test_grpc_service(void **state)
+{
+	(void)state;
+	assert_true(jc_bazel_grpc_service("build.bazel.remote.execution.v2.ActionCache"));
+	assert_true(jc_bazel_grpc_service("google.bytestream.ByteStream"));
+	assert_true(jc_bazel_grpc_service("google.devtools.build.v1.PublishBuildEvent"));
+	assert_true(jc_bazel_grpc_service("build.bazel.remote.asset.v1.Fetch"));
+	assert_true(jc_bazel_grpc_service("grpc.health.v1.Health"));
+	assert_true(jc_bazel_grpc_service("a.B"));
+	assert_false(jc_bazel_grpc_service(NULL));
+	assert_false(jc_bazel_grpc_service(""));
+	assert_false(jc_bazel_grpc_service("Health"));          /* no package */
+	assert_false(jc_bazel_grpc_service("releases"));
+	assert_false(jc_bazel_grpc_service("v1.tar.gz"));
+	assert_false(jc_bazel_grpc_service("a.B/Method"));      /* two segments */
+	assert_false(jc_bazel_grpc_service("dl/google.bytestream.ByteStream"));
+	assert_false(jc_bazel_grpc_service("1a.B"));
+	assert_false(jc_bazel_grpc_service("a..B"));
+	assert_false(jc_bazel_grpc_service(".a.B"));
+	assert_false(jc_bazel_grpc_service("a.B.c"));
+	assert_false(jc_bazel_grpc_service("a.B-c"));
+	assert_false(jc_bazel_grpc_service("A.B"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_request_uri),
 		cmocka_unit_test(test_uri_request),
 		cmocka_unit_test(test_header_token),
+		cmocka_unit_test(test_grpc_service),
 	};
 
 	return cmocka_run_group_tests_name("bazelproto", tests, NULL, NULL);

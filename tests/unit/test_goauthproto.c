@@ -65,13 +65,15 @@ static void test_prefix(void **state)
 		const char *out;             /* NULL: refused */
 	} rows[] = {
 		{ "https", "git.example.com", 443, "", NULL, "https://git.example.com" },
-		{ "https", "git.example.com", 443, "team", NULL, "https://git.example.com/team" },
-		{ "https", "git.example.com", 443, "a/b-c_d.e~f", NULL, "https://git.example.com/a/b-c_d.e~f" },
 		{ "https", "git.example.com", 8443, "", NULL, "https://git.example.com:8443" },
-		{ "https", "[::1]", 9443, "x", NULL, "https://[::1]:9443/x" },
-		{ "https", "git.example.com", 443, "%7Euser", NULL, "https://git.example.com/%7Euser" },
-		{ "https", "*.corp.example.com", 443, "m", "a.corp.example.com", "https://a.corp.example.com/m" },
-		/* Go cannot be told these, or would read them wider */
+		{ "https", "[::1]", 9443, "", NULL, "https://[::1]:9443" },
+		{ "https", "*.corp.example.com", 443, "", "a.corp.example.com", "https://a.corp.example.com" },
+		/* Go cannot be told these, or would use them wider: any path (redirects) */
+		{ "https", "git.example.com", 443, "team", NULL, NULL },
+		{ "https", "git.example.com", 443, "a/b-c_d.e~f", NULL, NULL },
+		{ "https", "[::1]", 9443, "x", NULL, NULL },
+		{ "https", "git.example.com", 443, "%7Euser", NULL, NULL },
+		{ "https", "*.corp.example.com", 443, "m", "a.corp.example.com", NULL },
 		{ "https", "*.corp.example.com", 443, "", NULL, NULL },
 		{ "http", "git.example.com", 80, "", NULL, NULL },
 		{ "https", "git.example.com", 443, "a b", NULL, NULL },
@@ -101,7 +103,7 @@ static void test_prefix(void **state)
 
 static void test_prefix_too_long(void **state)
 {
-	struct jc_url u = { (char *)"https", (char *)"git.example.com", 443, (char *)"team" };
+	struct jc_url u = { (char *)"https", (char *)"git.example.com", 443, (char *)"" };
 	const char *why = NULL;
 	char buf[20];
 
