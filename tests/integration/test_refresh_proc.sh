@@ -17,19 +17,15 @@ ms() { echo $(($(date +%s%N) / 1000000)); }
 entries() { find "$JWTCRED_CACHE_DIR" -maxdepth 1 -regextype egrep -regex '.*/[0-9a-f]{16}' | wc -l; }
 
 # lock_holder: the pid of the process holding an entry's lock file open
-# (the worker: one of this test's), or nothing
+# (the worker: one of this test's), or nothing.  One find(1) over every
+# process's descriptors: a readlink per descriptor would take seconds on a
+# machine with many, longer than the refresh holds the lock.
 lock_holder() {
-	local fd target
-	for fd in /proc/[0-9]*/fd/*; do
-		target=$(readlink "$fd" 2>/dev/null) || continue
-		case $target in "$JWTCRED_CACHE_DIR"/*.lock)
-			fd=${fd#/proc/}
-			echo "${fd%%/*}"
-			return 0
-			;;
-		esac
-	done
-	return 1
+	local fd
+	fd=$(find /proc/[0-9]*/fd -maxdepth 1 -lname "$JWTCRED_CACHE_DIR/*.lock" -print -quit 2>/dev/null)
+	[ -n "$fd" ] || return 1
+	fd=${fd#/proc/}
+	echo "${fd%%/*}"
 }
 
 # wait_holder: up to 5 s for a worker to hold the lock; its pid in $HOLDER
