@@ -19,18 +19,18 @@ header value} -- never the header itself.
 usage: cargo_registry.py --cert C --key K --root ROOT --validate URL
        --cafile CA --port-file F --log L
   F gets "INDEX_PORT OTHER_PORT" once both listen.
+
+The quiet handler base, the TLS server, the token check and the port
+file live in loopback.py.
 """
 import argparse
 import hashlib
 import json
 import os
-import socketserver
-import ssl
 import sys
 import threading
-import urllib.error
-import urllib.request
-from http.server import BaseHTTPRequestHandler
+
+import loopback
 
 LOCK = threading.Lock()
 OPTS = None
@@ -40,13 +40,7 @@ PORTS = {}
 def token_valid(header):
     if not header.startswith('Bearer '):
         return False
-    ctx = ssl.create_default_context(cafile=OPTS.cafile)
-    req = urllib.request.Request(OPTS.validate, headers={'Authorization': header})
-    try:
-        with urllib.request.urlopen(req, context=ctx, timeout=10) as r:
-            return r.status == 200
-    except (urllib.error.URLError, OSError):
-        return False
+    return loopback.token_valid(OPTS.validate, OPTS.cafile, header)
 
 
 def dl_port():
@@ -58,12 +52,7 @@ def dl_port():
     return PORTS['other' if mode.get('dl') == 'other' else 'index']
 
 
-class Handler(BaseHTTPRequestHandler):
-    protocol_version = 'HTTP/1.1'
-
-    def log_message(self, fmt, *args):
-        pass
-
+class Handler(loopback.QuietHandler):
     def answer(self, status, body, ctype='application/octet-stream', extra=()):
         self.send_response(status)
         self.send_header('Content-Type', ctype)
@@ -107,41 +96,20 @@ class Handler(BaseHTTPRequestHandler):
             f.write(json.dumps(record) + '\n')
 
 
-class Server(socketserver.ThreadingMixIn, socketserver.TCPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-
-    def __init__(self, ctx, which):
-        super().__init__(('127.0.0.1', 0), Handler)
-        self.ctx = ctx
-        self.which = which
-
-    def get_request(self):
-        sock, addr = super().get_request()
-        sock.settimeout(10)
-        return self.ctx.wrap_socket(sock, server_side=True), addr
-
-    def handle_error(self, request, client_address):
-        pass
-
-
 def main():
     global OPTS
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     for opt in ('--cert', '--key', '--root', '--validate', '--cafile', '--port-file', '--log'):
         p.add_argument(opt, required=True)
     OPTS = p.parse_args()
-    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    ctx.load_cert_chain(OPTS.cert, OPTS.key)
-    servers = [Server(ctx, 'index'), Server(ctx, 'other')]
-    for s in servers:
-        PORTS[s.which] = s.server_address[1]
-        threading.Thread(target=s.serve_forever, daemon=True).start()
-    tmp = OPTS.port_file + '.tmp'
-    with open(tmp, 'w', encoding='utf-8') as f:
-        f.write('%d %d\n' % (PORTS['index'], PORTS['other']))
-    os.rename(tmp, OPTS.port_file)
-    threading.Event().wait()
+    ctx = loopback.server_context(OPTS.cert, OPTS.key)
+    for which in ('index', 'other'):
+        s = loopback.TLSServer(Handler, ctx)
+        s.which = which
+        PORTS[which] = s.port
+        s.start()
+    loopback.write_port_file(OPTS.port_file, [PORTS['index'], PORTS['other']])
+    loopback.wait_forever()
 
 
 if __name__ == '__main__':

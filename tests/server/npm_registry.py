@@ -15,21 +15,20 @@ auth is "ok", "missing" (no bearer header) or "invalid"; never the token.
 usage: npm_registry.py --cert C --key K --ca CA --validate URL --name NAME
                        --port-file F --log L
   F gets the port once the registry listens.
+
+The quiet handler base, the TLS server, the token check and the port
+file live in loopback.py.
 """
 import argparse
 import base64
 import hashlib
 import io
 import json
-import os
-import socketserver
-import ssl
 import sys
 import tarfile
 import threading
-import urllib.error
-import urllib.request
-from http.server import BaseHTTPRequestHandler
+
+import loopback
 
 LOCK = threading.Lock()
 VERSION = '1.0.0'
@@ -53,23 +52,16 @@ def build_tarball(name):
     return buf.getvalue()
 
 
-class Handler(BaseHTTPRequestHandler):
-    protocol_version = 'HTTP/1.1'
+class Handler(loopback.QuietHandler):
     cfg = None
-
-    def log_message(self, fmt, *args):  # quiet: the JSON log is the record
-        pass
 
     def auth_state(self):
         header = self.headers.get('Authorization', '')
         if not header.startswith('Bearer ') or len(header) <= len('Bearer '):
             return 'missing'
-        req = urllib.request.Request(self.cfg['validate'], headers={'Authorization': header})
-        try:
-            with urllib.request.urlopen(req, context=self.cfg['client_ctx'], timeout=10) as r:
-                return 'ok' if r.status == 200 else 'invalid'
-        except (urllib.error.URLError, OSError):
-            return 'invalid'
+        if loopback.token_valid(self.cfg['validate'], self.cfg['ca'], header):
+            return 'ok'
+        return 'invalid'
 
     def answer(self, status, body, ctype):
         self.send_response(status)
@@ -99,23 +91,6 @@ class Handler(BaseHTTPRequestHandler):
     do_HEAD = do_GET
 
 
-class Server(socketserver.ThreadingMixIn, socketserver.TCPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-
-    def __init__(self, ctx):
-        super().__init__(('127.0.0.1', 0), Handler)
-        self.ctx = ctx
-
-    def get_request(self):
-        sock, addr = super().get_request()
-        sock.settimeout(10)
-        return self.ctx.wrap_socket(sock, server_side=True), addr
-
-    def handle_error(self, request, client_address):
-        pass
-
-
 def main():
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     for opt in ('--cert', '--key', '--ca', '--validate', '--name', '--port-file', '--log'):
@@ -137,18 +112,11 @@ def main():
         }
         return json.dumps(doc).encode()
 
-    client_ctx = ssl.create_default_context(cafile=a.ca)
-    Handler.cfg = {'validate': a.validate, 'client_ctx': client_ctx, 'log': a.log,
+    Handler.cfg = {'validate': a.validate, 'ca': a.ca, 'log': a.log,
                    'name': a.name, 'tarball': tarball, 'packument': packument}
-    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    ctx.load_cert_chain(a.cert, a.key)
-    server = Server(ctx)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    tmp = a.port_file + '.tmp'
-    with open(tmp, 'w') as f:
-        f.write(f'{server.server_address[1]}\n')
-    os.rename(tmp, a.port_file)
-    threading.Event().wait()
+    server = loopback.TLSServer(Handler, loopback.server_context(a.cert, a.key)).start()
+    loopback.write_port_file(a.port_file, [server.port])
+    loopback.wait_forever()
 
 
 if __name__ == '__main__':

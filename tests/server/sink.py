@@ -17,27 +17,24 @@ Every answer closes the connection, but to a path with "keep-alive" in it
 
 usage: sink.py --cert C --key K --ports N --port-file F --log L
   F gets the N ports, space separated, once all listen.
+
+The quiet handler base, the TLS server, the port file and the wait live
+in loopback.py.
 """
 import argparse
 import json
-import os
-import socketserver
-import ssl
 import sys
 import threading
 import urllib.parse
-from http.server import BaseHTTPRequestHandler
+
+import loopback
 
 MAX_BODY = 64 * 1024
 LOCK = threading.Lock()
 
 
-class Handler(BaseHTTPRequestHandler):
-    protocol_version = 'HTTP/1.1'
+class Handler(loopback.QuietHandler):
     log_path = None
-
-    def log_message(self, fmt, *args):  # quiet: the JSON log is the record
-        pass
 
     def read_body(self):
         if self.headers.get('Transfer-Encoding', '').lower() == 'chunked':
@@ -88,23 +85,6 @@ class Handler(BaseHTTPRequestHandler):
     do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = do_OPTIONS = handle_any
 
 
-class Server(socketserver.ThreadingMixIn, socketserver.TCPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-
-    def __init__(self, ctx):
-        super().__init__(('127.0.0.1', 0), Handler)
-        self.ctx = ctx
-
-    def get_request(self):
-        sock, addr = super().get_request()
-        sock.settimeout(10)
-        return self.ctx.wrap_socket(sock, server_side=True), addr
-
-    def handle_error(self, request, client_address):
-        pass  # a client that gives up mid-handshake is not news
-
-
 def main():
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     p.add_argument('--cert', required=True)
@@ -113,18 +93,12 @@ def main():
     p.add_argument('--port-file', required=True)
     p.add_argument('--log', required=True)
     a = p.parse_args()
-    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    ctx.load_cert_chain(a.cert, a.key)
+    ctx = loopback.server_context(a.cert, a.key)
     ctx.sni_callback = lambda sock, name, _ctx: setattr(sock, 'sni', name)
     Handler.log_path = a.log
-    servers = [Server(ctx) for _ in range(a.ports)]
-    for s in servers:
-        threading.Thread(target=s.serve_forever, daemon=True).start()
-    tmp = a.port_file + '.tmp'
-    with open(tmp, 'w') as f:
-        f.write(' '.join(str(s.server_address[1]) for s in servers) + '\n')
-    os.rename(tmp, a.port_file)
-    threading.Event().wait()
+    servers = [loopback.TLSServer(Handler, ctx).start() for _ in range(a.ports)]
+    loopback.write_port_file(a.port_file, [s.port for s in servers])
+    loopback.wait_forever()
 
 
 if __name__ == '__main__':

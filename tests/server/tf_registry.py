@@ -23,30 +23,26 @@ or "invalid" (never the token).
 usage: tf_registry.py --cert C --key K --ca CA --validate-url URL
                       --archive TGZ --port-file F --log L [--disco-file D]
   F gets "PORT OTHER_PORT" once both listen.
+
+The quiet handler base, the TLS server, the token check and the port
+file live in loopback.py.
 """
 import argparse
 import json
 import os
 import re
-import socketserver
-import ssl
 import sys
 import threading
-import urllib.error
-import urllib.request
-from http.server import BaseHTTPRequestHandler
+
+import loopback
 
 LOCK = threading.Lock()
 MODULE = re.compile(r'^/v1/modules/([a-z0-9-]+)/([a-z0-9-]+)/([a-z0-9-]+)/(versions|1\.0\.0/download)$')
 
 
-class Handler(BaseHTTPRequestHandler):
-    protocol_version = 'HTTP/1.1'
+class Handler(loopback.QuietHandler):
     opts = None
     ports = None
-
-    def log_message(self, fmt, *args):  # quiet: the JSON log is the record
-        pass
 
     def auth_state(self):
         value = self.headers.get('Authorization')
@@ -54,13 +50,9 @@ class Handler(BaseHTTPRequestHandler):
             return 'none'
         if not value.startswith('Bearer ') or len(value) > 8192:
             return 'invalid'
-        req = urllib.request.Request(self.opts.validate_url, headers={'Authorization': value})
-        ctx = ssl.create_default_context(cafile=self.opts.ca)
-        try:
-            with urllib.request.urlopen(req, context=ctx, timeout=10) as r:
-                return 'valid' if r.status == 200 else 'invalid'
-        except (urllib.error.URLError, OSError):
-            return 'invalid'
+        if loopback.token_valid(self.opts.validate_url, self.opts.ca, value):
+            return 'valid'
+        return 'invalid'
 
     def answer(self, status, body=b'', ctype='application/json', headers=()):
         self.send_response(status)
@@ -109,41 +101,20 @@ class Handler(BaseHTTPRequestHandler):
     do_HEAD = do_GET
 
 
-class Server(socketserver.ThreadingMixIn, socketserver.TCPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-
-    def __init__(self, ctx):
-        super().__init__(('127.0.0.1', 0), Handler)
-        self.ctx = ctx
-
-    def get_request(self):
-        sock, addr = super().get_request()
-        sock.settimeout(10)
-        return self.ctx.wrap_socket(sock, server_side=True), addr
-
-    def handle_error(self, request, client_address):
-        pass  # a client that gives up mid-handshake is not news
-
-
 def main():
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     for name in ('--cert', '--key', '--ca', '--validate-url', '--archive', '--port-file', '--log'):
         p.add_argument(name, required=True)
     p.add_argument('--disco-file')
     a = p.parse_args()
-    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    ctx.load_cert_chain(a.cert, a.key)
+    ctx = loopback.server_context(a.cert, a.key)
     Handler.opts = a
-    servers = [Server(ctx) for _ in range(2)]
-    Handler.ports = [s.server_address[1] for s in servers]
+    servers = [loopback.TLSServer(Handler, ctx) for _ in range(2)]
+    Handler.ports = [s.port for s in servers]
     for s in servers:
-        threading.Thread(target=s.serve_forever, daemon=True).start()
-    tmp = a.port_file + '.tmp'
-    with open(tmp, 'w') as f:
-        f.write('%d %d\n' % tuple(Handler.ports))
-    os.rename(tmp, a.port_file)
-    threading.Event().wait()
+        s.start()
+    loopback.write_port_file(a.port_file, Handler.ports)
+    loopback.wait_forever()
 
 
 if __name__ == '__main__':
