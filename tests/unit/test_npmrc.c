@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -30,6 +31,14 @@ static const char *fake_env(const char *name)
 	if (strcmp(name, "EMPTY") == 0)
 		return "";
 	return NULL;
+}
+
+/* got += sep, s; cut at size (a row's expectation then fails, visibly) */
+static void append(char *got, size_t size, const char *sep, const char *s)
+{
+	size_t len = strlen(got);
+
+	snprintf(got + len, size - len, "%s%s", sep, s);
 }
 
 static void test_find(void **state)
@@ -121,17 +130,12 @@ static void test_find(void **state)
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		rc = jc_npmrc_find_helpers(rows[i].text, PROG, fake_env, &h, &err);
 		got[0] = '\0';
-		for (j = 0; rc == JWTCRED_OK && j < h.n; j++) {
-			if (j)
-				strcat(got, " ");
-			strcat(got, h.registries[j]);
-		}
+		for (j = 0; rc == JWTCRED_OK && j < h.n; j++)
+			append(got, sizeof(got), j ? " " : "", h.registries[j]);
 		if (rc == JWTCRED_OK && h.nurls)
-			strcat(got, " |");
-		for (j = 0; rc == JWTCRED_OK && j < h.nurls; j++) {
-			strcat(got, " ");
-			strcat(got, h.urls[j]);
-		}
+			append(got, sizeof(got), " |", "");
+		for (j = 0; rc == JWTCRED_OK && j < h.nurls; j++)
+			append(got, sizeof(got), " ", h.urls[j]);
 		if (rc != rows[i].rc || (rows[i].want && strcmp(got, rows[i].want) != 0)) {
 			print_error("row %zu: rc %d, got '%s' (%s)\n", i, rc, got,
 			            rc ? err.text : "");
