@@ -205,8 +205,8 @@ static double read_time(size_t size)
 
 	assert_non_null(text = malloc(size + 1));
 	for (i = 0; len + 64 < size; i++)
-		len += (size_t)sprintf(text + len, i % 10 ? "k%zu=v\n" : "//h%zu.example/:tokenHelper=/x\n",
-		                       i);
+		len += (size_t)snprintf(text + len, size + 1 - len,
+		                        i % 10 ? "k%zu=v\n" : "//h%zu.example/:tokenHelper=/x\n", i);
 	t0 = clock();
 	rc = jc_npmrc_find_helpers(text, PROG, fake_env, &h, &err);
 	t0 = clock() - t0;
