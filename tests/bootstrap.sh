@@ -8,9 +8,10 @@ set -eu
 cd "$(dirname "$0")/.."
 
 PACKAGES="autoconf automake libtool pkg-config gcc make libssl-dev libcurl4-openssl-dev
-libconfig-dev libjansson-dev libpsl-dev libcmocka-dev python3-authlib python3-jsonschema openssl curl git
+libconfig-dev libjansson-dev libpsl-dev libhiredis-dev libcmocka-dev python3-authlib python3-jsonschema
+openssl curl git bash-completion
 ca-certificates"
-CI_PACKAGES="valgrind clang libclang-rt-14-dev"
+CI_PACKAGES="valgrind clang libclang-rt-14-dev redis-server zsh fish"
 
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
 

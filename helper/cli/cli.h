@@ -27,8 +27,11 @@ struct jc_cli {
 	bool revoke;              /* purge --revoke */
 	const char *format;       /* token --format */
 	bool cargo_plugin;        /* cargo: --cargo-plugin, as cargo runs a provider */
+	bool shared;              /* status, purge: --shared, the fleet's shared cache */
+	bool json;                /* status, check: --json */
 	char **rest;              /* curl/exec: the arguments after "--"; terraform, bazel
-	                           * and goauth: the words after the verb */
+	                           * and goauth: the words after the verb; init: every
+	                           * word after it (it parses its own options) */
 	int nrest;
 	mode_t umask;             /* the caller's, for the commands jwtcred runs */
 };
@@ -57,6 +60,7 @@ int jc_front_assertion(const struct jc_cli *cli);
 int jc_front_check(const struct jc_cli *cli);
 int jc_front_status(const struct jc_cli *cli);
 int jc_front_purge(const struct jc_cli *cli);
+int jc_front_init(const struct jc_cli *cli);
 /* other tools' credential helper protocols, one file each (cmd_<tool>.c) */
 int jc_front_cargo(const struct jc_cli *cli);
 int jc_front_terraform(const struct jc_cli *cli);

@@ -19,7 +19,9 @@
 
 enum command_flag {
 	F_REFRESH = 1 << 0, F_NO_CACHE = 1 << 1, F_DECODE = 1 << 2, F_ONLINE = 1 << 3,
-	F_REVOKE = 1 << 4, F_FORMAT = 1 << 5, F_CARGO_PLUGIN = 1 << 6,
+	F_REVOKE = 1 << 4, F_FORMAT = 1 << 5, F_CARGO_PLUGIN = 1 << 6, F_SHARED = 1 << 7,
+	F_JSON = 1 << 8,
+	F_OWN = 1 << 12,  /* parses its own options: every word after it is cli->rest */
 	F_REST = 1 << 13, /* takes the arguments after "--" */
 	F_ARGS = 1 << 14, /* takes the words after it as arguments, without "--" */
 	F_VERB = 1 << 15, /* the first of those is the tool's verb: cli->action */
@@ -27,6 +29,7 @@ enum command_flag {
 
 static const char *const flag_names[] = {
 	"--refresh", "--no-cache", "--decode", "--online", "--revoke", "--format", "--cargo-plugin",
+	"--shared", "--json",
 };
 
 struct command {
@@ -46,9 +49,10 @@ static const struct command commands[] = {
 	{ "goauth", jc_front_goauth, F_ARGS },
 	{ "pnpm", jc_front_pnpm, 0 },
 	{ "assertion", jc_front_assertion, F_DECODE },
-	{ "check", jc_front_check, F_ONLINE },
-	{ "status", jc_front_status, 0 },  /* --profile filters the listing */
-	{ "purge", jc_front_purge, F_REVOKE },
+	{ "init", jc_front_init, F_OWN },
+	{ "check", jc_front_check, F_ONLINE | F_JSON },
+	{ "status", jc_front_status, F_SHARED | F_JSON },  /* --profile filters the listing */
+	{ "purge", jc_front_purge, F_REVOKE | F_SHARED },
 	{ "get", jc_front_git, 0 },
 	{ "store", jc_front_git, 0 },
 	{ "erase", jc_front_git, 0 },
@@ -199,6 +203,8 @@ static int take_option(int c, char **argv, struct jc_cli *cli, unsigned *given)
 	case 'X': cli->revoke = true; *given |= F_REVOKE; break;
 	case 'F': cli->format = optarg; *given |= F_FORMAT; break;
 	case 'P': cli->cargo_plugin = true; *given |= F_CARGO_PLUGIN; break;
+	case 'S': cli->shared = true; *given |= F_SHARED; break;
+	case 'J': cli->json = true; *given |= F_JSON; break;
 	case ':':
 		jc_say("option '%s' needs a value (see jwtcred --help)", argv[optind - 1]);
 		return JC_EXIT_USAGE;
@@ -235,6 +241,8 @@ static int parse(int argc, char **argv, const struct personality *who, struct jc
 		{ "revoke", no_argument, NULL, 'X' },
 		{ "format", required_argument, NULL, 'F' },
 		{ "cargo-plugin", no_argument, NULL, 'P' },
+		{ "shared", no_argument, NULL, 'S' },
+		{ "json", no_argument, NULL, 'J' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c, status = GO_ON;
@@ -249,6 +257,8 @@ static int parse(int argc, char **argv, const struct personality *who, struct jc
 			/* the command word; options may follow it */
 			cli->action = argv[optind++];
 			*cmd = find_command(who, cli->action, &status);
+			if (*cmd && ((*cmd)->flags & F_OWN))
+				break; /* the rest is the command's to parse */
 		}
 	}
 	if (status == GO_ON && !*cmd && who->implied) {
@@ -272,7 +282,10 @@ static int check_arguments(int argc, char **argv, const struct command *cmd, uns
 {
 	size_t i;
 
-	if (cmd->flags & F_REST) {
+	if (cmd->flags & F_OWN) {
+		cli->rest = argv + optind;
+		cli->nrest = argc - optind;
+	} else if (cmd->flags & F_REST) {
 		/* a "--" first, so that no word meant for curl or the command is read as
 		 * jwtcred's own (-c would be jwtcred's --config, not curl's cookie jar) */
 		if (strcmp(argv[optind - 1], "--") != 0) {
