@@ -8,7 +8,57 @@
 
 #include <stdio.h>
 
+#include "cli/cli.h"
 #include "core/fail.h"
+
+#define JC_INIT_MAX_URLS 64
+
+/* Providers, as bits: which flags apply to which. */
+enum { P_SF = 1, P_GOOGLE = 2, P_GH = 4, P_CC = 8, P_GEN = 16, P_ALL = 31,
+       P_KEYGEN = P_SF | P_CC | P_GEN /* the providers init makes a key for */ };
+
+/* The value flags, in the order their settings are written. */
+enum { V_CLIENT_ID, V_APP_ID, V_USERNAME, V_LOGIN_URL, V_SA_FILE, V_KEY, V_INSTALLATION_ID,
+       V_OWNER, V_API_URL, V_SERVER, V_TENANT, V_ISSUER, V_SUBJECT, V_TOKEN_URL, V_AUDIENCE,
+       V_SCOPE, V_RESOURCE, V_KEY_ID, V_CA_FILE, NVALUES };
+
+/* A value flag: its setting, the providers it applies to, whether it names a file. */
+struct jc_init_value {
+	const char *flag;
+	const char *setting;
+	unsigned providers;
+	int path; /* an existing file: written as its absolute path */
+};
+extern const struct jc_init_value jc_init_values[NVALUES];
+
+/* What init was told (or asked) and what it makes; cmd_init.c owns it. */
+struct jc_init {
+	const char *provider;
+	unsigned bit;              /* the provider's bit */
+	const char *profile;
+	const char *value[NVALUES];
+	const char *urls[JC_INIT_MAX_URLS];
+	int nurls;
+	int ec;                    /* --key-type ec */
+	int days;
+	int sandbox;
+	int given_keygen;          /* --key-type or --days given */
+	char *owned[NVALUES + 4];  /* answers and absolute paths, freed at the end */
+	int nowned;
+	char *config;              /* the configuration file */
+	char *key;                 /* the key init makes, or NULL */
+	char *cert;
+};
+
+/*
+ * Parse init's options (cli->rest), ask for what is missing on a terminal,
+ * and check the values against the provider and libconfig (init_args.c).
+ * Returns -1 to go on, else the exit status (--help: 0; already said why).
+ */
+int jc_init_args(const struct jc_cli *cli, struct jc_init *in);
+
+/* Free what in owns. */
+void jc_init_free(struct jc_init *in);
 
 /*
  * Write v as a libconfig string: quoted, with " and \ escaped.  Returns

@@ -43,9 +43,10 @@ profiles = {
     /* a block comment } */
   };
 };
+# the end of my file }
 EOC
 chmod 600 "$CFG"
-ORIGINAL=$(head -n -1 "$CFG")
+ORIGINAL=$(head -n -2 "$CFG")
 
 # ============================================================================
 # salesforce
@@ -71,6 +72,8 @@ expect_grep "salesforce: says to pre-authorize" 'Admin approved users are' "$TES
 expect_grep "salesforce: ends with the check to run" \
 	"^  jwtcred --config '$CFG' check --online --profile sf\$" <(tail -n 1 "$TEST_TMP/sf.out")
 expect_eq "salesforce: the configuration's text is kept" "$ORIGINAL" "$(head -n "$(wc -l <<<"$ORIGINAL")" "$CFG")"
+expect_eq "salesforce: the profile goes inside the group, before the file's end" \
+	"$(printf '  };\n};\n# the end of my file }')" "$(tail -n 3 "$CFG")"
 expect_eq "salesforce: the configuration is 0600" 600 "$(mode "$CFG")"
 
 # the server does not know the new certificate yet: check --online fails
