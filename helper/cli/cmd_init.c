@@ -181,8 +181,8 @@ static int make_key(const struct jc_init *in)
 	printf("made the key '%s' (%s, mode 0600)\n", in->key, in->ec ? "EC P-256" : "RSA 2048");
 	printf("made the certificate '%s' to upload, valid %d days, until %s\n", in->cert, in->days,
 	       when);
-	printf("warning: the app stops working on %s, when this certificate expires: make a new one\n"
-	       "and upload it before then (jwtcred check warns 30 days ahead)\n",
+	printf("warning: the app stops working on %s, the day this certificate expires:\n"
+	       "  make a new one and upload it before then (jwtcred check warns 30 days ahead)\n",
 	       when);
 	return 0;
 }
