@@ -267,7 +267,7 @@ static void warn_readable(const char *flag, const char *path)
 	if (strcmp(flag, "key") != 0 && strcmp(flag, "service-account-file") != 0)
 		return;
 	if (stat(path, &st) == 0 && (st.st_mode & 077)) {
-		snprintf(text, sizeof(text), "'%s' is readable by others, and jwtcred will not use it so: chmod 600 '%s'",
+		snprintf(text, sizeof(text), "'%s' is readable by others, and jwtcred refuses such a key: chmod 600 '%s'",
 		         path, path);
 		jc_say_warning(text);
 	}

@@ -117,6 +117,12 @@ check "github-app: no key made" test ! -e "$DIR/gh.key"
 expect_grep "github-app: says where the key comes from" 'General > Private keys' "$TEST_TMP/gh.out"
 expect_grep "github-app: the profile points at the downloaded key" "private_key = \"$KEYS/client-pkcs1.key\";" "$CFG"
 
+cp "$KEYS/client-pkcs1.key" "$TEST_TMP/readable.pem"
+chmod 644 "$TEST_TMP/readable.pem"
+init gh-readable --provider github-app --profile ghr --app-id 4242 --key "$TEST_TMP/readable.pem"
+expect_grep "github-app: a key others may read is named, with the fix" \
+	"^jwtcred: warning: '$TEST_TMP/readable.pem' is readable by others.*: chmod 600 '$TEST_TMP/readable.pem'\$" "$TEST_TMP/gh-readable.err"
+
 # ============================================================================
 # google: the service account's key file, no key made
 # ============================================================================
