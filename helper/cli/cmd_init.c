@@ -84,13 +84,22 @@ static char *path_join(const char *dir, const char *name, const char *ext)
 /* Where the configuration is, and the key and certificate beside it; 0 or an exit status. */
 static int locate(const struct jc_cli *cli, struct jc_init *in, char **dir)
 {
-	char *slash;
+	char cwd[PATH_MAX], *slash;
 
 	*dir = NULL;
 	in->config = cli->config_path ? strdup(cli->config_path) : jc_conf_default_path();
 	if (!in->config) {
 		jc_say("no configuration: set HOME, JWTCRED_CONFIG or pass --config FILE");
 		return JC_EXIT_FAIL;
+	}
+	if (*in->config != '/') {
+		/* the key's path in the profile and in what init says: absolute */
+		if (!getcwd(cwd, sizeof(cwd)) || !(slash = path_join(cwd, in->config, ""))) {
+			jc_say("cannot tell the current directory");
+			return JC_EXIT_FAIL;
+		}
+		free(in->config);
+		in->config = slash;
 	}
 	if (!(*dir = strdup(in->config)))
 		return JC_EXIT_FAIL;
@@ -115,10 +124,9 @@ static int refuse_existing(const struct jc_init *in, const char *old)
 	struct stat st;
 	size_t i;
 
-	if (old && jc_conf_load_string(old, in->config, &cfg, &err) != 0) {
-		jc_say("%s (fix it before jwtcred init adds to it)", err.text);
-		return JC_EXIT_FAIL;
-	}
+	/* a file that does not load (empty, say) is new_config()'s to judge */
+	if (old && jc_conf_load_string(old, in->config, &cfg, &err) != 0)
+		cfg = NULL;
 	for (i = 0; cfg && i < cfg->nprofiles; i++)
 		if (strcmp(cfg->profiles[i].name, in->profile) == 0) {
 			jc_say("init: '%s' already has a profile '%s' (line %d): choose another --profile, or edit that one",
@@ -202,9 +210,11 @@ static int run(const struct jc_cli *cli, struct jc_init *in)
 		jc_say("%s", err.text);
 		goto out;
 	}
-	if ((status = refuse_existing(in, old)) != 0 || !(text = new_config(in, old)))
+	if ((status = refuse_existing(in, old)) != 0)
 		goto out;
 	status = JC_EXIT_FAIL;
+	if (!(text = new_config(in, old)))
+		goto out;
 	if (in->key && make_key(in) != 0)
 		goto out;
 	if (jc_init_replace(in->config, old, text, &err) != 0) {

@@ -246,6 +246,25 @@ init ctl --provider generic --profile ctl --issuer "$(printf 'a\tb')" --token-ur
 expect_eq "a control character in a value: exit 2" 2 "$RC"
 expect_eq "a control character in a value: the configuration is unchanged" "$CFG_HASH" "$(hash "$CFG")"
 
+# a configuration that does not load is left as it is
+printf 'profiles = { x = { bogus = 1; } };\n' >"$TEST_TMP/bad.conf"
+BAD_HASH=$(hash "$TEST_TMP/bad.conf")
+run_jwtcred bad -c "$TEST_TMP/bad.conf" init --provider generic --profile b --issuer i --token-url "$SERVER_URL/generic/token"
+expect_eq "a configuration that does not load: exit 1" 1 "$RC"
+expect_grep "a configuration that does not load: says why, nothing written" \
+	"nothing written: '$TEST_TMP/bad.conf':1: unknown setting 'bogus'" "$TEST_TMP/bad.err"
+expect_eq "a configuration that does not load: unchanged" "$BAD_HASH" "$(hash "$TEST_TMP/bad.conf")"
+check "a configuration that does not load: no key made" test ! -e "$TEST_TMP/b.key"
+
+# an empty file and an empty group take the profile
+: >"$TEST_TMP/empty.conf"
+run_jwtcred empty -c "$TEST_TMP/empty.conf" init --provider generic --profile e --issuer i --token-url "$SERVER_URL/generic/token"
+expect_eq "an empty configuration file: exit 0" 0 "$RC" || show "$TEST_TMP/empty.err"
+printf '# mine\nprofiles = {\n};\n' >"$TEST_TMP/group.conf"
+run_jwtcred group -c "$TEST_TMP/group.conf" init --provider generic --profile g --issuer i --token-url "$SERVER_URL/generic/token"
+expect_eq "an empty profiles group: exit 0" 0 "$RC" || show "$TEST_TMP/group.err"
+expect_eq "an empty profiles group: the profile goes in it" '  g = {' "$(sed -n 3p "$TEST_TMP/group.conf")"
+
 # quotes and backslashes are escaped: the value comes back as given
 init quoted --provider generic --profile quoted --issuer 'q"\bot' --token-url "$SERVER_URL/generic/token"
 expect_eq "quotes and backslashes: exit 0" 0 "$RC" || show "$TEST_TMP/quoted.err"
