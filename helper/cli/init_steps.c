@@ -69,10 +69,10 @@ void jc_init_print_next(FILE *out, const struct jc_init_next *n)
 		client_credentials(out, n);
 	else if (is(n->provider, "github-app"))
 		fprintf(out,
-		        "On GitHub: the key '%s' is the one the app's settings page gave you\n"
-		        "(Settings > Developer settings > GitHub Apps > the app > General > Private keys >\n"
-		        "Generate a private key); install the app on the accounts whose repositories it\n"
-		        "reaches (Install App).  Nothing to upload.\n",
+		        "On GitHub: the key '%s' is the .pem the app's settings gave you\n"
+		        "(Settings > Developer settings > GitHub Apps > Edit next to the app >\n"
+		        "Private keys > Generate a private key); install the app on the accounts whose\n"
+		        "repositories it reaches (Install App).  Nothing to upload.\n",
 		        n->key);
 	else if (is(n->provider, "google"))
 		fprintf(out,

@@ -114,7 +114,7 @@ init gh --provider github-app --profile gh --app-id 4242 --key "$KEYS/client-pkc
 	--installation-id 101 --api-url "$SERVER_URL/api/v3" --url "$SERVER_URL/git/" --ca-file "$CA"
 expect_eq "github-app: exit 0" 0 "$RC" || show "$TEST_TMP/gh.err"
 check "github-app: no key made" test ! -e "$DIR/gh.key"
-expect_grep "github-app: says where the key comes from" 'General > Private keys' "$TEST_TMP/gh.out"
+expect_grep "github-app: says where the key comes from" 'Private keys > Generate a private key' "$TEST_TMP/gh.out"
 expect_grep "github-app: the profile points at the downloaded key" "private_key = \"$KEYS/client-pkcs1.key\";" "$CFG"
 
 cp "$KEYS/client-pkcs1.key" "$TEST_TMP/readable.pem"
