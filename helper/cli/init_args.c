@@ -63,6 +63,8 @@ void jc_init_usage(FILE *out)
 	      "  --ca-file FILE       trust this CA bundle for the token endpoint\n"
 	      "  --key-type rsa|ec    the key to make: RSA 2048 (default) or EC P-256\n"
 	      "  --days N             the certificate's lifetime, default 365\n"
+	      "\n"
+	      "The settings, by provider:\n"
 	      "salesforce:          --client-id KEY --username USER [--login-url URL | --sandbox]\n"
 	      "                     [--audience AUD]\n"
 	      "google:              --service-account-file FILE --scope SCOPE [--subject USER]\n"
