@@ -103,10 +103,8 @@ static int locate(const struct jc_cli *cli, struct jc_init *in, char **dir)
 	}
 	if (!(*dir = strdup(in->config)))
 		return JC_EXIT_FAIL;
-	if ((slash = strrchr(*dir, '/')))
-		*(slash == *dir ? slash + 1 : slash) = '\0';
-	else
-		strcpy(*dir, ".");
+	slash = strrchr(*dir, '/'); /* there is one: the path is absolute */
+	*(slash == *dir ? slash + 1 : slash) = '\0';
 	if (!(in->bit & P_KEYGEN))
 		return 0;
 	if (!(in->key = path_join(*dir, in->profile, ".key")) ||

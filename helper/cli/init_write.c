@@ -171,6 +171,9 @@ int jc_init_read(const char *path, char **text, jwtcred_error *err)
 	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
 		if (errno == ENOENT)
 			return 0;
+		if (errno == ELOOP)
+			return jc_fail(err, JWTCRED_E_CONFIG, "'%s' is a symbolic link, which init would replace by a file: "
+			               "give --config the file it points to", path), -1;
 		return jc_fail(err, JWTCRED_E_SYSTEM, "cannot read '%s': %s", path, strerror(errno)), -1;
 	}
 	rc = jc_read_fd(fd, MAX_CONFIG_BYTES, text, &len);
