@@ -265,6 +265,20 @@ run_jwtcred group -c "$TEST_TMP/group.conf" init --provider generic --profile g 
 expect_eq "an empty profiles group: exit 0" 0 "$RC" || show "$TEST_TMP/group.err"
 expect_eq "an empty profiles group: the profile goes in it" '  g = {' "$(sed -n 3p "$TEST_TMP/group.conf")"
 
+# a configuration that is a symbolic link is not replaced by a file
+ln -s "$TEST_TMP/group.conf" "$TEST_TMP/link.conf"
+GROUP_HASH=$(hash "$TEST_TMP/group.conf")
+run_jwtcred link -c "$TEST_TMP/link.conf" init --provider generic --profile l --issuer i --token-url "$SERVER_URL/generic/token"
+expect_eq "a symbolic link: exit 1" 1 "$RC"
+expect_grep "a symbolic link: says so" "'$TEST_TMP/link.conf' is a symbolic link" "$TEST_TMP/link.err"
+check "a symbolic link: still a link, to an unchanged file" \
+	test -L "$TEST_TMP/link.conf" -a "$(hash "$TEST_TMP/group.conf")" = "$GROUP_HASH"
+
+# --sandbox: Salesforce's sandbox login host
+init sandbox --provider salesforce --profile sandbox --client-id 3MVG9sb --username alice@example.com.sb --sandbox
+expect_eq "--sandbox: exit 0" 0 "$RC" || show "$TEST_TMP/sandbox.err"
+expect_grep "--sandbox: login_url is test.salesforce.com" 'login_url = "https://test.salesforce.com";' "$CFG"
+
 # quotes and backslashes are escaped: the value comes back as given
 init quoted --provider generic --profile quoted --issuer 'q"\bot' --token-url "$SERVER_URL/generic/token"
 expect_eq "quotes and backslashes: exit 0" 0 "$RC" || show "$TEST_TMP/quoted.err"
