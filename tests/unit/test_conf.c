@@ -1003,6 +1003,9 @@ static void test_examples_load(void **state)
 		if (jc_conf_load(path, &cfg, &err) != JWTCRED_OK) {
 			print_error("%s\n", err.text);
 			bad++;
+		} else if (cfg->nbroken) { /* loaded, but a profile is broken */
+			print_error("%s\n", cfg->broken[0].error);
+			bad++;
 		}
 		jc_conf_free(cfg);
 		loaded++;
