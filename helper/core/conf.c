@@ -218,6 +218,28 @@ static void free_urls(struct jc_url *urls, size_t n)
 	free(urls);
 }
 
+/* Does the group say provider = "github-app"? */
+static bool is_github(struct jc_loader *quiet, struct jc_profile *tmp, const config_setting_t *grp)
+{
+	const config_setting_t *prov = config_setting_get_member(grp, "provider");
+
+	return prov && jc_setting_read_provider(quiet, tmp, prov) == JWTCRED_OK &&
+	       tmp->provider == JC_PROVIDER_GITHUB;
+}
+
+static int github_defaults(struct jc_profile *tmp, jwtcred_error *ignored)
+{
+	int rc = JWTCRED_OK;
+
+	if (!(tmp->urls = calloc(2, sizeof(*tmp->urls))))
+		return JWTCRED_E_NOMEM;
+	while (rc == JWTCRED_OK && tmp->nurls < 2)
+		if ((rc = jc_url_parse_pattern(github_default_urls[tmp->nurls], &tmp->urls[tmp->nurls],
+		                               ignored)) == JWTCRED_OK)
+			tmp->nurls++;
+	return rc;
+}
+
 /*
  * The urls a broken profile asks for, read on their own: the mistake may
  * be elsewhere in its group.  b->urls_known stays false when they cannot
@@ -228,33 +250,20 @@ static int broken_urls(struct jc_loader *ld, struct jc_broken *b, config_setting
 	struct jc_profile tmp = { 0 };
 	jwtcred_error ignored;
 	struct jc_loader quiet = { ld->file, ld->dir, &ignored };
-	const config_setting_t *s, *prov;
+	const config_setting_t *s;
 	int rc = JWTCRED_OK;
 
 	if (config_setting_type(grp) != CONFIG_TYPE_GROUP)
 		return JWTCRED_OK;
 	tmp.name = b->name; /* for messages; given back below */
 	tmp.provider = JC_PROVIDER_DEFAULT;
-	if ((s = config_setting_get_member(grp, "urls"))) {
-		if ((rc = jc_setting_read(&quiet, &tmp, s)) == JWTCRED_OK)
-			b->urls_known = true;
-	} else if ((prov = config_setting_get_member(grp, "provider")) &&
-	           jc_setting_read_provider(&quiet, &tmp, prov) == JWTCRED_OK &&
-	           tmp.provider == JC_PROVIDER_GITHUB) {
-		/* with another api_url the profile had to say its urls: it did not */
-		if (!config_setting_get_member(grp, "api_url") &&
-		    (tmp.urls = calloc(2, sizeof(*tmp.urls)))) {
-			while (tmp.nurls < 2 &&
-			       (rc = jc_url_parse_pattern(github_default_urls[tmp.nurls], &tmp.urls[tmp.nurls],
-			                                  &ignored)) == JWTCRED_OK)
-				tmp.nurls++;
-			b->urls_known = rc == JWTCRED_OK;
-		} else if (!config_setting_get_member(grp, "api_url")) {
-			rc = JWTCRED_E_NOMEM;
-		}
-	} else {
+	if ((s = config_setting_get_member(grp, "urls")))
+		b->urls_known = (rc = jc_setting_read(&quiet, &tmp, s)) == JWTCRED_OK;
+	else if (!is_github(&quiet, &tmp, grp))
 		b->urls_known = true; /* no urls: no URL reaches it, as for a good profile */
-	}
+	else if (!config_setting_get_member(grp, "api_url"))
+		b->urls_known = (rc = github_defaults(&tmp, &ignored)) == JWTCRED_OK;
+	/* else a github-app profile with another api_url had to say its urls, and did not */
 	if (b->urls_known) {
 		b->urls = tmp.urls;
 		b->nurls = tmp.nurls;
