@@ -38,6 +38,20 @@ static int check_profile(const struct jc_cli *cli, const struct jc_engine *engin
 	return rc == 0 ? JC_EXIT_OK : JC_EXIT_FAIL;
 }
 
+/* The broken profiles' errors: each fails the check (conf.h, struct jc_broken). */
+static int check_broken(const struct jwtcred_config *cfg)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->nbroken; i++) {
+		jc_say("%s", cfg->broken[i].error);
+		if (!cfg->broken[i].urls_known)
+			jc_say("profile '%s': its urls could not be read: no URL is matched to it until it is fixed",
+			       cfg->broken[i].name);
+	}
+	return cfg->nbroken ? JC_EXIT_FAIL : JC_EXIT_OK;
+}
+
 int jc_front_check(const struct jc_cli *cli)
 {
 	struct jwtcred_config *cfg = NULL;
@@ -53,15 +67,18 @@ int jc_front_check(const struct jc_cli *cli)
 	}
 	if (jc_cli_config(cli, &cfg) != JC_EXIT_OK)
 		goto out;
-	printf("configuration '%s': %zu profile%s\n", cfg->path, cfg->nprofiles,
-	       cfg->nprofiles == 1 ? "" : "s");
+	printf("configuration '%s': %zu profile%s", cfg->path, cfg->nprofiles + cfg->nbroken,
+	       cfg->nprofiles + cfg->nbroken == 1 ? "" : "s");
+	if (cfg->nbroken)
+		printf(", %zu broken", cfg->nbroken);
+	printf("\n");
 	if (cli->profile) {
 		if (jc_conf_profile(cfg, cli->profile, &p, &err) != 0)
 			jc_say("%s", err.text);
 		else
 			status = check_profile(cli, engine, p);
 	} else {
-		status = JC_EXIT_OK;
+		status = check_broken(cfg);
 		for (i = 0; i < cfg->nprofiles; i++)
 			if (check_profile(cli, engine, &cfg->profiles[i]) != JC_EXIT_OK)
 				status = JC_EXIT_FAIL;
