@@ -109,6 +109,7 @@ static void sb_free(struct sbuf *b)
 struct claimed {
 	char **v;
 	size_t n, cap;
+	const struct jwtcred_config *cfg; /* whose broken profiles no prefix may shadow */
 };
 
 static bool claimed_has(const struct claimed *c, const char *s)
@@ -154,6 +155,7 @@ static long write_prefixes(struct sbuf *out, const struct jc_profile *p,
                            const struct jc_request *req, struct claimed *c)
 {
 	char line[PREFIX_MAX];
+	const struct jc_broken *b;
 	const char *why;
 	long n = 0;
 	size_t i;
@@ -169,6 +171,13 @@ static long write_prefixes(struct sbuf *out, const struct jc_profile *p,
 			if (out)
 				jc_trace("profile '%s': urls entry %s://%s/%s skipped: %s", p->name,
 				         u->scheme, u->host, u->path, why);
+			continue;
+		}
+		if ((b = jc_broken_shadows_host(c->cfg, u->host[0] == '*' && host ? host : u->host))) {
+			/* Go would carry the token to every URL under the prefix, the broken one's too */
+			if (out)
+				jc_trace("profile '%s': %s skipped: broken profile '%s' has urls on that host",
+				         p->name, line, b->name);
 			continue;
 		}
 		if (claimed_has(c, line)) {
@@ -214,7 +223,7 @@ static int claim_earlier(const struct jc_cli *cli, const struct jwtcred_config *
 static bool go_could_send(const struct jc_cli *cli, const struct jwtcred_config *cfg,
                           const struct jc_profile *p, const char *url)
 {
-	struct claimed c = { 0 };
+	struct claimed c = { .cfg = cfg };
 	const char *auth = url + strlen("https://");
 	size_t alen = strcspn(auth, "/?#"), i, before;
 	bool found = false;
@@ -342,7 +351,7 @@ static int emit(bool print, struct sbuf *b)
 static int goauth_all(const struct jc_cli *cli, const struct jwtcred_config *cfg)
 {
 	struct jc_entry *served = calloc(cfg->nprofiles + 1, sizeof(*served));
-	struct claimed c = { 0 };
+	struct claimed c = { .cfg = cfg };
 	struct sbuf buf = { 0 };
 	size_t i, printed = 0, failed = 0;
 	int rc, status = JC_EXIT_FAIL;
@@ -420,7 +429,7 @@ static int goauth_url(const struct jc_cli *cli, const struct jwtcred_config *cfg
 	const struct jc_profile *p;
 	struct jc_entry e = { 0 };
 	struct jc_request req;
-	struct claimed c = { 0 };
+	struct claimed c = { .cfg = cfg };
 	struct sbuf buf = { 0 };
 	jwtcred_error err;
 	bool rejected;

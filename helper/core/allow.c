@@ -150,3 +150,28 @@ const struct jc_profile *jc_allowed_profile(const struct jwtcred_config *cfg, co
 		jc_trace("%s", err.text);
 	return p;
 }
+
+/* Is name host itself or one of its subdomains? */
+static bool at_or_under(const char *name, const char *host)
+{
+	size_t n = strlen(name), h = strlen(host);
+
+	return strcmp(name, host) == 0 || (n > h && name[n - h - 1] == '.' && strcmp(name + n - h, host) == 0);
+}
+
+const struct jc_broken *jc_broken_shadows_host(const struct jwtcred_config *cfg, const char *host)
+{
+	size_t i, k;
+
+	for (i = 0; i < cfg->nbroken; i++) {
+		const struct jc_broken *b = &cfg->broken[i];
+		for (k = 0; b->urls_known && k < b->nurls; k++) {
+			const char *h = b->urls[k].host;
+			/* "*.example.com" covers the subdomains of example.com, and a host under them */
+			if (strncmp(h, "*.", 2) == 0 ? at_or_under(host, h + 2) || at_or_under(h + 2, host)
+			                             : at_or_under(h, host))
+				return b;
+		}
+	}
+	return NULL;
+}

@@ -51,4 +51,13 @@ int jc_allowed_lookup(const struct jwtcred_config *cfg, const char *only,
 const struct jc_profile *jc_allowed_profile(const struct jwtcred_config *cfg, const char *only,
                                             const struct jc_request *req);
 
+/*
+ * Could a broken profile's urls cover some URL of host, its other ports or
+ * its subdomains?  What a front needs that hands a token for a whole host
+ * (Go's GOAUTH without a URL keeps it across ports and subdomains): then
+ * the host's token would reach URLs the broken profile was meant to
+ * shadow.  The first such profile, or NULL.  Borrowed from cfg.
+ */
+const struct jc_broken *jc_broken_shadows_host(const struct jwtcred_config *cfg, const char *host);
+
 #endif

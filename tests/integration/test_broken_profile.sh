@@ -90,4 +90,21 @@ expect_grep "unlisted host, -v: names the broken profiles" \
 "$JWTCRED" get <"$TEST_TMP/elsewhere" >"$TEST_TMP/quiet.out" 2>"$TEST_TMP/quiet.err"
 check "unlisted host, without -v: silent" test ! -s "$TEST_TMP/quiet.err"
 
+# --- Go without a URL: a whole host whose part a broken profile claims is not given -----
+# (Go keeps a prefix's header for every path, port and subdomain under it)
+{
+	echo 'profiles = {'
+	profile whole 'urls = [ "https://git.example.test", "https://other.example.test" ];'
+	profile teamb 'urls = [ "https://sub.git.example.test/team" ];' 'frobnicate = 1;'
+	echo '};'
+} >"$TEST_TMP/goauth.conf"
+run_jwtcred goauth-all -v -c "$TEST_TMP/goauth.conf" goauth
+expect_eq "goauth: exit 0" 0 "$RC" || show "$TEST_TMP/goauth-all.err"
+expect_grep "goauth: the host no broken profile claims is given" '^https://other\.example\.test$' \
+	"$TEST_TMP/goauth-all.out"
+expect_no_grep "goauth: not the host under which the broken profile has urls" 'git\.example\.test' \
+	"$TEST_TMP/goauth-all.out"
+expect_grep "goauth, -v: says why" "skipped: broken profile 'teamb' has urls on that host" \
+	"$TEST_TMP/goauth-all.err"
+
 finish
