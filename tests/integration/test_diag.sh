@@ -155,6 +155,12 @@ expect_grep "unreachable proxy: named in the error" \
 expect_no_grep "unreachable proxy: its credentials are not shown" "bob|pr0xy-s3cret" proxy.err
 HTTPS_PROXY=127.0.0.1:$CLOSED no_proxy=example.com,.localhost,localhost "$JWTCRED" token --no-cache >np.out 2>np.err
 expect_eq "no_proxy names the host: no proxy, the mint works" 0 "$?"
-expect_no_grep "no_proxy names the host: no proxy named" "proxy" np.err
+# an error on the direct path (a wrong ca_file) must not blame the proxy no_proxy skips
+write_config "ca_file = \"$PKI/other-ca.crt\";"
+HTTPS_PROXY=127.0.0.1:$CLOSED no_proxy=example.com,localhost "$JWTCRED" token --no-cache >np2.out 2>np2.err
+expect_grep "no_proxy names the host: the direct path's error" "TLS with 'https://localhost:$SERVER_PORT/" np2.err
+expect_no_grep "no_proxy names the host: no proxy named" "proxy" np2.err
+HTTPS_PROXY=127.0.0.1:$CLOSED no_proxy=example.com "$JWTCRED" token --no-cache >np3.out 2>np3.err
+expect_grep "HTTPS_PROXY (upper case, no scheme): named as http://" "through proxy 'http://127.0.0.1:$CLOSED'" np3.err
 
 finish
