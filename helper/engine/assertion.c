@@ -110,14 +110,17 @@ static int document_signer(const struct jc_profile *p, const struct jc_provider_
 
 /*
  * The setting a key error is about, to name its line: the passphrase's
- * when the message names it (its file, its variable), else the key file's.
+ * when the message is about it (a wrong one, its file, its variable),
+ * else the key file's.
  */
 static const char *key_setting(const struct jc_profile *p, const char *file,
                                const jwtcred_error *err)
 {
-	if (err && p->passphrase_file && strstr(err->text, p->passphrase_file))
+	bool pass = err && strstr(err->text, "passphrase");
+
+	if (pass && p->passphrase_file)
 		return "passphrase_file";
-	if (err && p->passphrase_env && strstr(err->text, "passphrase_env"))
+	if (pass && p->passphrase_env)
 		return "passphrase_env";
 	return file == p->service_account_file ? "service_account_file" : "private_key";
 }

@@ -17,6 +17,7 @@
 #include "core/trace.h"
 #include "core/urlmatch.h"
 #include "engine/http.h"
+#include "engine/proxy.h"
 #include "engine/response.h"
 
 #define MAX_TRIES 3
@@ -68,77 +69,6 @@ static bool transient(CURLcode cc)
 	       cc == CURLE_PARTIAL_FILE;
 }
 
-/* One no_proxy entry (n bytes at e): host itself, or a domain it is in. */
-static bool proxy_entry_matches(const char *host, const char *e, size_t n)
-{
-	size_t hl = strlen(host);
-
-	while (n && (*e == ' ' || *e == '\t'))
-		e++, n--;
-	while (n && (e[n - 1] == ' ' || e[n - 1] == '\t'))
-		n--;
-	if (n && *e == '.')
-		e++, n--;
-	return n && n <= hl && strncasecmp(host + hl - n, e, n) == 0 &&
-	       (n == hl || host[hl - n - 1] == '.');
-}
-
-/* Does no_proxy (or NO_PROXY) exempt host, as libcurl reads it: "*", or a name or a domain of it? */
-static bool proxy_exempt(const char *host)
-{
-	const char *list = getenv("no_proxy");
-	size_t n;
-
-	if (!list)
-		list = getenv("NO_PROXY");
-	if (!list)
-		return false;
-	if (strcmp(list, "*") == 0)
-		return true;
-	for (; *list; list += n + (list[n] == ',')) {
-		n = strcspn(list, ",");
-		if (proxy_entry_matches(host, list, n))
-			return true;
-	}
-	return false;
-}
-
-/*
- * " through proxy 'http://host:port'" when libcurl goes to url through a
- * proxy from the environment (https_proxy, HTTPS_PROXY, all_proxy,
- * ALL_PROXY; no_proxy honoured), else "".  Only the proxy's scheme, host
- * and port: a user name or password in the variable is never shown.
- */
-static void proxy_text(const char *url, char *buf, size_t len)
-{
-	static const char *const vars[] = { "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY" };
-	const char *env = NULL;
-	char *scheme = NULL, *host = NULL, *port = NULL, origin[512];
-	struct jc_request r;
-	CURLU *u = NULL;
-	size_t i;
-
-	buf[0] = '\0';
-	/* the first one set wins, even empty (then: no proxy), as in libcurl's detect_proxy() */
-	for (i = 0; i < sizeof(vars) / sizeof(vars[0]) && !env; i++)
-		env = getenv(vars[i]);
-	if (!env || !*env || jc_request_from_url(url, &r) != 0)
-		return;
-	if (!proxy_exempt(r.host) && (u = curl_url()) &&
-	    curl_url_set(u, CURLUPART_URL, env, CURLU_GUESS_SCHEME | CURLU_NON_SUPPORT_SCHEME) == CURLUE_OK &&
-	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
-	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
-	    curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) == CURLUE_OK) {
-		jc_origin_text(scheme, host, (int)strtol(port, NULL, 10), origin, sizeof(origin));
-		snprintf(buf, len, " through proxy '%s'", origin);
-	}
-	curl_free(scheme);
-	curl_free(host);
-	curl_free(port);
-	curl_url_cleanup(u);
-	jc_request_clear(&r);
-}
-
 /* Which setting gave url: the line a network error names. */
 static const char *url_setting(const struct jc_profile *p, const char *url)
 {
@@ -186,7 +116,7 @@ static int network_error(const struct jc_profile *p, const char *url, CURLcode c
 	char via[600];
 	int rc;
 
-	proxy_text(url, via, sizeof(via));
+	jc_proxy_text(url, via, sizeof(via));
 	switch (cc) {
 	case CURLE_OPERATION_TIMEDOUT:
 		rc = jc_fail(err, JWTCRED_E_NETWORK,
