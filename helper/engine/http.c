@@ -10,6 +10,7 @@
 
 #include <curl/curl.h>
 #include <openssl/crypto.h>
+#include <openssl/x509_vfy.h>
 
 #include "core/clock.h"
 #include "core/fail.h"
@@ -81,10 +82,14 @@ static const char *url_setting(const struct jc_profile *p, const char *url)
 	return "token_url";
 }
 
-/* A certificate chain that does not lead to a trusted CA (OpenSSL's X509_V_ERR_*). */
+/* libcurl's CURLINFO_SSL_VERIFYRESULT: a chain that does not lead to a trusted CA. */
 static bool unknown_issuer(long verify)
 {
-	return verify == 2 || (verify >= 18 && verify <= 21);
+	return verify == X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT ||
+	       verify == X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT ||
+	       verify == X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN ||
+	       verify == X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY ||
+	       verify == X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE;
 }
 
 static int tls_error(const struct jc_profile *p, const char *url, const char *d, long verify,
