@@ -65,6 +65,7 @@ static const struct jc_profile *match(const struct jwtcred_config *cfg, const ch
 {
 	const struct jc_profile *p = NULL;
 	struct jc_request req;
+	char where[JC_URL_MAX];
 	jwtcred_error err;
 
 	if (jc_bazel_uri_request(uri, &req, &err) != 0) {
@@ -80,8 +81,9 @@ static const struct jc_profile *match(const struct jwtcred_config *cfg, const ch
 		return NULL;
 	}
 	p = jc_allowed_profile(cfg, only, &req);
-	jc_trace("request %s://%s/%s -> %s%s%s", req.scheme, req.host, req.path ? req.path : "",
-	         p ? "profile '" : "no profile", p ? p->name : "", p ? "'" : "");
+	jc_request_text(&req, where, sizeof(where));
+	jc_trace("request %s -> %s%s%s", where, p ? "profile '" : "no profile", p ? p->name : "",
+	         p ? "'" : "");
 	jc_request_clear(&req);
 	return p;
 }

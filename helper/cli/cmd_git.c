@@ -27,6 +27,7 @@ static const struct jc_profile *match(const struct jwtcred_config *cfg, const ch
                                       const struct jc_cred *c)
 {
 	struct jc_request req;
+	char where[JC_URL_MAX];
 	const struct jc_profile *p;
 
 	if (!c->protocol || !c->host || !*c->host)
@@ -36,8 +37,9 @@ static const struct jc_profile *match(const struct jwtcred_config *cfg, const ch
 		return NULL;
 	}
 	p = jc_allowed_profile(cfg, only, &req);
-	jc_trace("request %s://%s%s%s -> %s%s%s", req.scheme, req.host, req.path ? "/" : "",
-	         req.path ? req.path : "", p ? "profile '" : "no profile", p ? p->name : "", p ? "'" : "");
+	jc_request_text(&req, where, sizeof(where));
+	jc_trace("request %s -> %s%s%s", where, p ? "profile '" : "no profile", p ? p->name : "",
+	         p ? "'" : "");
 	jc_request_clear(&req);
 	return p;
 }

@@ -429,6 +429,7 @@ static int goauth_url(const struct jc_cli *cli, const struct jwtcred_config *cfg
 	const struct jc_profile *p;
 	struct jc_entry e = { 0 };
 	struct jc_request req;
+	char where[JC_URL_MAX];
 	struct claimed c = { .cfg = cfg };
 	struct sbuf buf = { 0 };
 	jwtcred_error err;
@@ -446,8 +447,9 @@ static int goauth_url(const struct jc_cli *cli, const struct jwtcred_config *cfg
 		return JC_EXIT_OK;
 	}
 	p = jc_allowed_profile(cfg, cli->profile, &req);
-	jc_trace("request https://%s/%s (status %d) -> %s%s%s", req.host, req.path ? req.path : "",
-	         code, p ? "profile '" : "no profile", p ? p->name : "", p ? "'" : "");
+	jc_request_text(&req, where, sizeof(where));
+	jc_trace("request %s (status %d) -> %s%s%s", where, code, p ? "profile '" : "no profile",
+	         p ? p->name : "", p ? "'" : "");
 	if (!p) {
 		jc_request_clear(&req);
 		return JC_EXIT_OK;

@@ -7,6 +7,7 @@
 
 #include "cli/msgs.h"
 #include "cli/profile.h"
+#include "core/clock.h"
 #include "core/trace.h"
 
 int jc_cli_config(const struct jc_cli *cli, struct jwtcred_config **cfg)
@@ -16,6 +17,7 @@ int jc_cli_config(const struct jc_cli *cli, struct jwtcred_config **cfg)
 	char *def = NULL;
 	const char *path = cli->config_path;
 	int status = JC_EXIT_FAIL;
+	long long t0 = jc_monotonic_ms();
 
 	*cfg = NULL;
 	if (!path && !(path = def = jc_conf_default_path())) {
@@ -36,6 +38,7 @@ int jc_cli_config(const struct jc_cli *cli, struct jwtcred_config **cfg)
 		goto out;
 	}
 	status = JC_EXIT_OK;
+	jc_trace2("timing: config %lld ms", jc_monotonic_ms() - t0);
 out:
 	free(def);
 	return status;

@@ -170,6 +170,7 @@ void jc_profile_clear(struct jc_profile *p)
 	free(p->resource);
 	free(p->typ);
 	free(p->client_secret_file);
+	free(p->config_file);
 	memset(p, 0, sizeof(*p));
 }
 

@@ -29,6 +29,15 @@ struct jc_param {
 	char *value;
 };
 
+/* Where a setting is written: the name is the settings table's (static). */
+struct jc_setting_line {
+	const char *name;
+	int line;
+};
+
+/* The settings whose line a profile keeps: its files and URLs (jc_profile_where). */
+#define JC_WHERE_MAX 12
+
 /*
  * A profile as loaded: every setting with its provider's default filled
  * in.  Nothing here is secret; key files are read only when minting.
@@ -87,6 +96,10 @@ struct jc_profile {
 	char **repositories;       /* github-app: the token is narrowed to these, or NULL */
 	size_t nrepositories;
 	char *permissions;         /* github-app: a compact JSON object name -> level, or NULL */
+	/* where its files and URLs are written, for errors at token time (jc_profile_where) */
+	char *config_file;         /* the configuration's path as given, or NULL */
+	struct jc_setting_line where[JC_WHERE_MAX];
+	size_t nwhere;
 };
 
 /* refresh_ahead when the profile does not set it */
@@ -141,6 +154,21 @@ const struct jc_broken *jc_conf_broken(const struct jwtcred_config *cfg, const c
 
 /* Free every field of a profile (not the struct itself) and zero it. */
 void jc_profile_clear(struct jc_profile *p);
+
+/*
+ * Where a mistake in p's `setting` ("private_key", "ca_file", "token_url"...)
+ * is to be fixed, as configuration errors say it: "'<file>':<line>:
+ * profile '<name>'", the line of the setting, or of the profile when the
+ * setting is not written there (a default).  Without the file: "profile
+ * '<name>'".  Cut at len, always NUL-terminated.
+ */
+void jc_profile_where(const struct jc_profile *p, const char *setting, char *buf, size_t len);
+
+/*
+ * Put jc_profile_where(p, setting) and ": " before err's text, as a
+ * key or network error at token time is reported.  err may be NULL.
+ */
+void jc_fail_where(const struct jc_profile *p, const char *setting, jwtcred_error *err);
 
 /*
  * The profile called `name`; NULL name picks the only profile.  Unknown:

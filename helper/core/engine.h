@@ -17,7 +17,8 @@
 #include "core/findings.h"
 #include "core/urlmatch.h"
 
-#define JC_ENGINE_ABI 6 /* 6: keygen; 5: mint takes struct jc_mint_in; struct jc_profile and jc_provider_def grew */
+#define JC_ENGINE_ABI 7 /* 5: mint takes struct jc_mint_in; struct jc_profile and jc_provider_def grew;
+                         * 6: keygen; 7: struct jc_profile keeps where its settings are (config_file, where) */
 
 struct jc_engine {
 	int abi; /* JC_ENGINE_ABI: a module from another build is refused */

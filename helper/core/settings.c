@@ -627,10 +627,56 @@ int jc_setting_read_provider(struct jc_loader *ld, struct jc_profile *p, const c
 	return read_setting(ld, p, find_setting("provider"), s);
 }
 
+/* Keep the line of a file or URL setting, and the file, for jc_profile_where. */
+static int remember_line(struct jc_loader *ld, struct jc_profile *p, const struct setting *def,
+                         const config_setting_t *s)
+{
+	size_t n = strlen(def->name);
+
+	if (def->type != T_PATH && strcmp(def->name, "passphrase_env") != 0 &&
+	    !(n > 4 && strcmp(def->name + n - 4, "_url") == 0))
+		return JWTCRED_OK;
+	if (!p->config_file && ld->file && !(p->config_file = strdup(ld->file)))
+		return JWTCRED_E_NOMEM;
+	if (p->nwhere < JC_WHERE_MAX)
+		p->where[p->nwhere++] = (struct jc_setting_line){ def->name,
+		                                                  (int)config_setting_source_line(s) };
+	return JWTCRED_OK;
+}
+
+void jc_profile_where(const struct jc_profile *p, const char *setting, char *buf, size_t len)
+{
+	int line = p->line;
+	size_t i;
+
+	for (i = 0; i < p->nwhere; i++)
+		if (strcmp(p->where[i].name, setting) == 0)
+			line = p->where[i].line;
+	if (p->config_file && line > 0)
+		snprintf(buf, len, "'%s':%d: profile '%s'", p->config_file, line, p->name);
+	else if (p->config_file)
+		snprintf(buf, len, "'%s': profile '%s'", p->config_file, p->name);
+	else
+		snprintf(buf, len, "profile '%s'", p->name);
+}
+
+void jc_fail_where(const struct jc_profile *p, const char *setting, jwtcred_error *err)
+{
+	char where[JWTCRED_ERROR_TEXT_LENGTH], text[JWTCRED_ERROR_TEXT_LENGTH];
+
+	if (!err)
+		return;
+	jc_profile_where(p, setting, where, sizeof(where));
+	snprintf(text, sizeof(text), "%s", err->text);
+	if (snprintf(err->text, sizeof(err->text), "%s: %s", where, text) < 0)
+		snprintf(err->text, sizeof(err->text), "%s", text);
+}
+
 int jc_setting_read(struct jc_loader *ld, struct jc_profile *p, const config_setting_t *s)
 {
 	const char *name = config_setting_name(s), *near;
 	const struct setting *def = find_setting(name);
+	int rc;
 
 	if (!def) {
 		if ((near = closest_setting(name)))
@@ -643,5 +689,7 @@ int jc_setting_read(struct jc_loader *ld, struct jc_profile *p, const config_set
 		return JWTCRED_OK;
 	if (!(def->providers & (1u << p->provider)))
 		return not_for_provider(ld, p, def, s);
-	return read_setting(ld, p, def, s);
+	if ((rc = read_setting(ld, p, def, s)) != JWTCRED_OK)
+		return rc;
+	return remember_line(ld, p, def, s);
 }

@@ -22,10 +22,15 @@
 static int mint(const struct jc_profile *p, const struct jc_mint_in *in, struct jc_answer *g,
                 jwtcred_error *err)
 {
-	const struct jc_engine *engine = jc_engine(err);
+	const struct jc_engine *engine;
+	int rc;
 
+	jc_progress_mint(p->name, p->token_url ? p->token_url : p->api_url);
+	engine = jc_engine(err);
 	jc_answer_init(g);
-	return engine ? engine->mint(p, in, g, err) : JWTCRED_E_SYSTEM;
+	rc = engine ? engine->mint(p, in, g, err) : JWTCRED_E_SYSTEM;
+	jc_progress_end();
+	return rc;
 }
 
 static int entry_from_answer(const struct jc_profile *p, char *params, struct jc_answer *g,
@@ -123,6 +128,8 @@ static bool ready(void *arg)
 {
 	struct waiter *w = arg;
 
+	if (!w->waited)
+		jc_progress_wait(w->p->name);
 	w->waited = true;
 	return flight_landed(w);
 }
@@ -160,6 +167,7 @@ static int mint_and_write(struct flight *f, char **params, const struct jc_mint_
                           struct jc_entry *out, jwtcred_error *err)
 {
 	struct jc_answer g;
+	long long t0;
 	int rc;
 
 	f->written = JWTCRED_E_CACHE;
@@ -178,7 +186,9 @@ static int mint_and_write(struct flight *f, char **params, const struct jc_mint_
 		rc = jc_fail(err, rc, "out of memory");
 		goto out;
 	}
+	t0 = jc_monotonic_ms();
 	f->written = jc_cache_write(f->dirfd, f->dirpath, f->name, out, &f->werr);
+	jc_trace2("timing: write %lld ms", jc_monotonic_ms() - t0);
 out:
 	jc_answer_clear(&g);
 	return rc;
@@ -199,7 +209,7 @@ int jc_token_fetch_for(const struct jc_profile *p, const struct jc_target *t, un
 	struct flight f;
 	struct waiter wait;
 	int dirfd = -1, lockfd = -1, rc;
-	long long now = jc_now();
+	long long now = jc_now(), t0 = jc_monotonic_ms();
 
 	memset(out, 0, sizeof(*out));
 	if ((rc = jc_github_target_check(p, t, err)))
@@ -214,8 +224,9 @@ int jc_token_fetch_for(const struct jc_profile *p, const struct jc_target *t, un
 	if ((rc = jc_cache_open(&dirfd, &dirpath, err)))
 		goto out;
 	/* fast path: no lock, no mint */
-	if (jc_cache_read(dirfd, name, params, &seen) == 0 && !(flags & JWTCRED_REFRESH) &&
-	    jc_entry_fresh(&seen, p, now)) {
+	rc = jc_cache_read(dirfd, name, params, &seen);
+	jc_trace2("timing: cache %lld ms", jc_monotonic_ms() - t0);
+	if (rc == 0 && !(flags & JWTCRED_REFRESH) && jc_entry_fresh(&seen, p, now)) {
 		jc_trace("profile '%s': cached token, %llds left", p->name, seen.expires - now);
 		*out = seen;
 		memset(&seen, 0, sizeof(seen)); /* transferred */
@@ -227,6 +238,7 @@ int jc_token_fetch_for(const struct jc_profile *p, const struct jc_target *t, un
 	if ((rc = jc_cache_lock_or_wait(dirfd, dirpath, name, wait.window_ms, ready, &wait, &lockfd,
 	                                err)))
 		goto out;
+	jc_progress_end(); /* the wait, if any, is over */
 	/* check again under the lock too: the holder may have finished just before */
 	f = (struct flight){ p, dirfd, dirpath, name, JWTCRED_OK, { "" } };
 	if (lockfd < 0 || flight_landed(&wait)) {

@@ -9,6 +9,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,6 +28,44 @@ int jc_default_port(const char *scheme)
 	if (strcmp(scheme, "http") == 0)
 		return 80;
 	return -1;
+}
+
+void jc_origin_text(const char *scheme, const char *host, int port, char *buf, size_t len)
+{
+	if (port > 0 && port != jc_default_port(scheme))
+		snprintf(buf, len, "%s://%s:%d", scheme, host, port);
+	else
+		snprintf(buf, len, "%s://%s", scheme, host);
+}
+
+void jc_url_origin_text(const struct jc_url *u, char *buf, size_t len)
+{
+	jc_origin_text(u->scheme, u->host, u->port, buf, len);
+}
+
+void jc_request_text(const struct jc_request *r, char *buf, size_t len)
+{
+	size_t n;
+
+	jc_origin_text(r->scheme, r->host, r->port, buf, len);
+	n = strlen(buf);
+	if (r->path && *r->path && n + 1 < len)
+		snprintf(buf + n, len - n, "/%s", r->path);
+}
+
+void jc_url_string_origin(const char *url, char *buf, size_t len)
+{
+	struct jc_request r;
+	const char *rest;
+
+	if (jc_request_from_url(url, &r) == 0) {
+		jc_origin_text(r.scheme, r.host, r.port, buf, len);
+		jc_request_clear(&r);
+		return;
+	}
+	rest = strstr(url, "://");
+	rest = rest ? rest + 3 : url;
+	snprintf(buf, len, "%.*s", (int)(rest - url + strcspn(rest, "/?#")), url);
 }
 
 /* Host names: letters, digits, '-', '.', no empty label, no trailing dot;

@@ -8,6 +8,7 @@
 #define JWTCRED_URLMATCH_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "core/fail.h"
 
@@ -75,5 +76,22 @@ int jc_https_url_check(const char *s, unsigned flags, jwtcred_error *err);
 
 /* The default port for a scheme, or -1 when jwtcred does not know it. */
 int jc_default_port(const char *scheme);
+
+/*
+ * How messages name a place: "scheme://host[:port]", the port written
+ * when it is not the scheme's default (https://git.example.com:8443).
+ * Always NUL-terminated, cut at len.  The one formatter of origins.
+ */
+void jc_origin_text(const char *scheme, const char *host, int port, char *buf, size_t len);
+void jc_url_origin_text(const struct jc_url *u, char *buf, size_t len);
+
+/* The same with the request's path: "scheme://host[:port][/path]". */
+void jc_request_text(const struct jc_request *r, char *buf, size_t len);
+
+/*
+ * The origin of an absolute URL (a token_url), as jc_origin_text writes
+ * it; the URL cut at its path when it cannot be parsed.
+ */
+void jc_url_string_origin(const char *url, char *buf, size_t len);
 
 #endif

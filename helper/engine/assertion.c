@@ -108,6 +108,23 @@ static int document_signer(const struct jc_profile *p, const struct jc_provider_
 	return JWTCRED_OK;
 }
 
+/*
+ * The setting a key error is about, to name its line: the passphrase's
+ * when the message is about it (a wrong one, its file, its variable),
+ * else the key file's.
+ */
+static const char *key_setting(const struct jc_profile *p, const char *file,
+                               const jwtcred_error *err)
+{
+	bool pass = err && strstr(err->text, "passphrase");
+
+	if (pass && p->passphrase_file)
+		return "passphrase_file";
+	if (pass && p->passphrase_env)
+		return "passphrase_env";
+	return file == p->service_account_file ? "service_account_file" : "private_key";
+}
+
 int jc_signer_load(const struct jc_profile *p, struct jc_signer *s, jwtcred_error *err)
 {
 	const struct jc_provider_def *d = jc_provider_of(p->provider);
@@ -120,6 +137,8 @@ int jc_signer_load(const struct jc_profile *p, struct jc_signer *s, jwtcred_erro
 	if (!(s->key_file = strdup(file)))
 		return jc_fail(err, JWTCRED_E_NOMEM, "out of memory");
 	rc = d->read_key_document ? document_signer(p, d, s, err) : key_signer(p, s, err);
+	if (rc == JWTCRED_E_KEY)
+		jc_fail_where(p, key_setting(p, file, err), err);
 	if (!rc && p->subject && !(s->sub = strdup(p->subject)))
 		rc = jc_fail(err, JWTCRED_E_NOMEM, "out of memory");
 	return rc;

@@ -10,12 +10,15 @@
 
 #include <curl/curl.h>
 #include <openssl/crypto.h>
+#include <openssl/x509_vfy.h>
 
 #include "core/clock.h"
 #include "core/fail.h"
 #include "core/secret.h"
 #include "core/trace.h"
+#include "core/urlmatch.h"
 #include "engine/http.h"
+#include "engine/proxy.h"
 #include "engine/response.h"
 
 #define MAX_TRIES 3
@@ -67,27 +70,102 @@ static bool transient(CURLcode cc)
 	       cc == CURLE_PARTIAL_FILE;
 }
 
+/* Which setting gave url: the line a network error names. */
+static const char *url_setting(const struct jc_profile *p, const char *url)
+{
+	if (p->revoke_url && strcmp(url, p->revoke_url) == 0)
+		return "revoke_url";
+	if (p->api_url && strncmp(url, p->api_url, strlen(p->api_url)) == 0)
+		return "api_url";
+	if (p->login_url && !p->token_url_set)
+		return "login_url";
+	return "token_url";
+}
+
+/* libcurl's CURLINFO_SSL_VERIFYRESULT: a chain that does not lead to a trusted CA. */
+static bool unknown_issuer(long verify)
+{
+	return verify == X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT ||
+	       verify == X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT ||
+	       verify == X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN ||
+	       verify == X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY ||
+	       verify == X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE;
+}
+
+static int tls_error(const struct jc_profile *p, const char *url, const char *d, long verify,
+                     const char *via, jwtcred_error *err)
+{
+	int rc;
+
+	if (unknown_issuer(verify) && p->ca_file) {
+		rc = jc_fail(err, JWTCRED_E_NETWORK,
+		             "TLS with '%s'%s failed: the server's certificate is not signed by ca_file '%s' (%s)",
+		             url, via, p->ca_file, d);
+		jc_fail_where(p, "ca_file", err);
+		return rc;
+	}
+	if (unknown_issuer(verify))
+		rc = jc_fail(err, JWTCRED_E_NETWORK,
+		             "TLS with '%s'%s failed: the server's certificate is not signed by a CA this system trusts: set ca_file to the CA that signed it (%s)",
+		             url, via, d);
+	else
+		rc = jc_fail(err, JWTCRED_E_NETWORK, "TLS with '%s'%s failed: %s", url, via, d);
+	jc_fail_where(p, url_setting(p, url), err);
+	return rc;
+}
+
 static int network_error(const struct jc_profile *p, const char *url, CURLcode cc,
-                         const char *detail, jwtcred_error *err)
+                         const char *detail, long verify, jwtcred_error *err)
 {
 	const char *d = *detail ? detail : curl_easy_strerror(cc);
+	char via[600];
+	int rc;
 
+	jc_proxy_text(url, via, sizeof(via));
 	switch (cc) {
 	case CURLE_OPERATION_TIMEDOUT:
-		return jc_fail(err, JWTCRED_E_NETWORK,
-		               "no answer from '%s' within %lds (timeout): is the endpoint reachable?",
-		               url, p->timeout);
-	case CURLE_PEER_FAILED_VERIFICATION:
+		rc = jc_fail(err, JWTCRED_E_NETWORK,
+		             "no answer from '%s'%s within %lds (timeout): is the endpoint reachable?",
+		             url, via, p->timeout);
+		break;
 	case CURLE_SSL_CACERT_BADFILE:
+		rc = jc_fail(err, JWTCRED_E_NETWORK, "TLS with '%s' failed: cannot use ca_file '%s': %s",
+		             url, p->ca_file ? p->ca_file : "", d);
+		jc_fail_where(p, "ca_file", err);
+		return rc;
+	case CURLE_PEER_FAILED_VERIFICATION:
 	case CURLE_SSL_CONNECT_ERROR:
-		return jc_fail(err, JWTCRED_E_NETWORK,
-		               "TLS with '%s' failed: %s (set ca_file if the server uses a private CA)",
-		               url, d);
+		return tls_error(p, url, d, verify, via, err);
 	case CURLE_UNSUPPORTED_PROTOCOL:
-		return jc_fail(err, JWTCRED_E_NETWORK, "'%s': only https is allowed", url);
+		rc = jc_fail(err, JWTCRED_E_NETWORK, "'%s': only https is allowed", url);
+		break;
 	default:
-		return jc_fail(err, JWTCRED_E_NETWORK, "cannot reach '%s': %s", url, d);
+		rc = jc_fail(err, JWTCRED_E_NETWORK, "cannot reach '%s'%s: %s", url, via, d);
+		break;
 	}
+	jc_fail_where(p, url_setting(p, url), err);
+	return rc;
+}
+
+/* -vv: where an attempt's time went, from libcurl's timers (microseconds from its start). */
+static void trace_timings(CURL *c)
+{
+#if LIBCURL_VERSION_NUM >= 0x073d00
+	curl_off_t tcp = 0, tls = 0, first = 0, total = 0;
+
+	if (jc_trace_level() < 2)
+		return;
+	curl_easy_getinfo(c, CURLINFO_CONNECT_TIME_T, &tcp);
+	curl_easy_getinfo(c, CURLINFO_APPCONNECT_TIME_T, &tls);
+	curl_easy_getinfo(c, CURLINFO_STARTTRANSFER_TIME_T, &first);
+	curl_easy_getinfo(c, CURLINFO_TOTAL_TIME_T, &total);
+	jc_trace2("timing: tls connect %lld ms (tcp %lld ms)", (long long)tls / 1000,
+	          (long long)tcp / 1000);
+	jc_trace2("timing: server %lld ms (first byte after the handshake; %lld ms in all)",
+	          (long long)(first > tls ? first - tls : 0) / 1000, (long long)total / 1000);
+#else
+	(void)c;
+#endif
 }
 
 /* One attempt's options: https only, verified, no redirects, within `left` ms. */
@@ -193,6 +271,7 @@ int jc_http_send_by(const struct jc_profile *p, const struct jc_http_req *req, l
 	struct headers hdr = { -1, -1 };
 	CURLcode cc = CURLE_OK;
 	CURL *c = NULL;
+	long verify = 0;
 	int attempt, rc;
 	long long t0;
 
@@ -224,6 +303,8 @@ int jc_http_send_by(const struct jc_profile *p, const struct jc_http_req *req, l
 		cc = curl_easy_perform(c);
 		*status = 0;
 		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, status);
+		curl_easy_getinfo(c, CURLINFO_SSL_VERIFYRESULT, &verify);
+		trace_timings(c);
 		jc_trace("%s %s: attempt %d, %s, HTTP %ld, %lld ms", fields ? "POST" : "GET", url, attempt,
 		         cc == CURLE_OK ? "ok" : curl_easy_strerror(cc), *status, jc_monotonic_ms() - t0);
 		if (body->overflow) {
@@ -242,7 +323,7 @@ int jc_http_send_by(const struct jc_profile *p, const struct jc_http_req *req, l
 			break;
 	}
 	if (cc != CURLE_OK) {
-		rc = network_error(p, url, cc, detail, err);
+		rc = network_error(p, url, cc, detail, verify, err);
 		goto out;
 	}
 	if (date)

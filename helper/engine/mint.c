@@ -45,12 +45,14 @@ static int token_endpoint_mint(const struct jc_profile *p, const char *audience_
 	char *assertion = NULL, shown[1024];
 	struct jc_signer s;
 	struct jc_exchange_ctx ctx;
-	long long t0 = jc_monotonic_ms();
+	long long t0 = jc_monotonic_ms(), t_sign;
 	size_t n, i;
 	int rc;
 
 	jc_answer_init(out);
-	if ((rc = jc_signer_load(p, &s, err)))
+	rc = jc_signer_load(p, &s, err);
+	jc_trace2("timing: key %lld ms", jc_monotonic_ms() - t0);
+	if (rc)
 		goto out;
 	n = jc_audiences(p, &s, audience_first, auds, MAX_TRIED);
 	for (i = 0; i < n; i++) {
@@ -59,7 +61,10 @@ static int token_endpoint_mint(const struct jc_profile *p, const char *audience_
 		tried_text(auds, i + 1, shown, sizeof(shown));
 		ctx.audience = shown;
 		ctx.server_date = -1;
-		if ((rc = jc_assertion_sign(p, &s, auds[i], jc_now(), &assertion, err)))
+		t_sign = jc_monotonic_ms();
+		rc = jc_assertion_sign(p, &s, auds[i], jc_now(), &assertion, err);
+		jc_trace2("timing: sign %lld ms", jc_monotonic_ms() - t_sign);
+		if (rc)
 			break;
 		rc = jc_exchange(p, s.token_url, assertion, &ctx, out, err);
 		jc_free_secret(assertion);

@@ -108,7 +108,7 @@ try_key encenv "private_key = \"$KEYS/client-enc.key\";" 'passphrase_env = "TEST
 expect_eq "encrypted PKCS#8 with passphrase_env: mints" 0 "$RC"
 printf 'wrong\n' >"$TEST_TMP/wrongpass"; chmod 600 "$TEST_TMP/wrongpass"
 try_key wrongpass "private_key = \"$KEYS/client-enc.key\";" "passphrase_file = \"$TEST_TMP/wrongpass\";"
-expect_grep "wrong passphrase: says so" "^jwtcred: cannot decrypt private key .*: wrong passphrase$" "$TEST_TMP/wrongpass.err"
+expect_grep "wrong passphrase: says so" "^jwtcred: '.*':[0-9]+: profile 'prod': cannot decrypt private key .*: wrong passphrase$" "$TEST_TMP/wrongpass.err"
 try_key nopass "private_key = \"$KEYS/client-enc.key\";"
 expect_grep "encrypted key without passphrase: names the settings" "is encrypted: set passphrase_file or passphrase_env" "$TEST_TMP/nopass.err"
 cp "$KEYS/client.key" "$KEYS/open.key"; chmod 644 "$KEYS/open.key"

@@ -1101,6 +1101,27 @@ static void test_match(void **state)
 	assert_int_equal(bad, 0);
 }
 
+/* Errors at token time name the line of the setting, or of the profile for a default. */
+static void test_profile_where(void **state)
+{
+	struct jwtcred_config *cfg = load_ok(HEAD "    ca_file = \"/etc/ca.pem\";\n" TAIL);
+	const struct jc_profile *p = &cfg->profiles[0];
+	jwtcred_error err = { "cannot open it" };
+	char buf[256];
+
+	(void)state;
+	jc_profile_where(p, "private_key", buf, sizeof(buf));
+	assert_string_equal(buf, "'t.conf':5: profile 'prod'");
+	jc_profile_where(p, "ca_file", buf, sizeof(buf));
+	assert_string_equal(buf, "'t.conf':6: profile 'prod'");
+	jc_profile_where(p, "token_url", buf, sizeof(buf)); /* a default: the profile's line */
+	assert_string_equal(buf, "'t.conf':2: profile 'prod'");
+	jc_fail_where(p, "private_key", &err);
+	assert_string_equal(err.text, "'t.conf':5: profile 'prod': cannot open it");
+	jc_fail_where(p, "private_key", NULL);
+	jc_conf_free(cfg);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1129,6 +1150,7 @@ int main(void)
 		cmocka_unit_test(test_examples_load),
 		cmocka_unit_test(test_profile_lookup),
 		cmocka_unit_test(test_match),
+		cmocka_unit_test(test_profile_where),
 	};
 
 	return cmocka_run_group_tests_name("conf", tests, NULL, NULL);

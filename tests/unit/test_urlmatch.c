@@ -615,6 +615,31 @@ static void test_default_port(void **state)
 	assert_int_equal(jc_default_port(""), -1);
 }
 
+/* How messages name a place: the port only when it is not the default. */
+static void test_origin_text(void **state)
+{
+	struct jc_request r;
+	char buf[128];
+
+	(void)state;
+	jc_origin_text("https", "git.example.com", 8443, buf, sizeof(buf));
+	assert_string_equal(buf, "https://git.example.com:8443");
+	jc_origin_text("https", "git.example.com", 443, buf, sizeof(buf));
+	assert_string_equal(buf, "https://git.example.com");
+	jc_origin_text("http", "h", 80, buf, sizeof(buf));
+	assert_string_equal(buf, "http://h");
+	jc_origin_text("https", "h.example", 8443, buf, 12); /* cut, terminated */
+	assert_string_equal(buf, "https://h.e");
+	assert_int_equal(jc_request_from_url("https://Git.Example.com:8443/a/b?q", &r), 0);
+	jc_request_text(&r, buf, sizeof(buf));
+	assert_string_equal(buf, "https://git.example.com:8443/a/b");
+	jc_request_clear(&r);
+	jc_url_string_origin("https://login.example.com:9443/services/oauth2/token", buf, sizeof(buf));
+	assert_string_equal(buf, "https://login.example.com:9443");
+	jc_url_string_origin("https://login.example.com/token", buf, sizeof(buf));
+	assert_string_equal(buf, "https://login.example.com");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -627,6 +652,7 @@ int main(void)
 		cmocka_unit_test(test_wildcard_without_libpsl),
 		cmocka_unit_test(test_https_url_check),
 		cmocka_unit_test(test_default_port),
+		cmocka_unit_test(test_origin_text),
 	};
 
 	return cmocka_run_group_tests_name("urlmatch", tests, NULL, NULL);
