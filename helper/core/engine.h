@@ -65,7 +65,8 @@ struct jc_engine {
 	                   bool *dropped, jwtcred_error *err);
 	/*
 	 * Every shared entry p's key opens (SCAN, bounded): each() is called
-	 * with it (with purge, once it is deleted).  *n is how many.
+	 * with it (with purge, once it is deleted), and once with NULL when
+	 * the scan stopped at its bound (10000 keys).  *n is how many.
 	 */
 	int (*shared_scan)(const struct jc_profile *p, bool purge, jc_shared_each_fn each, void *arg,
 	                   size_t *n, jwtcred_error *err);
