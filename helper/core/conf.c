@@ -32,6 +32,7 @@
 #include "core/io.h"
 #include "core/provider.h"
 #include "core/settings.h"
+#include "core/sharedconf.h"
 #include "core/text.h"
 #include "core/trust.h"
 
@@ -171,6 +172,7 @@ void jc_profile_clear(struct jc_profile *p)
 	free(p->typ);
 	free(p->client_secret_file);
 	free(p->config_file);
+	jc_shared_free(p->shared);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -331,7 +333,8 @@ static int load(config_t *lc, const char *file, char *dir, struct jwtcred_config
 	root = config_root_setting(lc);
 	for (i = 0; i < config_setting_length(root); i++) {
 		const config_setting_t *s = config_setting_get_elem(root, (unsigned)i);
-		if (strcmp(config_setting_name(s), "profiles") != 0)
+		if (strcmp(config_setting_name(s), "profiles") != 0 &&
+		    strcmp(config_setting_name(s), "shared_cache") != 0)
 			return jc_conf_bad(&ld, s, "unknown top-level setting '%s' (profiles go in 'profiles = { ... };')",
 			                   config_setting_name(s));
 	}
@@ -355,6 +358,8 @@ static int load(config_t *lc, const char *file, char *dir, struct jwtcred_config
 	for (i = 0; i < n; i++)
 		if ((rc = load_profile(&ld, cfg, config_setting_get_elem(profiles, (unsigned)i), n)) != 0)
 			goto fail;
+	if ((rc = jc_shared_conf(&ld, config_lookup(lc, "shared_cache"), cfg)) != 0)
+		goto fail;
 	*out = cfg;
 	return JWTCRED_OK;
 fail:
@@ -498,6 +503,7 @@ void jc_conf_free(struct jwtcred_config *cfg)
 		free_urls(cfg->broken[i].urls, cfg->broken[i].nurls);
 	}
 	free(cfg->broken);
+	jc_shared_free(cfg->shared);
 	free(cfg->path);
 	free(cfg);
 }

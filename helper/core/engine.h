@@ -12,13 +12,22 @@
 
 #include <stdbool.h>
 
+#include "core/cache.h"
 #include "core/conf.h"
 #include "core/answer.h"
 #include "core/findings.h"
 #include "core/urlmatch.h"
 
-#define JC_ENGINE_ABI 7 /* 5: mint takes struct jc_mint_in; struct jc_profile and jc_provider_def grew;
-                         * 6: keygen; 7: struct jc_profile keeps where its settings are (config_file, where) */
+/*
+ * 5: mint takes struct jc_mint_in; struct jc_profile and jc_provider_def grew.
+ * 6: keygen.  7: struct jc_profile keeps where its settings are (config_file, where).
+ * 8: the shared cache: struct jc_profile, jc_mint_in and jc_answer grew;
+ *    shared_drop and shared_scan.
+ */
+#define JC_ENGINE_ABI 8
+
+/* What shared_scan found: an entry this machine can open (no secret is read from it). */
+typedef void (*jc_shared_each_fn)(void *arg, const struct jc_entry *e, bool deleted);
 
 struct jc_engine {
 	int abi; /* JC_ENGINE_ABI: a module from another build is refused */
@@ -58,6 +67,20 @@ struct jc_engine {
 #define JC_KEYGEN_EC 1
 	int (*keygen)(const char *key_path, const char *cert_path, int type, int days,
 	              const char *subject_cn, jwtcred_error *err);
+	 * The shared cache (p->shared; helper/engine/fleet.c).  NULL in a build
+	 * without hiredis.  shared_drop: delete the shared entry of p (and
+	 * owner, as jc_cache_key_for) if it holds token (NULL: whatever it
+	 * holds); *dropped says whether it did.
+	 */
+	int (*shared_drop)(const struct jc_profile *p, const char *owner, const char *token,
+	                   bool *dropped, jwtcred_error *err);
+	/*
+	 * Every shared entry p's key opens (SCAN, bounded): each() is called
+	 * with it (with purge, once it is deleted), and once with NULL when
+	 * the scan stopped at its bound (10000 keys).  *n is how many.
+	 */
+	int (*shared_scan)(const struct jc_profile *p, bool purge, jc_shared_each_fn each, void *arg,
+	                   size_t *n, jwtcred_error *err);
 };
 
 /* The engine, loaded on first use; NULL (err filled) when it cannot be. */
