@@ -67,6 +67,7 @@ struct jc_engine {
 #define JC_KEYGEN_EC 1
 	int (*keygen)(const char *key_path, const char *cert_path, int type, int days,
 	              const char *subject_cn, jwtcred_error *err);
+	/*
 	 * The shared cache (p->shared; helper/engine/fleet.c).  NULL in a build
 	 * without hiredis.  shared_drop: delete the shared entry of p (and
 	 * owner, as jc_cache_key_for) if it holds token (NULL: whatever it
