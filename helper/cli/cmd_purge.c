@@ -11,6 +11,7 @@
 #include "cli/cli.h"
 #include "cli/entries.h"
 #include "cli/msgs.h"
+#include "cli/shared.h"
 #include "cli/profile.h"
 #include "core/engine.h"
 #include "core/secret.h"
@@ -126,6 +127,8 @@ int jc_front_purge(const struct jc_cli *cli)
 	const char *path = cli->config_path;
 	int status, dirfd;
 
+	if (cli->shared)
+		return jc_purge_shared(cli);
 	if (cli->revoke && jc_cli_config(cli, &ctx.cfg) != JC_EXIT_OK)
 		return JC_EXIT_FAIL;
 	/* without --revoke the configuration only sizes the lock windows: purge works without one */

@@ -17,6 +17,7 @@
 #include "cli/cli.h"
 #include "cli/entries.h"
 #include "cli/msgs.h"
+#include "cli/shared.h"
 #include "core/clock.h"
 #include "core/refresh.h"
 #include "core/trace.h"
@@ -127,6 +128,8 @@ int jc_front_status(const struct jc_cli *cli)
 	jwtcred_error err;
 	int dirfd, status;
 
+	if (cli->shared)
+		return jc_status_shared(cli);
 	/* a broken cache is an error, not an empty table */
 	if (jc_cache_open(&dirfd, &dirpath, &err) != 0) {
 		jc_say("%s", err.text);

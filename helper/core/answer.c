@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/answer.h"
+#include "core/conf.h"
 #include "core/secret.h"
 
 void jc_answer_init(struct jc_answer *a)
@@ -25,4 +26,13 @@ void jc_answer_clear(struct jc_answer *g)
 	free(g->subject);
 	free(g->installation_id);
 	jc_answer_init(g);
+}
+
+void jc_answer_times(const struct jc_profile *p, struct jc_answer *g, long long now)
+{
+	if (g->issued > 0)
+		return;
+	g->issued = now;
+	g->server_expiry = g->expires_in > 0;
+	g->expires = now + (g->server_expiry ? g->expires_in : p->token_lifetime);
 }

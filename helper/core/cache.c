@@ -140,8 +140,13 @@ static int append_github(json_t *a, const struct jc_profile *p, const char *owne
 	return bad;
 }
 
-int jc_cache_key_for(const struct jc_profile *p, const char *owner, char **params,
-                     char name[JC_ENTRY_NAME])
+/*
+ * The parameters of jc_cache_key_for(), or with spki_hex those of
+ * jc_cache_key_shared(): the key's public half in place of its file's path
+ * and identity.
+ */
+static int key_params(const struct jc_profile *p, const char *owner, const char *spki_hex,
+                      char **params)
 {
 	char keyid[128], said[128];
 	json_t *a, *auds = NULL, *form = NULL;
@@ -158,7 +163,7 @@ int jc_cache_key_for(const struct jc_profile *p, const char *owner, char **param
 		bad |= append_string(auds, p->audiences[i]);
 	for (i = 0; i < p->nform; i++)
 		bad |= json_array_append_new(form, json_pack("[ss]", p->form[i].name, p->form[i].value));
-	bad |= append_string(a, "v3");
+	bad |= append_string(a, spki_hex ? "shared1" : "v3");
 	bad |= append_string(a, p->name);
 	bad |= append_string(a, jc_provider_name(p->provider));
 	bad |= append_string(a, p->token_url);
@@ -172,10 +177,14 @@ int jc_cache_key_for(const struct jc_profile *p, const char *owner, char **param
 	bad |= append_string(a, p->key_id);
 	bad |= append_string(a, p->claims);
 	bad |= json_array_append(a, form);
-	bad |= append_string(a, p->private_key);
-	bad |= append_string(a, keyid);
-	bad |= append_string(a, p->service_account_file);
-	bad |= append_string(a, said);
+	if (spki_hex) { /* paths differ from machine to machine; the key does not */
+		bad |= append_string(a, spki_hex);
+	} else {
+		bad |= append_string(a, p->private_key);
+		bad |= append_string(a, keyid);
+		bad |= append_string(a, p->service_account_file);
+		bad |= append_string(a, said);
+	}
 	if (p->provider == JC_PROVIDER_GITHUB) /* only then: other entries keep their names */
 		bad |= append_github(a, p, owner);
 	if (!bad)
@@ -184,10 +193,23 @@ out:
 	json_decref(a);
 	json_decref(auds);
 	json_decref(form);
-	if (!*params)
-		return JWTCRED_E_NOMEM;
-	snprintf(name, JC_ENTRY_NAME, "%016llx", fnv1a(*params));
-	return JWTCRED_OK;
+	return *params ? JWTCRED_OK : JWTCRED_E_NOMEM;
+}
+
+int jc_cache_key_for(const struct jc_profile *p, const char *owner, char **params,
+                     char name[JC_ENTRY_NAME])
+{
+	int rc = key_params(p, owner, NULL, params);
+
+	if (rc == JWTCRED_OK)
+		snprintf(name, JC_ENTRY_NAME, "%016llx", fnv1a(*params));
+	return rc;
+}
+
+int jc_cache_key_shared(const struct jc_profile *p, const char *owner, const char *spki_hex,
+                        char **fp)
+{
+	return key_params(p, owner, spki_hex, fp);
 }
 
 char *jc_entry_owner(const struct jc_profile *p, const struct jc_entry *e)

@@ -70,6 +70,15 @@ int jc_cache_entry_matches(const struct jc_profile *p, const char *name,
  */
 char *jc_entry_owner(const struct jc_profile *p, const struct jc_entry *e);
 
+/*
+ * The fingerprint of p's shared-cache entry (helper/engine/fleet.c), for
+ * owner as in jc_cache_key_for(): the same parameters but the key file's
+ * path and identity, which differ per machine, replaced by spki_hex (the
+ * SHA-256 of the public key, hex).  *fp is a new string.
+ */
+int jc_cache_key_shared(const struct jc_profile *p, const char *owner, const char *spki_hex,
+                        char **fp);
+
 /* jc_cache_key() for the owner entry e was minted for (jc_entry_owner). */
 int jc_cache_key_of(const struct jc_profile *p, const struct jc_entry *e, char **params,
                     char name[JC_ENTRY_NAME]);

@@ -32,6 +32,7 @@
 #include "core/io.h"
 #include "core/provider.h"
 #include "core/settings.h"
+#include "core/sharedconf.h"
 #include "core/text.h"
 #include "core/trust.h"
 
@@ -165,6 +166,7 @@ void jc_profile_clear(struct jc_profile *p)
 	free(p->resource);
 	free(p->typ);
 	free(p->client_secret_file);
+	jc_shared_free(p->shared);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -210,7 +212,8 @@ static int load(config_t *lc, const char *file, char *dir, struct jwtcred_config
 	root = config_root_setting(lc);
 	for (i = 0; i < config_setting_length(root); i++) {
 		const config_setting_t *s = config_setting_get_elem(root, (unsigned)i);
-		if (strcmp(config_setting_name(s), "profiles") != 0)
+		if (strcmp(config_setting_name(s), "profiles") != 0 &&
+		    strcmp(config_setting_name(s), "shared_cache") != 0)
 			return jc_conf_bad(&ld, s, "unknown top-level setting '%s' (profiles go in 'profiles = { ... };')",
 			                   config_setting_name(s));
 	}
@@ -237,6 +240,8 @@ static int load(config_t *lc, const char *file, char *dir, struct jwtcred_config
 		if (rc)
 			goto fail;
 	}
+	if ((rc = jc_shared_conf(&ld, config_lookup(lc, "shared_cache"), cfg)) != 0)
+		goto fail;
 	*out = cfg;
 	return JWTCRED_OK;
 fail:
@@ -374,6 +379,7 @@ void jc_conf_free(struct jwtcred_config *cfg)
 	for (i = 0; i < cfg->nprofiles; i++)
 		jc_profile_clear(&cfg->profiles[i]);
 	free(cfg->profiles);
+	jc_shared_free(cfg->shared);
 	free(cfg->path);
 	free(cfg);
 }

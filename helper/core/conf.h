@@ -29,6 +29,27 @@ struct jc_param {
 	char *value;
 };
 
+/* The shared (fleet) cache in Redis: a shared_cache = { ... } group (sharedconf.c). */
+enum jc_shared_scheme {
+	JC_SHARED_TCP,  /* redis://[host][:port][/db] */
+	JC_SHARED_UNIX, /* unix:///path[?db=N] */
+};
+
+struct jc_shared_cache {
+	char *url;           /* as written (it holds no password), for messages */
+	enum jc_shared_scheme scheme;
+	char *host;          /* TCP: the host (default 127.0.0.1) */
+	int port;            /* TCP: default 6379 */
+	char *socket;        /* UNIX: the socket's absolute path */
+	int db;              /* SELECT'ed when not 0 */
+	char *username;      /* AUTH username password (Redis 6 ACL), or NULL: AUTH password */
+	char *password_file; /* absolute path, read when connecting; or NULL: no AUTH */
+	char *key_prefix;    /* default "jwtcred:" */
+	long timeout_ms;     /* each Redis step, and the connect (1..10000, default 500) */
+	char *secret_file;   /* absolute path: the sealing key's material instead of the private key; or NULL */
+	int line;            /* where the group is, for messages */
+};
+
 /*
  * A profile as loaded: every setting with its provider's default filled
  * in.  Nothing here is secret; key files are read only when minting.
@@ -87,6 +108,8 @@ struct jc_profile {
 	char **repositories;       /* github-app: the token is narrowed to these, or NULL */
 	size_t nrepositories;
 	char *permissions;         /* github-app: a compact JSON object name -> level, or NULL */
+	struct jc_shared_cache *shared; /* the shared cache (its own group or the top-level one), or NULL */
+	bool shared_set;           /* shared_cache written in the profile (a group, or false) */
 };
 
 /* refresh_ahead when the profile does not set it */
@@ -98,6 +121,7 @@ struct jwtcred_config {
 	size_t nprofiles;
 	int refresh_ahead;         /* libjwtcred: -1 as the profiles say, 0 never, 1 always
 	                              (jwtcred_config_set_refresh_ahead) */
+	struct jc_shared_cache *shared; /* the top-level shared_cache, every profile's default; or NULL */
 };
 
 /* Where the configuration lives when no path is given; a new string. */

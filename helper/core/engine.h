@@ -12,12 +12,21 @@
 
 #include <stdbool.h>
 
+#include "core/cache.h"
 #include "core/conf.h"
 #include "core/answer.h"
 #include "core/findings.h"
 #include "core/urlmatch.h"
 
-#define JC_ENGINE_ABI 5 /* 5: mint takes struct jc_mint_in; struct jc_profile and jc_provider_def grew */
+/*
+ * 5: mint takes struct jc_mint_in; struct jc_profile and jc_provider_def grew.
+ * 6: the shared cache: struct jc_profile, jc_mint_in and jc_answer grew;
+ *    shared_drop and shared_scan.
+ */
+#define JC_ENGINE_ABI 6
+
+/* What shared_scan found: an entry this machine can open (no secret is read from it). */
+typedef void (*jc_shared_each_fn)(void *arg, const struct jc_entry *e, bool deleted);
 
 struct jc_engine {
 	int abi; /* JC_ENGINE_ABI: a module from another build is refused */
@@ -46,6 +55,20 @@ struct jc_engine {
 	 */
 	int (*check)(const struct jc_profile *p, bool online, struct jc_findings *out,
 	             jwtcred_error *err);
+	/*
+	 * The shared cache (p->shared; helper/engine/fleet.c).  NULL in a build
+	 * without hiredis.  shared_drop: delete the shared entry of p (and
+	 * owner, as jc_cache_key_for) if it holds token (NULL: whatever it
+	 * holds); *dropped says whether it did.
+	 */
+	int (*shared_drop)(const struct jc_profile *p, const char *owner, const char *token,
+	                   bool *dropped, jwtcred_error *err);
+	/*
+	 * Every shared entry p's key opens (SCAN, bounded): each() is called
+	 * with it (with purge, once it is deleted).  *n is how many.
+	 */
+	int (*shared_scan)(const struct jc_profile *p, bool purge, jc_shared_each_fn each, void *arg,
+	                   size_t *n, jwtcred_error *err);
 };
 
 /* The engine, loaded on first use; NULL (err filled) when it cannot be. */

@@ -21,6 +21,7 @@
 #include "core/io.h"
 #include "core/provider.h"
 #include "core/settings.h"
+#include "core/sharedconf.h"
 #include "core/text.h"
 
 enum setting_type {
@@ -38,6 +39,7 @@ enum setting_type {
 	T_THUMBPRINT, /* "x5t#S256", "x5t", "both" or "none" */
 	T_REPOS,     /* github-app: a list of repository names */
 	T_PERMS,     /* github-app: a group of permission = "read" | "write" | "admin" */
+	T_SHARED,    /* a shared_cache group, or false (sharedconf.c) */
 };
 
 /* The providers a setting applies to, as a mask of 1 << enum jc_provider. */
@@ -107,6 +109,7 @@ static const struct setting settings[] = {
 	S(owner, T_STRING, GH),
 	S(repositories, T_REPOS, GH),
 	S(permissions, T_PERMS, GH),
+	F(shared_cache, shared, T_SHARED, ALL),
 };
 
 #define NSETTINGS (sizeof(settings) / sizeof(settings[0]))
@@ -607,6 +610,8 @@ static int read_setting(struct jc_loader *ld, struct jc_profile *p, const struct
 		return jc_github_read_repositories(ld, p, s);
 	case T_PERMS:
 		return jc_github_read_permissions(ld, p, s);
+	case T_SHARED:
+		return jc_shared_read_profile(ld, p, s);
 	}
 	return JWTCRED_E_CONFIG;
 }

@@ -41,9 +41,10 @@ static int entry_from_answer(const struct jc_profile *p, char *params, struct jc
 	g->audience = NULL; /* transferred */
 	e->installation_id = g->installation_id;
 	g->installation_id = NULL; /* transferred */
-	e->issued = now;
-	e->server_expiry = g->expires_in > 0;
-	e->expires = now + (e->server_expiry ? g->expires_in : p->token_lifetime);
+	jc_answer_times(p, g, now); /* unless the engine fixed them: the shared entry's */
+	e->issued = g->issued;
+	e->server_expiry = g->server_expiry;
+	e->expires = g->expires;
 	if (!(e->profile = strdup(p->name)) ||
 	    !(e->subject = strdup(g->subject ? g->subject : p->subject ? p->subject : "")))
 		return JWTCRED_E_NOMEM;
@@ -241,6 +242,9 @@ int jc_token_fetch_for(const struct jc_profile *p, const struct jc_target *t, un
 	}
 	/* a token we cannot cache is still a token: serve it, and say why it was not kept */
 	in = mint_in(p, t, &seen);
+	in.shared = true; /* under the local lock: this process alone asks the shared cache */
+	if (flags & JWTCRED_REFRESH)
+		in.replaces = seen.token;
 	if ((rc = mint_and_write(&f, &params, &in, out, err)) == JWTCRED_OK &&
 	    f.written != JWTCRED_OK)
 		jc_warn("%s", f.werr.text);
@@ -270,6 +274,10 @@ static int refresh_locked(struct flight *f, char **params, const struct jc_targe
 		rc = jc_fail(err, JWTCRED_E_NOMEM, "out of memory");
 		goto out;
 	}
+	/* in a fleet, the shared cache may hold a newer token already: one machine refreshes */
+	in.shared = true;
+	in.replaces = e->token;
+	in.background = true;
 	/* written first: a refresh killed while it mints still counts as an attempt */
 	if ((rc = jc_refresh_record_write(f->dirfd, f->dirpath, f->name, kept, &r, err)))
 		goto out;
@@ -355,6 +363,24 @@ int jc_token_drop(const struct jc_profile *p, const char *token, bool *dropped,
 	return jc_token_drop_for(p, NULL, token, dropped, err);
 }
 
+/*
+ * The shared cache's entry too, if it still holds token: no machine of the
+ * fleet is handed it again.  Its failure is only traced: the local entry
+ * is gone, and the shared one expires by itself.
+ */
+static void drop_shared(const struct jc_profile *p, const char *owner, const char *token)
+{
+	jwtcred_error err;
+	const struct jc_engine *engine = jc_engine(&err);
+	bool dropped = false;
+
+	if (!engine || !engine->shared_drop || engine->shared_drop(p, owner, token, &dropped, &err) != 0)
+		jc_trace("profile '%s': shared cache entry not dropped: %s", p->name,
+		         engine && engine->shared_drop ? err.text : "no shared cache in this engine");
+	else if (dropped)
+		jc_trace("profile '%s': rejected token dropped from the shared cache", p->name);
+}
+
 int jc_token_drop_for(const struct jc_profile *p, const struct jc_target *t, const char *token,
                       bool *dropped, jwtcred_error *err)
 {
@@ -377,6 +403,8 @@ int jc_token_drop_for(const struct jc_profile *p, const struct jc_target *t, con
 			*dropped = true;
 		jc_trace("profile '%s': rejected token dropped from the cache", p->name);
 	}
+	if (p->shared)
+		drop_shared(p, jc_github_entry_owner(p, t), token);
 out:
 	jc_cache_unlock(lockfd);
 	if (dirfd >= 0)

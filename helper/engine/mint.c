@@ -17,6 +17,7 @@
 #include "core/trace.h"
 #include "engine/assertion.h"
 #include "engine/exchange.h"
+#include "engine/fleet.h"
 #include "engine/github.h"
 #include "engine/introspect.h"
 #include "engine/mint.h"
@@ -86,7 +87,18 @@ out:
 int jc_mint(const struct jc_profile *p, const struct jc_mint_in *in, struct jc_answer *out,
             jwtcred_error *err)
 {
-	static const struct jc_mint_in none = { NULL, NULL, NULL, NULL };
+#ifdef HAVE_HIREDIS
+	/* only a cached fetch, under its local lock, asks the shared cache (fleet.h) */
+	if (p->shared && in && in->shared)
+		return jc_fleet_mint(p, in, out, err);
+#endif
+	return jc_mint_here(p, in, out, err);
+}
+
+int jc_mint_here(const struct jc_profile *p, const struct jc_mint_in *in, struct jc_answer *out,
+                 jwtcred_error *err)
+{
+	static const struct jc_mint_in none = { 0 };
 
 	if (!in)
 		in = &none;

@@ -18,4 +18,11 @@
 int jc_mint(const struct jc_profile *p, const struct jc_mint_in *in, struct jc_answer *out,
             jwtcred_error *err);
 
+/*
+ * The same without the shared cache: what jc_mint() does for a profile
+ * without one, and what the shared cache's flow (fleet.c) runs to mint.
+ */
+int jc_mint_here(const struct jc_profile *p, const struct jc_mint_in *in, struct jc_answer *out,
+                 jwtcred_error *err);
+
 #endif

@@ -14,6 +14,7 @@
 #include "engine/check.h"
 #include "engine/curlurl.h"
 #include "engine/exchange.h"
+#include "engine/fleet.h"
 #include "engine/jwt.h"
 #include "engine/mint.h"
 
@@ -43,4 +44,9 @@ out:
 
 const struct jc_engine jc_engine_ops = {
 	JC_ENGINE_ABI, jc_mint, jc_revoke, jc_curl_url, assertion, jc_check_profile,
+#ifdef HAVE_HIREDIS
+	jc_fleet_drop, jc_fleet_scan,
+#else
+	NULL, NULL,
+#endif
 };

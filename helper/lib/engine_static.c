@@ -9,10 +9,16 @@
 #include "engine/curlurl.h"
 #include "core/engine.h"
 #include "engine/exchange.h"
+#include "engine/fleet.h"
 #include "engine/mint.h"
 
 static const struct jc_engine engine = {
 	JC_ENGINE_ABI, jc_mint, jc_revoke, jc_curl_url, NULL, NULL,
+#ifdef HAVE_HIREDIS
+	jc_fleet_drop, jc_fleet_scan,
+#else
+	NULL, NULL,
+#endif
 };
 
 const struct jc_engine *jc_engine(jwtcred_error *err)
