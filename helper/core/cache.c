@@ -1,7 +1,7 @@
 /*
  * cache.c: token files.
  *
- * An entry is a small JSON object.  Readers never lock: entries are only
+ * An entry is a small JSON object (core/entry.c).  Readers never lock: entries are only
  * ever replaced by rename(2), so a reader sees the old file or the new one.
  * Anything unexpected (a symlink, another owner, loose permissions, bad
  * JSON, other parameters) reads as "not found" and is overwritten by the
@@ -34,35 +34,8 @@
 #include "core/trace.h"
 #include "core/trust.h"
 
-#define ENTRY_VERSION 1
+#define ENTRY_VERSION 1 /* of the .failed records */
 #define MAX_ENTRY JC_MAX_ENTRY
-#define CLOCK_SLACK 300 /* an entry "issued" further in the future: the clock went back */
-
-void jc_entry_clear(struct jc_entry *e)
-{
-	free(e->profile);
-	free(e->subject);
-	free(e->params);
-	jc_free_secret(e->token);
-	free(e->instance_url);
-	free(e->audience_used);
-	free(e->installation_id);
-	memset(e, 0, sizeof(*e));
-}
-
-long long jc_entry_deadline(const struct jc_entry *e, const struct jc_profile *p)
-{
-	long long expires = e->expires;
-
-	if (!e->server_expiry && e->issued + p->token_lifetime < expires)
-		expires = e->issued + p->token_lifetime;
-	return expires - p->refresh_margin;
-}
-
-bool jc_entry_fresh(const struct jc_entry *e, const struct jc_profile *p, long long now)
-{
-	return e->token && e->issued <= now + CLOCK_SLACK && now < jc_entry_deadline(e, p);
-}
 
 static unsigned long long fnv1a(const char *s)
 {
@@ -327,18 +300,6 @@ fail:
 	return rc;
 }
 
-static int take_string(json_t *o, const char *key, bool required, char **out)
-{
-	json_t *v = json_object_get(o, key);
-
-	*out = NULL;
-	if (!v)
-		return required ? -1 : 0;
-	if (!json_is_string(v))
-		return -1;
-	return (*out = strdup(json_string_value(v))) ? 0 : -1;
-}
-
 /* Anything else is ignored (and replaced by the next mint), never trusted. */
 int jc_cache_read(int dirfd, const char *name, const char *params, struct jc_entry *out)
 {
@@ -346,7 +307,6 @@ int jc_cache_read(int dirfd, const char *name, const char *params, struct jc_ent
 	size_t len;
 	struct stat st;
 	jwtcred_error err;
-	json_t *o = NULL, *v;
 	int fd, rc = JWTCRED_E_NOTFOUND;
 
 	memset(out, 0, sizeof(*out));
@@ -362,36 +322,8 @@ int jc_cache_read(int dirfd, const char *name, const char *params, struct jc_ent
 	}
 	if (jc_read_fd(fd, MAX_ENTRY, &text, &len) != 0)
 		goto out;
-	if (!(o = json_loadb(text, len, JSON_REJECT_DUPLICATES, NULL)) || !json_is_object(o)) {
-		jc_trace("cache entry %s ignored: damaged", name);
-		goto out;
-	}
-	v = json_object_get(o, "version");
-	if (!json_is_integer(v) || json_integer_value(v) != ENTRY_VERSION ||
-	    take_string(o, "profile", true, &out->profile) ||
-	    take_string(o, "subject", true, &out->subject) ||
-	    take_string(o, "params", true, &out->params) ||
-	    take_string(o, "token", true, &out->token) ||
-	    take_string(o, "instance_url", false, &out->instance_url) ||
-	    take_string(o, "audience_used", false, &out->audience_used) ||
-	    take_string(o, "installation_id", false, &out->installation_id) ||
-	    !json_is_integer(json_object_get(o, "issued")) ||
-	    !json_is_integer(json_object_get(o, "expires"))) {
-		jc_trace("cache entry %s ignored: damaged", name);
-		goto out;
-	}
-	out->server_expiry = json_is_true(json_object_get(o, "server_expiry"));
-	out->issued = json_integer_value(json_object_get(o, "issued"));
-	out->expires = json_integer_value(json_object_get(o, "expires"));
-	if (!*out->token || strpbrk(out->token, " \t\r\n")) {
-		jc_trace("cache entry %s ignored: damaged", name);
-		goto out;
-	}
-	/* times we could have written: jc_entry_deadline() does arithmetic on them */
-	if (out->issued <= 0 || out->issued > JC_TIME_MAX || out->expires <= out->issued ||
-	    out->expires - out->issued > JC_MAX_LIFETIME) {
-		jc_trace("cache entry %s ignored: issued %lld, expires %lld is not a lifetime of ours",
-		         name, out->issued, out->expires);
+	if (jc_entry_decode_err(text, len, out, &err) != JWTCRED_OK) {
+		jc_trace("cache entry %s ignored: %s", name, err.text);
 		goto out;
 	}
 	if (params && strcmp(params, out->params) != 0) {
@@ -402,8 +334,6 @@ int jc_cache_read(int dirfd, const char *name, const char *params, struct jc_ent
 out:
 	if (rc)
 		jc_entry_clear(out);
-	jc_json_wipe(o, "token");
-	json_decref(o);
 	if (text) {
 		jc_wipe(text, len);
 		free(text);
@@ -519,26 +449,11 @@ int jc_cache_write(int dirfd, const char *dirpath, const char *name, const struc
                    jwtcred_error *err)
 {
 	char *text = NULL, fname[FAILURE_NAME];
-	json_t *o;
 	int rc;
 
 	if (strlen(name) >= JC_ENTRY_NAME)
 		return jc_fail(err, JWTCRED_E_CACHE, "cache entry name '%s' is too long", name);
-	o = json_pack("{si s:s s:s s:s s:s s:I s:I s:b}", "version", ENTRY_VERSION, "profile",
-	              e->profile, "subject", e->subject, "params", e->params, "token", e->token,
-	              "issued", (json_int_t)e->issued, "expires", (json_int_t)e->expires,
-	              "server_expiry", e->server_expiry);
-	if (o && e->instance_url)
-		json_object_set_new(o, "instance_url", json_string(e->instance_url));
-	if (o && e->audience_used)
-		json_object_set_new(o, "audience_used", json_string(e->audience_used));
-	if (o && e->installation_id)
-		json_object_set_new(o, "installation_id", json_string(e->installation_id));
-	if (o)
-		text = json_dumps(o, JSON_COMPACT);
-	jc_json_wipe(o, "token");
-	json_decref(o);
-	if (!text)
+	if (jc_entry_encode(e, &text) != JWTCRED_OK)
 		return jc_fail(err, JWTCRED_E_NOMEM, "out of memory writing the cache");
 	rc = replace_file(dirfd, dirpath, name, text, err);
 	jc_free_secret(text);

@@ -9,36 +9,9 @@
 #define JWTCRED_CACHE_H
 
 #include "core/conf.h"
+#include "core/entry.h" /* struct jc_entry, jc_entry_clear, _deadline, _fresh */
 
 #define JC_ENTRY_NAME 32
-
-struct jc_entry {
-	char *profile;
-	char *subject;
-	char *params;        /* the fingerprinted parameters, compared in full */
-	char *token;         /* secret */
-	char *instance_url;  /* or NULL */
-	char *audience_used; /* the aud the endpoint accepted, tried first next time; or NULL */
-	long long issued;    /* seconds since the epoch */
-	long long expires;
-	bool server_expiry;  /* expires came from the server's expires_in */
-	char *installation_id; /* github-app: the installation found for this entry, or NULL */
-};
-
-/* The largest cache entry (or side record: .failed, .refresh) read back, in bytes. */
-#define JC_MAX_ENTRY (64 * 1024)
-
-void jc_entry_clear(struct jc_entry *e);
-
-/*
- * When e stops being servable: its expiry minus the profile's margin; an
- * expiry the profile chose (no expires_in) is also capped by the profile's
- * current token_lifetime, so shortening it takes effect at once.
- */
-long long jc_entry_deadline(const struct jc_entry *e, const struct jc_profile *p);
-
-/* Is e servable at now?  Never when it was issued in our future (the clock went back). */
-bool jc_entry_fresh(const struct jc_entry *e, const struct jc_profile *p, long long now);
 
 /* The canonical parameters and the entry name ("<16 hex>") for profile p. */
 int jc_cache_key(const struct jc_profile *p, char **params, char name[JC_ENTRY_NAME]);
