@@ -199,7 +199,7 @@ static bool prefix_ok(const char *v)
 
 static int read_member(struct group *g, const config_setting_t *s, struct jc_shared_cache *c)
 {
-	const char *name = config_setting_name(s), *v;
+	const char *name = config_setting_name(s), *v = NULL;
 	jwtcred_error why;
 	int rc;
 

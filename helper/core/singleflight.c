@@ -133,7 +133,7 @@ static struct jc_mint_in mint_in(const struct jc_profile *p, const struct jc_tar
                                  const struct jc_entry *seen)
 {
 	struct jc_mint_in in = { seen->audience_used, jc_github_entry_owner(p, t), NULL,
-		                 seen->installation_id };
+		                 seen->installation_id, false, NULL, false };
 
 	if (t && in.owner && in.owner == t->owner)
 		in.repo = t->repo; /* the request's repository says which installation */
