@@ -425,11 +425,11 @@ def fleet_dirs(tag):
     return dirs
 
 
-def fleet_batch(dirs):
-    """FLEET_CALLERS `jwtcred token` on each machine (cache directory) of dirs, all started
-    together: wall time from the first spawn to the last exit, and whether all printed
-    one same token."""
-    argv = [JWTCRED, '-c', FLEET_CONFIG, 'token']
+def fleet_batch(dirs, argv=None):
+    """FLEET_CALLERS `jwtcred token` (or argv) on each machine (cache directory) of dirs,
+    all started together: wall time from the first spawn to the last exit, and whether
+    all printed one same token."""
+    argv = argv or [JWTCRED, '-c', FLEET_CONFIG, 'token']
     outs, pids = [], set()
     envs = [dict(os.environ, JWTCRED_CACHE_DIR=d) for d in dirs]
     t0 = time.perf_counter_ns()
@@ -473,9 +473,14 @@ def bench_fleet():
     fleet = [JWTCRED, '-c', FLEET_CONFIG]
     purge_shared = fleet + ['purge', '--shared']
     admin('POST', '/admin/mode', {'delay_ms': FLEET_DELAY_MS})
-    one, cold, requests, same = [], [], [], True
+    one, cold, floor, requests, same = [], [], [], [], True
     for i in range(FLEET_ROUNDS + 1):
-        for kind in (('one', 'fleet') if i % 2 == 0 else ('fleet', 'one')):
+        for kind in (('one', 'fleet', 'true') if i % 2 == 0 else ('true', 'fleet', 'one')):
+            if kind == 'true':    # what starting the processes costs on this machine
+                t, _ = fleet_batch(fleet_dirs('true'), [TRUE])
+                if i:
+                    floor.append(t)
+                continue
             run([JWTCRED, 'purge'])
             run(purge_shared)
             before = token_requests()
@@ -498,6 +503,9 @@ def bench_fleet():
     s, c = statistics.median(one), statistics.median(cold)
     row(label + ': wall time', c, 'one cold jwtcred token, endpoint +%d ms' % FLEET_DELAY_MS, s,
         c / s, '<= %.1fx' % TARGET_FLEET, c / s <= TARGET_FLEET)
+    f = statistics.median(floor)
+    row('fleet: %d /bin/true started together: wall time' % n, f,
+        'one cold jwtcred token, endpoint +%d ms' % FLEET_DELAY_MS, s, f / s)
     row('fleet: %d cold callers: token requests' % n, None, target='= 1 per batch',
         ok=(set(requests) == {1} and same), count='%d-%d' % (min(requests), max(requests)))
     if not same:
