@@ -375,6 +375,16 @@ static int fly(struct fleet *f, struct jc_answer *out, bool *broken, jwtcred_err
 			return JWTCRED_E_NETWORK;
 		if (got) {
 			*broken = false;
+			/* the entry may have landed between our GET and our lock (its
+			 * holder wrote, released and published in between): look again */
+			if ((s = lookup(f, out, why)) == FOUND) {
+				bool deleted;
+
+				jc_redis_del_if(f->r, f->lock_key, f->lock_value, strlen(f->lock_value),
+				                &deleted, why);
+				worked();
+				return JWTCRED_OK;
+			}
 			return hold(f, out, err);
 		}
 		if (!joined) {

@@ -53,11 +53,21 @@ STEADY_DELAY_MS = int(E.get('BENCH_STEADY_DELAY_MS', '500'))
 STEADY_PERIOD_MS = 100                                          # a call every 100 ms
 STEADY_MARGIN = 1                                               # refresh_margin, s
 
+# The fleet row (issue 15): MACHINES cache directories sharing one Redis (tests/bench/run starts
+# it and writes BENCH_FLEET_CONFIG; BENCH_FLEET_SKIP says why not).
+FLEET_CONFIG = E.get('BENCH_FLEET_CONFIG', '')
+FLEET_SKIP = E.get('BENCH_FLEET_SKIP', '')
+FLEET_MACHINES = int(E.get('BENCH_FLEET_MACHINES', '8'))
+FLEET_CALLERS = int(E.get('BENCH_FLEET_CALLERS', '16'))
+FLEET_ROUNDS = int(E.get('BENCH_FLEET_ROUNDS', '5'))
+FLEET_DELAY_MS = int(E.get('BENCH_FLEET_DELAY_MS', '500'))
+
 TARGET_HIT = 0.85
 TARGET_STEADY_MAX = 5.0    # x the cache-hit median
 TARGET_MINT = 1.3
 TARGET_CONC = 1.5
 TARGET_RSS_KIB = 4096
+TARGET_FLEET = 2.0
 
 DEVNULL = os.devnull
 REQUEST = os.path.join(TMP, 'git-request')
@@ -406,6 +416,120 @@ def bench_concurrent():
                            % (CONC, name, ms(med_(x['lag'])), ms(med_(x['tail']))))
 
 
+def fleet_dirs(tag):
+    """The fleet's machines: one cache directory each, made empty."""
+    dirs = [os.path.join(TMP, 'fleet-%s-%d' % (tag, i)) for i in range(FLEET_MACHINES)]
+    for d in dirs:
+        shutil.rmtree(d, ignore_errors=True)
+        os.mkdir(d, 0o700)
+    return dirs
+
+
+def fleet_batch(dirs, argv=None):
+    """FLEET_CALLERS `jwtcred token` (or argv) on each machine (cache directory) of dirs,
+    all started together: wall time from the first spawn to the last exit, and whether
+    all printed one same token."""
+    argv = argv or [JWTCRED, '-c', FLEET_CONFIG, 'token']
+    outs, pids = [], set()
+    envs = [dict(os.environ, JWTCRED_CACHE_DIR=d) for d in dirs]
+    t0 = time.perf_counter_ns()
+    for i in range(FLEET_CALLERS):
+        for m, env in enumerate(envs):
+            out = os.path.join(TMP, 'fleet.%d.%d' % (m, i))
+            outs.append(out)
+            actions = [
+                (os.POSIX_SPAWN_OPEN, 0, DEVNULL, os.O_RDONLY, 0),
+                (os.POSIX_SPAWN_OPEN, 1, out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600),
+                (os.POSIX_SPAWN_OPEN, 2, ERRLOG, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600),
+            ]
+            pids.add(os.posix_spawn(argv[0], argv, env, file_actions=actions))
+    while pids:
+        pid, status, _ = os.wait4(-1, 0)
+        if pid not in pids:
+            continue          # not ours (a detached worker reparented to us)
+        pids.discard(pid)
+        if os.waitstatus_to_exitcode(status) != 0:
+            die('a fleet jwtcred token failed; its stderr is in ' + ERRLOG)
+    t = time.perf_counter_ns() - t0
+    digests = set()
+    for out in outs:
+        with open(out, 'rb') as f:
+            digests.add(hashlib.sha256(f.read()).hexdigest())
+        os.unlink(out)
+    return t, len(digests) == 1
+
+
+def bench_fleet():
+    """The shared cache (issue 15): FLEET_MACHINES x FLEET_CALLERS callers on cold caches
+    (local and shared), the endpoint answering in FLEET_DELAY_MS, against one cold local
+    mint with the same delay; then a shared hit (local miss) beside a local hit."""
+    n = FLEET_MACHINES * FLEET_CALLERS
+    label = 'fleet: %d machines x %d callers cold, endpoint +%d ms' % (
+        FLEET_MACHINES, FLEET_CALLERS, FLEET_DELAY_MS)
+    if FLEET_SKIP:
+        row(label, None, target='skipped: ' + FLEET_SKIP)
+        row('fleet: shared hit (local miss)', None, target='skipped: ' + FLEET_SKIP)
+        return
+    fleet = [JWTCRED, '-c', FLEET_CONFIG]
+    purge_shared = fleet + ['purge', '--shared']
+    admin('POST', '/admin/mode', {'delay_ms': FLEET_DELAY_MS})
+    one, cold, floor, requests, same = [], [], [], [], True
+    for i in range(FLEET_ROUNDS + 1):
+        for kind in (('one', 'fleet', 'true') if i % 2 == 0 else ('true', 'fleet', 'one')):
+            if kind == 'true':    # what starting the processes costs on this machine
+                t, _ = fleet_batch(fleet_dirs('true'), [TRUE])
+                if i:
+                    floor.append(t)
+                continue
+            run([JWTCRED, 'purge'])
+            run(purge_shared)
+            before = token_requests()
+            if kind == 'one':
+                t = timed(Cmd('one', [JWTCRED, 'token']))
+            else:
+                t, one_token = fleet_batch(fleet_dirs('cold'))
+            made = token_requests() - before
+            if kind == 'one' and made != 1:
+                die('one cold jwtcred token made %d token requests' % made)
+            if i == 0:
+                continue          # warm-up round
+            if kind == 'one':
+                one.append(t)
+            else:
+                cold.append(t)
+                requests.append(made)
+                same = same and one_token
+    admin('POST', '/admin/mode', {})
+    s, c = statistics.median(one), statistics.median(cold)
+    row(label + ': wall time', c, 'one cold jwtcred token, endpoint +%d ms' % FLEET_DELAY_MS, s,
+        c / s, '<= %.1fx' % TARGET_FLEET, c / s <= TARGET_FLEET)
+    f = statistics.median(floor)
+    row('fleet: %d /bin/true started together: wall time' % n, f,
+        'one cold jwtcred token, endpoint +%d ms' % FLEET_DELAY_MS, s, f / s)
+    row('fleet: %d cold callers: token requests' % n, None, target='= 1 per batch',
+        ok=(set(requests) == {1} and same), count='%d-%d' % (min(requests), max(requests)))
+    if not same:
+        DETAILS.append('fleet: NOT all %d callers printed the same token' % n)
+    # a shared hit: the local cache empty, the shared entry there; beside a local hit
+    run(purge_shared)
+    run(fleet + ['token'])
+    local = Cmd('fleet: local hit', fleet + ['token'])
+    shared = Cmd('fleet: shared hit (local miss)', fleet + ['token'], pre=[fleet + ['purge']])
+    before = token_requests()
+    alternate([local, shared], MINTS, warmup=3)
+    if token_requests() != before:
+        die('a shared-cache hit made a token request')
+    row('fleet: shared hit (local miss)', med(shared), 'fleet: local hit', med(local),
+        med(shared) / med(local))
+    run(purge_shared)
+    run([JWTCRED, 'purge'])
+    for c in (local, shared):
+        DETAILS.append('%-34s median %8.2f ms  p10-p90 %s ms  (%d runs)'
+                       % (c.label, ms(med(c)), spread(c), len(c.samples)))
+    DETAILS.append('fleet: %d rounds of %d machines x %d callers; token requests per batch %s'
+                   % (len(cold), FLEET_MACHINES, FLEET_CALLERS, sorted(set(requests))))
+
+
 def steady_config(name, extra):
     """The bench profile with refresh_margin STEADY_MARGIN and `extra` lines, in a file of its own."""
     with open(E['JWTCRED_CONFIG'], encoding='utf-8') as f:
@@ -623,6 +747,8 @@ def main():
             die('missing ' + f)
     steps = [('cache hits', bench_hit), ('mints', bench_mint),
              ('%d concurrent cold requests' % CONC, bench_concurrent),
+             ('fleet (%d machines x %d callers, shared cache)' % (FLEET_MACHINES, FLEET_CALLERS),
+              bench_fleet),
              ('steady use (%d lifetimes of %d s)' % (STEADY_LIFETIMES, STEADY_LIFETIME), bench_steady),
              ('peak RSS', bench_rss)]
     for name, step in steps:

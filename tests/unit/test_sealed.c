@@ -217,6 +217,7 @@ static void test_round_trip(void **state)
 /* No byte of the token, in any window of 8, is in the value; two seals differ. */
 static void test_confidential_and_fresh(void **state)
 {
+	static const char token[] = TOKEN;
 	struct jc_seal_key k;
 	struct jc_entry e;
 	unsigned char *a, *b;
@@ -226,9 +227,9 @@ static void test_confidential_and_fresh(void **state)
 	entry_init(&e);
 	seal_ok(&k, KAT_NAME, &e, &a, &alen);
 	seal_ok(&k, KAT_NAME, &e, &b, &blen);
-	for (i = 0; i + 8 <= strlen(TOKEN); i++) {
-		assert_null(memmem(a, alen, TOKEN + i, 8));
-		assert_null(memmem(b, blen, TOKEN + i, 8));
+	for (i = 0; i + 8 <= strlen(token); i++) {
+		assert_null(memmem(a, alen, &token[i], 8));
+		assert_null(memmem(b, blen, &token[i], 8));
 	}
 	assert_null(memmem(a, alen, e.subject, strlen(e.subject)));
 	assert_int_equal(alen, blen);
@@ -298,7 +299,7 @@ static void test_other_name_other_key(void **state)
 	assert_int_equal(jc_seal_name(&k, "[\"v3\",\"staging\"]", name2, &err), JWTCRED_OK);
 	assert_string_not_equal(name2, KAT_NAME);
 	/* the same fingerprint under another key is another name too */
-	assert_int_equal(jc_seal_name(&other, KAT_FP, name2 , &err), JWTCRED_OK);
+	assert_int_equal(jc_seal_name(&other, KAT_FP, name2, &err), JWTCRED_OK);
 	assert_string_not_equal(name2, KAT_NAME);
 	assert_int_equal(jc_seal_name(&k, "[\"v3\",\"staging\"]", name2, &err), JWTCRED_OK);
 	seal_ok(&k, KAT_NAME, &e, &val, &len);
