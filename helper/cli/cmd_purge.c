@@ -1,6 +1,8 @@
 /*
  * cmd_purge.c: jwtcred purge [--revoke]: remove cached tokens (--profile:
- * that profile's only); --revoke first revokes each at the server.
+ * that profile's only); --revoke first revokes each at the server.  A
+ * --profile that is neither in the configuration nor in the cache is a
+ * mistake to say (a profile since removed still has its entries purged).
  */
 #include "config.h"
 
@@ -22,6 +24,7 @@ struct purge_ctx {
 	struct jwtcred_config *cfg; /* with --revoke; else when it loads (lock windows) */
 	char *dirpath;              /* the cache directory, for the lock's messages */
 	unsigned removed;
+	unsigned matched;           /* entries of --profile's name, removed or not */
 };
 
 #define DEFAULT_TIMEOUT 30 /* seconds: the timeout setting's default */
@@ -106,6 +109,7 @@ static int purge_entry(int dirfd, const char *name, struct jc_entry *e, void *ar
 
 	if (ctx->cli->profile && (!e->profile || strcmp(e->profile, ctx->cli->profile) != 0))
 		return 0;
+	ctx->matched++;
 	if (jc_cache_lock(dirfd, ctx->dirpath, name, lock_window(ctx, e), &lockfd, &err) != 0) {
 		jc_say("%s; cache entry %s kept", err.text, name);
 		return 1;
@@ -120,7 +124,8 @@ static int purge_entry(int dirfd, const char *name, struct jc_entry *e, void *ar
 
 int jc_front_purge(const struct jc_cli *cli)
 {
-	struct purge_ctx ctx = { cli, NULL, NULL, 0 };
+	struct purge_ctx ctx = { cli, NULL, NULL, 0, 0 };
+	const struct jc_profile *p;
 	jwtcred_error err;
 	char *def = NULL;
 	const char *path = cli->config_path;
@@ -141,6 +146,11 @@ int jc_front_purge(const struct jc_cli *cli)
 	close(dirfd);
 	status = jc_each_entry(purge_entry, &ctx);
 	free(ctx.dirpath);
+	if (status == JC_EXIT_OK && cli->profile && ctx.cfg && !ctx.matched &&
+	    jc_conf_profile(ctx.cfg, cli->profile, &p, &err) != 0) {
+		jc_say("%s", err.text);
+		status = JC_EXIT_FAIL;
+	}
 	if (status == JC_EXIT_OK && jc_tracing())
 		jc_trace("removed %u cache entr%s", ctx.removed, ctx.removed == 1 ? "y" : "ies");
 	jc_conf_free(ctx.cfg);
