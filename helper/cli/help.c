@@ -47,8 +47,9 @@ static const struct help_topic topics[] = {
 	  "jwtcred curl -- -sS https://api.example.com/v1/items\n" },
 	{ "exec", "run a command with JWTCRED_ACCESS_TOKEN set",
 	  "jwtcred [-p NAME] exec -- COMMAND [ARGS...]",
-	  "Run COMMAND with the token in JWTCRED_ACCESS_TOKEN (and the instance URL in\n"
-	  "JWTCRED_INSTANCE_URL when there is one), never in its argv.\n",
+	  "Run COMMAND with the token in JWTCRED_ACCESS_TOKEN (the instance URL, if any,\n"
+	  "in JWTCRED_INSTANCE_URL; also under the provider's names, such as\n"
+	  "SF_ACCESS_TOKEN), never in its argv.\n",
 	  { { "--", "required: every word after it is the command's" } },
 	  "jwtcred -p prod exec -- sh -c 'curl -H \"Authorization: Bearer $JWTCRED_ACCESS_TOKEN\" ...'\n" },
 	{ "kubectl", "kubectl exec credential plugin (ExecCredential JSON)",
