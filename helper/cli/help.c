@@ -51,13 +51,13 @@ static const struct help_topic topics[] = {
 	  "in JWTCRED_INSTANCE_URL; also under the provider's names, such as\n"
 	  "SF_ACCESS_TOKEN), never in its argv.\n",
 	  { { "--", "required: every word after it is the command's" } },
-	  "jwtcred -p prod exec -- sh -c 'curl -H \"Authorization: Bearer $JWTCRED_ACCESS_TOKEN\" ...'\n" },
+	  "jwtcred -p prod exec -- ./deploy.sh --target prod\n" },
 	{ "kubectl", "kubectl exec credential plugin (ExecCredential JSON)",
 	  "jwtcred [-p NAME] kubectl",
 	  "Print one ExecCredential for kubectl (the apiVersion it asks for in\n"
 	  "KUBERNETES_EXEC_INFO), with the token and its expiry.\n",
 	  { { NULL, NULL } },
-	  "kubeconfig users[].user.exec: command: jwtcred, args: [--profile, prod, kubectl]\n" },
+	  "kubeconfig user exec: command: jwtcred, args: [--profile, prod, kubectl]\n" },
 	{ "cargo", "Cargo credential provider (JSON lines on stdin)",
 	  "jwtcred [-p NAME] cargo --cargo-plugin",
 	  "Answer Cargo's credential provider protocol (cargo >= 1.74) for sparse\n"

@@ -25,6 +25,7 @@ for c in $COMMANDS; do
 	expect_grep "help $c: a usage line naming the command" "^usage: jwtcred .*\\b$c\\b" "$TEST_TMP/help_$c.out"
 	expect_grep "help $c: an example" '^Example:$' "$TEST_TMP/help_$c.out"
 	expect_eq "help $c: nothing on stderr" "" "$(cat "$TEST_TMP/help_$c.err")"
+	expect_no_grep "help $c: every line fits 80 columns" '^.{81}' "$TEST_TMP/help_$c.out"
 	run_jwtcred "dash_$c" "$c" --help
 	expect_eq "$c --help: exit 0" 0 "$RC"
 	check "$c --help: the same text as help $c" cmp -s "$TEST_TMP/help_$c.out" "$TEST_TMP/dash_$c.out"
