@@ -126,7 +126,7 @@ int jc_front_purge(const struct jc_cli *cli)
 {
 	struct purge_ctx ctx = { cli, NULL, NULL, 0, 0 };
 	const struct jc_profile *p;
-	jwtcred_error err;
+	jwtcred_error err, cfgerr;
 	char *def = NULL;
 	const char *path = cli->config_path;
 	int status, dirfd;
@@ -134,8 +134,9 @@ int jc_front_purge(const struct jc_cli *cli)
 	if (cli->revoke && jc_cli_config(cli, &ctx.cfg) != JC_EXIT_OK)
 		return JC_EXIT_FAIL;
 	/* without --revoke the configuration only sizes the lock windows: purge works without one */
+	jc_fail(&cfgerr, JWTCRED_E_CONFIG, "no configuration: set HOME, JWTCRED_CONFIG or pass --config FILE");
 	if (!cli->revoke && (path || (path = def = jc_conf_default_path())) &&
-	    jc_conf_load(path, &ctx.cfg, &err) != 0)
+	    jc_conf_load(path, &ctx.cfg, &cfgerr) != 0)
 		ctx.cfg = NULL;
 	free(def);
 	if (jc_cache_open(&dirfd, &ctx.dirpath, &err) != 0) {
@@ -146,9 +147,10 @@ int jc_front_purge(const struct jc_cli *cli)
 	close(dirfd);
 	status = jc_each_entry(purge_entry, &ctx);
 	free(ctx.dirpath);
-	if (status == JC_EXIT_OK && cli->profile && ctx.cfg && !ctx.matched &&
-	    jc_conf_profile(ctx.cfg, cli->profile, &p, &err) != 0) {
-		jc_say("%s", err.text);
+	/* nothing of that name: say why, whether the configuration lacks it or cannot tell */
+	if (status == JC_EXIT_OK && cli->profile && !ctx.matched &&
+	    (!ctx.cfg || jc_conf_profile(ctx.cfg, cli->profile, &p, &cfgerr) != 0)) {
+		jc_say("%s", cfgerr.text);
 		status = JC_EXIT_FAIL;
 	}
 	if (status == JC_EXIT_OK && jc_tracing())

@@ -295,7 +295,7 @@ static void print_table(const struct listing *l)
 /* One JSON document: the cache, the configuration read, the time, the entries. */
 static int print_json(const struct listing *l, const char *dirpath)
 {
-	json_t *doc = json_pack("{s:s s:O}", "cache", dirpath, "entries", l->entries);
+	json_t *doc = json_pack("{s:s}", "cache", dirpath);
 	char *text = NULL;
 	int rc = -1;
 
@@ -303,6 +303,7 @@ static int print_json(const struct listing *l, const char *dirpath)
 		json_object_set_new(doc, "configuration",
 		                    l->cfg ? json_string(l->cfg->path) : json_null());
 		set_time(doc, "now", l->now);
+		json_object_set(doc, "entries", l->entries);
 	}
 	if (doc && (text = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER)))
 		rc = printf("%s\n", text) < 0 ? -1 : 0;
@@ -314,7 +315,8 @@ static int print_json(const struct listing *l, const char *dirpath)
 /*
  * The configuration, when there is one: the listing does not need it
  * (without one REFRESH and SERVED UNTIL say "?").  When --profile names
- * a profile it does not have, *unknown holds the message.
+ * a profile it does not have, or it cannot be read to tell, *unknown
+ * holds the message.
  */
 static void load_config(struct listing *l, jwtcred_error *unknown, bool *is_unknown)
 {
@@ -324,8 +326,11 @@ static void load_config(struct listing *l, jwtcred_error *unknown, bool *is_unkn
 	jwtcred_error err;
 
 	*is_unknown = false;
-	if ((path || (path = def = jc_conf_default_path())) && jc_conf_load(path, &l->cfg, &err) != 0)
+	if ((path || (path = def = jc_conf_default_path())) && jc_conf_load(path, &l->cfg, &err) != 0) {
 		jc_trace("%s", err.text);
+		*unknown = err;
+		*is_unknown = l->cli->profile != NULL;
+	}
 	free(def);
 	if (l->cfg && l->cli->profile && jc_conf_profile(l->cfg, l->cli->profile, &p, unknown) != 0)
 		*is_unknown = true;

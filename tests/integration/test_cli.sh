@@ -222,6 +222,16 @@ expect_lines "purge -p nosuch: one line" 1 "$TEST_TMP/punk.err"
 run_jwtcred after status --json
 expect_eq "purge -p nosuch removed nothing" 2 "$(jget "$TEST_TMP/after.out" 'len(doc["entries"])')"
 
+# no configuration to tell: its error, exit 1 (status without -p still lists)
+JWTCRED_CONFIG=$TEST_TMP/none.conf run_jwtcred nocfg -p nosuch status
+expect_eq "status -p nosuch, no configuration: exit 1" 1 "$RC"
+expect_grep "status -p nosuch, no configuration: says why" "none\.conf' does not exist" "$TEST_TMP/nocfg.err"
+JWTCRED_CONFIG=$TEST_TMP/none.conf run_jwtcred nocfgp -p nosuch purge
+expect_eq "purge -p nosuch, no configuration: exit 1" 1 "$RC"
+expect_lines "purge -p nosuch, no configuration: one line" 1 "$TEST_TMP/nocfgp.err"
+JWTCRED_CONFIG=$TEST_TMP/none.conf run_jwtcred nocfgall status
+expect_eq "status, no configuration: exit 0, the entries listed" "0 3" "$RC $(wc -l <"$TEST_TMP/nocfgall.out")"
+
 # a profile since removed from the configuration: its entries are still listed and purged
 write_config 'refresh_margin = 120;'
 run_jwtcred gone -p "$LONG" status --json
