@@ -75,6 +75,9 @@ const char *jwtcred_version(void);
  * On success *cfg is a new object the caller frees with jwtcred_config_free().
  * Errors: JWTCRED_E_USAGE (cfg NULL), JWTCRED_E_CONFIG (missing, unsafe or
  * invalid file; err names the file and line), JWTCRED_E_NOMEM.
+ * A mistake inside one profile does not fail the load: that profile is
+ * broken, the others are served, and asking for the broken one (by name,
+ * or by a URL its urls cover) fails with its error, JWTCRED_E_CONFIG.
  */
 int jwtcred_config_load(jwtcred_config **cfg, const char *path, jwtcred_error *err);
 
@@ -121,7 +124,8 @@ int jwtcred_config_set_refresh_ahead(jwtcred_config *cfg, int on);
  * with jwtcred_token_free(), which wipes the token from memory; cfg and
  * profile are only read during the call.  Errors: JWTCRED_E_USAGE (cfg or tok
  * NULL), JWTCRED_E_NOPROFILE (no such profile, or several and profile NULL;
- * err lists the known ones), and those of minting: JWTCRED_E_KEY, _SIGN,
+ * err lists the known ones), JWTCRED_E_CONFIG (the profile is broken: err
+ * is its error, "'<file>':<line>: ..."), and those of minting: JWTCRED_E_KEY, _SIGN,
  * _NETWORK, _DENIED, _RESPONSE, _CACHE, _BUSY, _NOMEM, _SYSTEM.
  */
 int jwtcred_token_get(jwtcred_config *cfg, const char *profile, unsigned flags,
@@ -130,6 +134,9 @@ int jwtcred_token_get(jwtcred_config *cfg, const char *profile, unsigned flags,
 /*
  * Get a token for the profile whose `urls` allow `url` (the most specific
  * match).  No profile allows it: JWTCRED_E_NOPROFILE, and nothing is minted.
+ * A broken profile whose urls cover url at least as specifically as any
+ * good one: JWTCRED_E_CONFIG with its error, and nothing is minted (never
+ * a less specific profile's token instead).
  * url not an absolute URL with a valid host: JWTCRED_E_INPUT.  Otherwise as
  * jwtcred_token_get().
  */

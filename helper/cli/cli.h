@@ -61,6 +61,8 @@ int jc_front_check(const struct jc_cli *cli);
 int jc_front_status(const struct jc_cli *cli);
 int jc_front_purge(const struct jc_cli *cli);
 int jc_front_init(const struct jc_cli *cli);
+/* init's usage, options and an example (cmd_init.c), for init --help and jwtcred help init */
+void jc_init_usage(FILE *out);
 /* other tools' credential helper protocols, one file each (cmd_<tool>.c) */
 int jc_front_cargo(const struct jc_cli *cli);
 int jc_front_terraform(const struct jc_cli *cli);

@@ -74,6 +74,39 @@ static int check_profile(const struct jc_cli *cli, const struct jc_engine *engin
 	return rc == 0 ? JC_EXIT_OK : JC_EXIT_FAIL;
 }
 
+#define NO_URLS "profile '%s': its urls could not be read: no URL is matched to it until it is fixed"
+
+/*
+ * The broken profiles (conf.h, struct jc_broken): each fails the check.
+ * Said on stderr, or each one entry of profiles (--json).  An exit status.
+ */
+static int check_broken(const struct jwtcred_config *cfg, json_t *profiles)
+{
+	const struct jc_broken *b;
+	json_t *findings;
+	char text[512];
+	size_t i;
+
+	for (i = 0; i < cfg->nbroken; i++) {
+		b = &cfg->broken[i];
+		if (!profiles) {
+			jc_say("%s", b->error);
+			if (!b->urls_known)
+				jc_say(NO_URLS, b->name);
+			continue;
+		}
+		findings = json_pack("[{s:s s:s}]", "level", "error", "text", b->error);
+		snprintf(text, sizeof(text), NO_URLS, b->name);
+		if (findings && !b->urls_known)
+			json_array_append_new(findings,
+			                      json_pack("{s:s s:s}", "level", "error", "text", text));
+		json_array_append_new(profiles, json_pack("{s:s s:s s:b s:o}", "profile", b->name,
+		                                          "result", "failed", "broken", 1,
+		                                          "findings", findings));
+	}
+	return cfg->nbroken ? JC_EXIT_FAIL : JC_EXIT_OK;
+}
+
 /* The configuration check reads (--config, else the default); says why not, unless --json. */
 static int load_config(const struct jc_cli *cli, struct jwtcred_config **cfg, jwtcred_error *err)
 {
@@ -94,6 +127,17 @@ static int load_config(const struct jc_cli *cli, struct jwtcred_config **cfg, jw
 	return rc;
 }
 
+/* "configuration 'FILE': N profiles[, K broken]" */
+static void say_config(const struct jwtcred_config *cfg)
+{
+	size_t n = cfg->nprofiles + cfg->nbroken;
+
+	printf("configuration '%s': %zu profile%s", cfg->path, n, n == 1 ? "" : "s");
+	if (cfg->nbroken)
+		printf(", %zu broken", cfg->nbroken);
+	printf("\n");
+}
+
 /* The profiles to check (all, or --profile's) into doc's "profiles"; an exit status. */
 static int check_all(const struct jc_cli *cli, const struct jc_engine *engine,
                      const struct jwtcred_config *cfg, json_t *doc, jwtcred_error *err)
@@ -110,6 +154,7 @@ static int check_all(const struct jc_cli *cli, const struct jc_engine *engine,
 			jc_say("%s", err->text);
 		return -1;
 	}
+	status = check_broken(cfg, profiles);
 	for (i = 0; i < cfg->nprofiles; i++)
 		if (check_profile(cli, engine, &cfg->profiles[i], profiles) != JC_EXIT_OK)
 			status = JC_EXIT_FAIL;
@@ -155,8 +200,7 @@ int jc_front_check(const struct jc_cli *cli)
 		if (doc)
 			json_object_set_new(doc, "configuration", json_string(cfg->path));
 		else
-			printf("configuration '%s': %zu profile%s\n", cfg->path, cfg->nprofiles,
-			       cfg->nprofiles == 1 ? "" : "s");
+			say_config(cfg);
 		if ((rc = check_all(cli, engine, cfg, doc, &err)) < 0)
 			error = err.text;
 		else

@@ -3,9 +3,11 @@
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "core/allow.h"
+#include "core/trace.h"
 
 /* Is req the https origin of instance_url? */
 static bool instance_origin(const char *instance_url, const struct jc_request *req)
@@ -45,13 +47,76 @@ enum jc_allowed jc_profile_allows(const struct jc_profile *p, const struct jc_re
 	return verdict;
 }
 
-const struct jc_profile *jc_allowed_profile(const struct jwtcred_config *cfg, const char *only,
-                                            const struct jc_request *req)
+/* The most specific score of urls[n] for req, -1 when none matches. */
+static long urls_score(const struct jc_url *urls, size_t n, const struct jc_request *req)
 {
-	const struct jc_profile *best = NULL;
-	long best_score = -1, score;
+	long best = -1, s;
 	size_t i;
 
+	for (i = 0; i < n; i++)
+		if ((s = jc_url_match(&urls[i], req)) > best)
+			best = s;
+	return best;
+}
+
+/* The broken profile that would have won over good profile `good` (index, or -1 with score -1). */
+static const struct jc_broken *broken_winner(const struct jwtcred_config *cfg, const char *only,
+                                             const struct jc_request *req, long good, long good_score)
+{
+	const struct jc_broken *win = NULL;
+	long best = good_score, s;
+	size_t i;
+
+	for (i = 0; i < cfg->nbroken; i++) {
+		const struct jc_broken *b = &cfg->broken[i];
+		if ((only && strcmp(b->name, only) != 0) || !b->urls_known)
+			continue;
+		s = urls_score(b->urls, b->nurls, req);
+		if (s < 0)
+			continue;
+		/* on a tie the first in the file wins: b only before the good one */
+		if (s > best || (s == best && !win && good >= 0 && b->good_before <= (size_t)good)) {
+			best = s;
+			win = b;
+		}
+	}
+	return win;
+}
+
+/* err: no profile allows req, naming the broken ones that could not be considered. */
+static int none_allows(const struct jwtcred_config *cfg, const char *only, jwtcred_error *err)
+{
+	char names[256] = "";
+	size_t i, used = 0;
+	int n;
+
+	for (i = 0; i < cfg->nbroken && used < sizeof(names); i++) {
+		if (only && strcmp(cfg->broken[i].name, only) != 0)
+			continue;
+		n = snprintf(names + used, sizeof(names) - used, "%s'%s'%s", used ? ", " : "",
+		             cfg->broken[i].name, cfg->broken[i].urls_known ? "" : " (its urls could not be read)");
+		if (n < 0)
+			break;
+		used += (size_t)n;
+	}
+	if (used >= sizeof(names))
+		memcpy(names + sizeof(names) - 4, "...", 4);
+	if (!used)
+		return jc_fail(err, JWTCRED_E_NOPROFILE, "no profile allows this URL");
+	return jc_fail(err, JWTCRED_E_NOPROFILE, "no profile allows this URL; broken, so not considered: %s",
+	               names);
+}
+
+int jc_allowed_lookup(const struct jwtcred_config *cfg, const char *only,
+                      const struct jc_request *req, const struct jc_profile **out,
+                      jwtcred_error *err)
+{
+	const struct jc_profile *best = NULL;
+	const struct jc_broken *b;
+	long best_score = -1, best_i = -1, score;
+	size_t i;
+
+	*out = NULL;
 	for (i = 0; i < cfg->nprofiles; i++) {
 		const struct jc_profile *p = &cfg->profiles[i];
 		if (only && strcmp(p->name, only) != 0)
@@ -60,7 +125,28 @@ const struct jc_profile *jc_allowed_profile(const struct jwtcred_config *cfg, co
 		if (score > best_score) { /* strictly: ties keep the first */
 			best_score = score;
 			best = p;
+			best_i = (long)i;
 		}
 	}
-	return best;
+	if ((b = broken_winner(cfg, only, req, best_i, best_score)))
+		return jc_fail(err, JWTCRED_E_CONFIG, "%s", b->error);
+	if (!best)
+		return none_allows(cfg, only, err);
+	*out = best;
+	return JWTCRED_OK;
+}
+
+const struct jc_profile *jc_allowed_profile(const struct jwtcred_config *cfg, const char *only,
+                                            const struct jc_request *req)
+{
+	const struct jc_profile *p;
+	jwtcred_error err;
+	int rc;
+
+	rc = jc_allowed_lookup(cfg, only, req, &p, &err);
+	if (rc == JWTCRED_E_CONFIG)
+		jc_warn("%s (the profile is not served until this is fixed)", err.text);
+	else if (rc != 0 && cfg->nbroken)
+		jc_trace("%s", err.text);
+	return p;
 }

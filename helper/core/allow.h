@@ -32,7 +32,21 @@ enum jc_allowed jc_profile_allows(const struct jc_profile *p, const struct jc_re
 /*
  * The profile whose urls allow req most specifically (the first in the
  * file on a tie), considering only the profile called `only` when it is
- * not NULL.  NULL when none does.  Borrowed from cfg.
+ * not NULL.  A broken profile (conf.h) competes as if it were good: when
+ * it would have been chosen, the answer is its error, never a profile it
+ * was meant to shadow.  *out is borrowed from cfg, NULL on error.
+ * Returns 0; JWTCRED_E_NOPROFILE when no profile allows req (err says so,
+ * naming the broken profiles); JWTCRED_E_CONFIG with the broken profile's
+ * error.  err may be NULL.
+ */
+int jc_allowed_lookup(const struct jwtcred_config *cfg, const char *only,
+                      const struct jc_request *req, const struct jc_profile **out,
+                      jwtcred_error *err);
+
+/*
+ * jc_allowed_lookup for the fronts: the profile, or NULL when none allows
+ * req.  A broken profile's error that decides it is a warning (jc_warn);
+ * under -v, why no profile matched.  Borrowed from cfg.
  */
 const struct jc_profile *jc_allowed_profile(const struct jwtcred_config *cfg, const char *only,
                                             const struct jc_request *req);

@@ -35,6 +35,11 @@
 #include "core/text.h"
 #include "core/trust.h"
 
+/* the installed examples ($(docdir)/examples), defined by Makefile.am */
+#ifndef JC_EXAMPLES_DIR
+#define JC_EXAMPLES_DIR "config-examples/"
+#endif
+
 #define MAX_PROFILES 256
 #define MAX_CONFIG_BYTES (1024 * 1024)
 
@@ -198,6 +203,121 @@ static int read_profile(struct jc_loader *ld, struct jc_profile *p, config_setti
 	return finish_profile(ld, p, grp);
 }
 
+/*
+ * github-app's default urls (provider_github.c), for a broken github-app
+ * profile that sets neither urls nor api_url: it still shadows them.
+ */
+static const char *const github_default_urls[] = { "https://github.com/", "https://api.github.com/" };
+
+static void free_urls(struct jc_url *urls, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		jc_url_clear(&urls[i]);
+	free(urls);
+}
+
+/* Does the group say provider = "github-app"? */
+static bool is_github(struct jc_loader *quiet, struct jc_profile *tmp, const config_setting_t *grp)
+{
+	const config_setting_t *prov = config_setting_get_member(grp, "provider");
+
+	return prov && jc_setting_read_provider(quiet, tmp, prov) == JWTCRED_OK &&
+	       tmp->provider == JC_PROVIDER_GITHUB;
+}
+
+static int github_defaults(struct jc_profile *tmp, jwtcred_error *ignored)
+{
+	int rc = JWTCRED_OK;
+
+	if (!(tmp->urls = calloc(2, sizeof(*tmp->urls))))
+		return JWTCRED_E_NOMEM;
+	while (rc == JWTCRED_OK && tmp->nurls < 2)
+		if ((rc = jc_url_parse_pattern(github_default_urls[tmp->nurls], &tmp->urls[tmp->nurls],
+		                               ignored)) == JWTCRED_OK)
+			tmp->nurls++;
+	return rc;
+}
+
+/*
+ * The urls a broken profile asks for, read on their own: the mistake may
+ * be elsewhere in its group.  b->urls_known stays false when they cannot
+ * be read.  Only running out of memory is an error.
+ */
+static int broken_urls(struct jc_loader *ld, struct jc_broken *b, config_setting_t *grp)
+{
+	struct jc_profile tmp = { 0 };
+	jwtcred_error ignored;
+	struct jc_loader quiet = { ld->file, ld->dir, &ignored };
+	const config_setting_t *s;
+	int rc = JWTCRED_OK;
+
+	if (config_setting_type(grp) != CONFIG_TYPE_GROUP)
+		return JWTCRED_OK;
+	tmp.name = b->name; /* for messages; given back below */
+	tmp.provider = JC_PROVIDER_DEFAULT;
+	if ((s = config_setting_get_member(grp, "urls")))
+		b->urls_known = (rc = jc_setting_read(&quiet, &tmp, s)) == JWTCRED_OK;
+	else if (!is_github(&quiet, &tmp, grp))
+		b->urls_known = true; /* no urls: no URL reaches it, as for a good profile */
+	else if (!config_setting_get_member(grp, "api_url"))
+		b->urls_known = (rc = github_defaults(&tmp, &ignored)) == JWTCRED_OK;
+	/* else a github-app profile with another api_url had to say its urls, and did not */
+	if (b->urls_known) {
+		b->urls = tmp.urls;
+		b->nurls = tmp.nurls;
+		tmp.urls = NULL; /* transferred */
+		tmp.nurls = 0;
+	}
+	tmp.name = NULL;
+	jc_profile_clear(&tmp);
+	return rc == JWTCRED_E_NOMEM ? rc : JWTCRED_OK;
+}
+
+/* Keep a profile that failed with `why` as broken. */
+static int add_broken(struct jc_loader *ld, struct jwtcred_config *cfg, config_setting_t *grp,
+                      const jwtcred_error *why)
+{
+	struct jc_broken *b = &cfg->broken[cfg->nbroken];
+
+	b->line = (int)config_setting_source_line(grp);
+	b->good_before = cfg->nprofiles;
+	if (!(b->name = strdup(config_setting_name(grp))) || !(b->error = strdup(why->text))) {
+		free(b->name);
+		memset(b, 0, sizeof(*b));
+		return JWTCRED_E_NOMEM;
+	}
+	cfg->nbroken++;
+	return broken_urls(ld, b, grp);
+}
+
+/*
+ * Read one profile into cfg: a good one into cfg->profiles, one with a
+ * mistake into cfg->broken.  Only running out of memory fails.
+ */
+static int load_profile(struct jc_loader *ld, struct jwtcred_config *cfg, config_setting_t *grp,
+                        int n)
+{
+	struct jc_profile *p = &cfg->profiles[cfg->nprofiles];
+	jwtcred_error why;
+	struct jc_loader mine = { ld->file, ld->dir, &why };
+	int rc;
+
+	snprintf(why.text, sizeof(why.text), "'%s':%u: profile '%s' could not be read", ld->file,
+	         config_setting_source_line(grp), config_setting_name(grp));
+	if ((rc = read_profile(&mine, p, grp)) == JWTCRED_OK) {
+		cfg->nprofiles++;
+		return JWTCRED_OK;
+	}
+	jc_profile_clear(p);
+	if (rc == JWTCRED_E_NOMEM)
+		return rc;
+	if (!cfg->broken && !(cfg->broken = calloc((size_t)n, sizeof(*cfg->broken))))
+		return JWTCRED_E_NOMEM;
+	return add_broken(ld, cfg, grp, &why);
+}
+
 static int load(config_t *lc, const char *file, char *dir, struct jwtcred_config **out,
                 jwtcred_error *err)
 {
@@ -216,7 +336,7 @@ static int load(config_t *lc, const char *file, char *dir, struct jwtcred_config
 	}
 	profiles = config_lookup(lc, "profiles");
 	if (!profiles)
-		return jc_conf_bad(&ld, NULL, "no 'profiles' group: see config-examples/ or jwtcred.conf(5)");
+		return jc_conf_bad(&ld, NULL, "no 'profiles' group: see '" JC_EXAMPLES_DIR "' or jwtcred.conf(5)");
 	if (config_setting_type(profiles) != CONFIG_TYPE_GROUP)
 		return jc_conf_bad(&ld, profiles, "'profiles' must be a group: profiles = { name = { ... }; };");
 	n = config_setting_length(profiles);
@@ -231,12 +351,9 @@ static int load(config_t *lc, const char *file, char *dir, struct jwtcred_config
 		goto fail;
 	}
 	cfg->refresh_ahead = -1;
-	for (i = 0; i < n; i++) {
-		rc = read_profile(&ld, &cfg->profiles[i], config_setting_get_elem(profiles, (unsigned)i));
-		cfg->nprofiles++;
-		if (rc)
+	for (i = 0; i < n; i++)
+		if ((rc = load_profile(&ld, cfg, config_setting_get_elem(profiles, (unsigned)i), n)) != 0)
 			goto fail;
-	}
 	*out = cfg;
 	return JWTCRED_OK;
 fail:
@@ -328,7 +445,7 @@ int jc_conf_load(const char *path, struct jwtcred_config **out, jwtcred_error *e
 	                          NULL, err)) != 0) {
 		if (errno == ENOENT)
 			return jc_fail(err, JWTCRED_E_CONFIG,
-			               "configuration '%s' does not exist: create it (see config-examples/) or pass --config FILE",
+			               "configuration '%s' does not exist: create it (see '" JC_EXAMPLES_DIR "') or pass --config FILE",
 			               path);
 		return rc;
 	}
@@ -374,6 +491,12 @@ void jc_conf_free(struct jwtcred_config *cfg)
 	for (i = 0; i < cfg->nprofiles; i++)
 		jc_profile_clear(&cfg->profiles[i]);
 	free(cfg->profiles);
+	for (i = 0; i < cfg->nbroken; i++) {
+		free(cfg->broken[i].name);
+		free(cfg->broken[i].error);
+		free_urls(cfg->broken[i].urls, cfg->broken[i].nurls);
+	}
+	free(cfg->broken);
 	free(cfg->path);
 	free(cfg);
 }
@@ -391,39 +514,64 @@ char *jc_conf_default_path(void)
 	return jc_concat(home, "/.config/jwtcred/config");
 }
 
+const struct jc_broken *jc_conf_broken(const struct jwtcred_config *cfg, const char *name)
+{
+	size_t i;
+
+	for (i = 0; name && i < cfg->nbroken; i++)
+		if (strcmp(cfg->broken[i].name, name) == 0)
+			return &cfg->broken[i];
+	return NULL;
+}
+
+/* "a, b, c (broken)" into known[size], cut short with "..." */
+static void known_names(const struct jwtcred_config *cfg, char *known, size_t size)
+{
+	size_t i, used = 0, all = cfg->nprofiles + cfg->nbroken;
+	int n;
+
+	known[0] = '\0';
+	for (i = 0; i < all && used < size; i++) {
+		n = snprintf(known + used, size - used, "%s%s%s", i ? ", " : "",
+		             i < cfg->nprofiles ? cfg->profiles[i].name : cfg->broken[i - cfg->nprofiles].name,
+		             i < cfg->nprofiles ? "" : " (broken)");
+		if (n < 0)
+			break;
+		used += (size_t)n;
+	}
+	if (used >= size)
+		memcpy(known + size - 4, "...", 4);
+}
+
 int jc_conf_profile(const struct jwtcred_config *cfg, const char *name,
                     const struct jc_profile **out, jwtcred_error *err)
 {
-	char known[256] = "";
-	size_t i, used = 0;
-	int n;
+	const struct jc_broken *b;
+	char known[256];
+	size_t i;
 
 	*out = NULL;
 	if (!name) {
-		if (cfg->nprofiles == 1) {
+		if (cfg->nprofiles == 1 && cfg->nbroken == 0) {
 			*out = &cfg->profiles[0];
 			return JWTCRED_OK;
 		}
+		if (cfg->nprofiles == 0 && cfg->nbroken == 1)
+			return jc_fail(err, JWTCRED_E_CONFIG, "%s", cfg->broken[0].error);
 	} else {
 		for (i = 0; i < cfg->nprofiles; i++)
 			if (strcmp(cfg->profiles[i].name, name) == 0) {
 				*out = &cfg->profiles[i];
 				return JWTCRED_OK;
 			}
+		if ((b = jc_conf_broken(cfg, name)))
+			return jc_fail(err, JWTCRED_E_CONFIG, "%s", b->error);
 	}
-	for (i = 0; i < cfg->nprofiles && used < sizeof(known); i++) {
-		n = snprintf(known + used, sizeof(known) - used, "%s%s", i ? ", " : "",
-		             cfg->profiles[i].name);
-		if (n < 0)
-			break;
-		used += (size_t)n;
-	}
-	if (used >= sizeof(known))
-		memcpy(known + sizeof(known) - 4, "...", 4);
+	known_names(cfg, known, sizeof(known));
 	if (!name)
 		return jc_fail(err, JWTCRED_E_NOPROFILE,
 		               "'%s' has %zu profiles: choose one with --profile NAME (known: %s)",
-		               cfg->path, cfg->nprofiles, known);
+		               cfg->path, cfg->nprofiles + cfg->nbroken, known);
 	return jc_fail(err, JWTCRED_E_NOPROFILE, "no profile '%s' in '%s' (known: %s)", name,
 	               cfg->path, known);
 }

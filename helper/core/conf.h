@@ -92,10 +92,28 @@ struct jc_profile {
 /* refresh_ahead when the profile does not set it */
 #define JC_REFRESH_AHEAD_AUTO (-1L)
 
+/*
+ * A profile with a mistake inside its group: never served, and its error
+ * is the answer whenever it is asked for (by name, or because its urls
+ * cover a request: it must not let the request fall through to a profile
+ * it was meant to shadow).
+ */
+struct jc_broken {
+	char *name;
+	int line;                  /* where the profile starts in the file */
+	char *error;               /* "'<file>':<line>: ..." */
+	size_t good_before;        /* good profiles before it in the file (ties) */
+	struct jc_url *urls;       /* the urls it asks for, when they could be read */
+	size_t nurls;
+	bool urls_known;           /* false: its urls could not be read: nothing matches it */
+};
+
 struct jwtcred_config {
 	char *path;
-	struct jc_profile *profiles;
+	struct jc_profile *profiles; /* the good profiles, in the file's order */
 	size_t nprofiles;
+	struct jc_broken *broken;    /* the broken ones, in the file's order */
+	size_t nbroken;
 	int refresh_ahead;         /* libjwtcred: -1 as the profiles say, 0 never, 1 always
 	                              (jwtcred_config_set_refresh_ahead) */
 };
@@ -105,7 +123,10 @@ char *jc_conf_default_path(void);
 
 /*
  * Load and validate `path`.  Every problem is reported as
- * "'<file>':<line>: <what> ..." in err.  *out is the caller's.
+ * "'<file>':<line>: <what> ..." in err.  *out is the caller's.  A mistake
+ * inside one profile's group does not fail the load: that profile goes to
+ * cfg->broken with its error.  A syntax error of the file, a top-level
+ * mistake or running out of memory fails it.
  */
 int jc_conf_load(const char *path, struct jwtcred_config **out, jwtcred_error *err);
 
@@ -115,12 +136,16 @@ int jc_conf_load_string(const char *text, const char *name, struct jwtcred_confi
 
 void jc_conf_free(struct jwtcred_config *cfg);
 
+/* The broken profile called `name`, or NULL.  Borrowed from cfg. */
+const struct jc_broken *jc_conf_broken(const struct jwtcred_config *cfg, const char *name);
+
 /* Free every field of a profile (not the struct itself) and zero it. */
 void jc_profile_clear(struct jc_profile *p);
 
 /*
  * The profile called `name`; NULL name picks the only profile.  Unknown:
- * JWTCRED_E_NOPROFILE with the known names listed.  *out is borrowed.
+ * JWTCRED_E_NOPROFILE with the known names listed.  Broken (or the only
+ * profile is): JWTCRED_E_CONFIG with its error.  *out is borrowed.
  */
 int jc_conf_profile(const struct jwtcred_config *cfg, const char *name,
                     const struct jc_profile **out, jwtcred_error *err);

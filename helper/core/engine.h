@@ -17,7 +17,7 @@
 #include "core/findings.h"
 #include "core/urlmatch.h"
 
-#define JC_ENGINE_ABI 5 /* 5: mint takes struct jc_mint_in; struct jc_profile and jc_provider_def grew */
+#define JC_ENGINE_ABI 6 /* 6: keygen; 5: mint takes struct jc_mint_in; struct jc_profile and jc_provider_def grew */
 
 struct jc_engine {
 	int abi; /* JC_ENGINE_ABI: a module from another build is refused */
@@ -46,6 +46,17 @@ struct jc_engine {
 	 */
 	int (*check)(const struct jc_profile *p, bool online, struct jc_findings *out,
 	             jwtcred_error *err);
+	/*
+	 * jwtcred init: a new key of type JC_KEYGEN_RSA (2048 bits) or
+	 * JC_KEYGEN_EC (P-256) in key_path (PEM PKCS#8, 0600) and its
+	 * self-signed certificate, CN subject_cn, valid `days` days, in
+	 * cert_path; neither file may exist, and on failure neither is left
+	 * (engine/keygen.h).  NULL in libjwtcred, like assertion.
+	 */
+#define JC_KEYGEN_RSA 0
+#define JC_KEYGEN_EC 1
+	int (*keygen)(const char *key_path, const char *cert_path, int type, int days,
+	              const char *subject_cn, jwtcred_error *err);
 };
 
 /* The engine, loaded on first use; NULL (err filled) when it cannot be. */

@@ -15,6 +15,7 @@
 #include "engine/curlurl.h"
 #include "engine/exchange.h"
 #include "engine/jwt.h"
+#include "engine/keygen.h"
 #include "engine/mint.h"
 
 const struct jc_engine jc_engine_ops;
@@ -42,5 +43,5 @@ out:
 }
 
 const struct jc_engine jc_engine_ops = {
-	JC_ENGINE_ABI, jc_mint, jc_revoke, jc_curl_url, assertion, jc_check_profile,
+	JC_ENGINE_ABI, jc_mint, jc_revoke, jc_curl_url, assertion, jc_check_profile, jc_keygen,
 };

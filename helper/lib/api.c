@@ -156,6 +156,7 @@ int jwtcred_token_for_url(jwtcred_config *cfg, const char *url, unsigned flags,
 {
 	const struct jc_profile *p;
 	struct jc_request req;
+	int rc;
 
 	if (!tok)
 		return jc_fail(err, JWTCRED_E_USAGE, "jwtcred_token_for_url: tok is NULL");
@@ -164,11 +165,12 @@ int jwtcred_token_for_url(jwtcred_config *cfg, const char *url, unsigned flags,
 		return jc_fail(err, JWTCRED_E_USAGE, "jwtcred_token_for_url: cfg or url is NULL");
 	if (jc_request_from_url(url, &req) != 0)
 		return jc_fail(err, JWTCRED_E_INPUT, "not an absolute URL with a valid host");
-	p = jc_allowed_profile(cfg, NULL, &req);
+	rc = jc_allowed_lookup(cfg, NULL, &req, &p, err);
 	jc_request_clear(&req);
-	if (!p)
-		return jc_fail(err, JWTCRED_E_NOPROFILE, "no profile in '%s' lists this URL in its urls",
-		               cfg->path);
+	if (rc == JWTCRED_E_NOPROFILE && !cfg->nbroken)
+		return jc_fail(err, rc, "no profile in '%s' lists this URL in its urls", cfg->path);
+	if (rc)
+		return rc; /* a broken profile's error, or none allows it naming the broken ones */
 	return fetch(cfg, p, flags, tok, err);
 }
 

@@ -12,7 +12,7 @@
 #include "engine/mint.h"
 
 static const struct jc_engine engine = {
-	JC_ENGINE_ABI, jc_mint, jc_revoke, jc_curl_url, NULL, NULL,
+	JC_ENGINE_ABI, jc_mint, jc_revoke, jc_curl_url, NULL, NULL, NULL,
 };
 
 const struct jc_engine *jc_engine(jwtcred_error *err)

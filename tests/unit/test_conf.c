@@ -754,7 +754,7 @@ static int check_bad_rows(const struct bad_row *rows, size_t n)
 		const struct bad_row *r = &rows[i];
 		struct jwtcred_config *cfg = (struct jwtcred_config *)"unset";
 		jwtcred_error err = { "" };
-		int rc = jc_conf_load_string(r->text, NAME, &cfg, &err);
+		int rc = tu_conf_load_strict(r->text, NAME, &cfg, &err);
 		bool ok = rc == JWTCRED_E_CONFIG && cfg == NULL &&
 		          (names_line(err.text, r->line) || (r->alt_line && names_line(err.text, r->alt_line))) &&
 		          (!r->want || strstr(err.text, r->want)) &&
@@ -815,7 +815,7 @@ static void test_long_string(void **state)
 	memset(v, 'a', n);
 	v[n] = '\0';
 	snprintf(text, n + 256, HEAD "    scope = \"%s\";\n" TAIL, v);
-	assert_int_equal(jc_conf_load_string(text, NAME, &cfg, &err), JWTCRED_E_CONFIG);
+	assert_int_equal(tu_conf_load_strict(text, NAME, &cfg, &err), JWTCRED_E_CONFIG);
 	assert_null(cfg);
 	assert_true(names_line(err.text, 6));
 	assert_true(tu_contains(err.text, "'scope'"));
@@ -836,7 +836,7 @@ static void test_unknown_setting_without_suggestion(void **state)
 	jwtcred_error err = { "" };
 
 	(void)state;
-	assert_int_equal(jc_conf_load_string(HEAD "    frobnicate = 1;\n" TAIL, NAME, &cfg, &err),
+	assert_int_equal(tu_conf_load_strict(HEAD "    frobnicate = 1;\n" TAIL, NAME, &cfg, &err),
 	                 JWTCRED_E_CONFIG);
 	assert_false(tu_contains(err.text, "did you mean"));
 }
@@ -1002,6 +1002,9 @@ static void test_examples_load(void **state)
 		snprintf(path, sizeof(path), "%s/%s", dirpath, d->d_name);
 		if (jc_conf_load(path, &cfg, &err) != JWTCRED_OK) {
 			print_error("%s\n", err.text);
+			bad++;
+		} else if (cfg->nbroken) { /* loaded, but a profile is broken */
+			print_error("%s\n", cfg->broken[0].error);
 			bad++;
 		}
 		jc_conf_free(cfg);

@@ -164,7 +164,7 @@ static void test_bad_settings(void **state)
 		cfg = NULL;
 		err.text[0] = '\0';
 		snprintf(where, sizeof(where), "'t.conf':%d: ", bad[i].line);
-		if (jc_conf_load_string(bad[i].text, "t.conf", &cfg, &err) != JWTCRED_E_CONFIG || cfg ||
+		if (tu_conf_load_strict(bad[i].text, "t.conf", &cfg, &err) != JWTCRED_E_CONFIG || cfg ||
 		    strncmp(err.text, where, strlen(where)) != 0 || !tu_contains(err.text, bad[i].message)) {
 			print_error("%s: want %s... %s\n  got: %s\n", bad[i].what, where, bad[i].message, err.text);
 			failures++;

@@ -90,7 +90,7 @@ static void test_unknown_names_refused(void **state)
 	jc_provider_names(names_text, sizeof(names_text));
 	assert_string_equal(names_text, "salesforce, google, generic, client-credentials, github-app");
 	/* and the configuration says which it knows */
-	assert_int_equal(jc_conf_load_string("profiles = { x = { provider = \"github\"; }; };", "t.conf",
+	assert_int_equal(tu_conf_load_strict("profiles = { x = { provider = \"github\"; }; };", "t.conf",
 	                                     &cfg, &err),
 	                 JWTCRED_E_CONFIG);
 	assert_null(cfg);

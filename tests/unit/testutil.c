@@ -302,6 +302,19 @@ unsigned char *tu_pkcs12(EVP_PKEY *key, X509 *cert, const char *pass, size_t *le
 	return out;
 }
 
+int tu_conf_load_strict(const char *text, const char *name, struct jwtcred_config **out,
+                        jwtcred_error *err)
+{
+	int rc = jc_conf_load_string(text, name, out, err);
+
+	if (rc == JWTCRED_OK && (*out)->nbroken) {
+		rc = jc_fail(err, JWTCRED_E_CONFIG, "%s", (*out)->broken[0].error);
+		jc_conf_free(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
 bool tu_contains(const char *hay, const char *needle)
 {
 	return hay && strstr(hay, needle) != NULL;

@@ -77,6 +77,14 @@ void tu_profile_init(struct jc_profile *p, const char *key_path);
 void tu_profile_audiences(struct jc_profile *p, ...);
 void tu_profile_free(struct jc_profile *p);
 
+/*
+ * jc_conf_load_string, and a broken profile fails it as a whole with the
+ * first one's error (as the loader did before broken profiles were kept):
+ * for tests of one setting's error.
+ */
+int tu_conf_load_strict(const char *text, const char *name, struct jwtcred_config **out,
+                        jwtcred_error *err);
+
 /* Does hay contain needle? (NULL hay: no) */
 bool tu_contains(const char *hay, const char *needle);
 

@@ -1,0 +1,93 @@
+#!/bin/bash
+# One bad profile does not disable the others: with profile "good" and a
+# profile "bad" that has a mistake inside its group, real git clones with
+# good's token; a request that bad's urls cover gets bad's error (and no
+# token of good's, whose urls are less specific); `jwtcred -p bad` and
+# `jwtcred check` say bad's error; a URL no profile allows names the broken
+# profiles under -v.
+. "${srcdir:-.}/tests/integration/lib.sh"
+command -v git >/dev/null || skip "git is not installed"
+
+start_server
+git_repo_make "$SERVER_GIT_ROOT" repo.git || { echo "FAIL: cannot make the test repository"; exit 1; }
+
+# profile NAME LINES...: one profile of the test server's, with LINES added
+profile() {
+	local name=$1
+	shift
+	printf '  %s = {\n' "$name"
+	printf '    %s\n' "client_id = \"$SERVER_CLIENT_ID\";" 'username = "alice@example.com";' \
+		"login_url = \"$SERVER_URL\";" 'audience = "https://login.salesforce.com";' \
+		"private_key = \"$KEYS/client.key\";" "ca_file = \"$PKI/ca.crt\";" 'timeout = 10;' "$@"
+	printf '  };\n'
+}
+{
+	echo 'profiles = {'
+	profile good "urls = [ \"$SERVER_URL/git\" ];"
+	# line 12: bad starts; 20: its urls (read all the same); 21: its mistake
+	profile bad "urls = [ \"$SERVER_URL/git/team\" ];" 'frobnicate = 1;'
+	# unread: its urls cannot be read, so nothing matches it
+	profile unread 'urls = [ "http://unread.example.com" ];'
+	echo '};'
+} >"$JWTCRED_CONFIG"
+# (a pattern for expect_grep, and the start of the exact line)
+BAD_ERROR="'$JWTCRED_CONFIG':21: unknown setting 'frobnicate' in profile 'bad'"
+
+git config --global http.sslCAInfo "$PKI/ca.crt"
+git config --global credential.useHttpPath true
+git config --global "credential.$SERVER_URL.helper" ""
+git config --global --add "credential.$SERVER_URL.helper" jwtcred
+cd "$TEST_TMP" || exit 1
+
+# --- the good profile is served ------------------------------------------------------
+git clone -q "$SERVER_URL/git/repo.git" clone >git-clone.log 2>&1
+expect_eq "good: git clone works beside a broken profile" 0 "$?" || show git-clone.log
+check "good: the repository's file is there" test -f clone/README
+expect_no_grep "good: no word of bad's error" "frobnicate" git-clone.log
+
+# --- a request bad's urls cover: bad's error, never good's token -----------------------
+printf 'url=%s/git/team/repo.git\n\n' "$SERVER_URL" | git credential fill >fill.out 2>fill.err
+check "bad's URL: git credential fill fails" test $? -ne 0
+check "bad's URL: no password reaches git" test ! -s fill.out
+expect_grep "bad's URL: git shows bad's error, with its file and line" "$BAD_ERROR" fill.err
+expect_eq "one token request in all (good's clone)" 1 "$(server_stats token_requests)"
+
+# --- by name --------------------------------------------------------------------------
+run_jwtcred bad-token -p bad token
+check "token -p bad: fails" test "$RC" -ne 0
+expect_eq "token -p bad: exactly bad's error" "jwtcred: $BAD_ERROR (see jwtcred.conf(5))" \
+	"$(cat "$TEST_TMP/bad-token.err")"
+check "token -p bad: prints no token" test ! -s "$TEST_TMP/bad-token.out"
+run_jwtcred good-token -p good token
+expect_eq "token -p good: exit 0" 0 "$RC" || show "$TEST_TMP/good-token.err"
+expect_grep "token -p good: a token" '^00D' "$TEST_TMP/good-token.out"
+run_jwtcred none-token token
+check "token without -p: fails (three profiles)" test "$RC" -ne 0
+expect_grep "token without -p: names the broken ones" "known: good, bad \(broken\), unread \(broken\)" \
+	"$TEST_TMP/none-token.err"
+
+# --- check: bad's error, and good is still checked --------------------------------------
+run_jwtcred check check
+check "check: fails" test "$RC" -ne 0
+expect_grep "check: counts the broken profiles" "3 profiles, 2 broken" "$TEST_TMP/check.out"
+expect_grep "check: says bad's error" "^jwtcred: $BAD_ERROR" "$TEST_TMP/check.err"
+expect_grep "check: says unread cannot be matched" \
+	"^jwtcred: profile 'unread': its urls could not be read" "$TEST_TMP/check.err"
+expect_grep "check: good is checked all the same" "good" "$TEST_TMP/check.out"
+run_jwtcred check-bad -p bad check
+check "check -p bad: fails" test "$RC" -ne 0
+expect_grep "check -p bad: says bad's error" "$BAD_ERROR" "$TEST_TMP/check-bad.err"
+
+# --- a URL no profile allows: the broken ones are named under -v -------------------------
+printf 'protocol=https\nhost=elsewhere.example\n\n' >"$TEST_TMP/elsewhere"
+RC=0
+"$JWTCRED" -v get <"$TEST_TMP/elsewhere" >"$TEST_TMP/elsewhere.out" 2>"$TEST_TMP/elsewhere.err" || RC=$?
+expect_eq "unlisted host: git gets nothing (exit 0)" 0 "$RC"
+check "unlisted host: no output" test ! -s "$TEST_TMP/elsewhere.out"
+expect_grep "unlisted host, -v: names the broken profiles" \
+	"no profile allows this URL; broken, so not considered: 'bad', 'unread' \(its urls could not be read\)" \
+	"$TEST_TMP/elsewhere.err"
+"$JWTCRED" get <"$TEST_TMP/elsewhere" >"$TEST_TMP/quiet.out" 2>"$TEST_TMP/quiet.err"
+check "unlisted host, without -v: silent" test ! -s "$TEST_TMP/quiet.err"
+
+finish
