@@ -82,7 +82,5 @@ int jc_front_help(const struct jc_cli *cli);
 void jc_help_list(FILE *out);
 bool jc_help_known(const char *name);
 int jc_help_show(FILE *out, const char *name);
-/* init's usage, options and examples (cmd_init.c): help init, init --help */
-void jc_init_usage(FILE *out);
 
 #endif

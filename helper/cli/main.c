@@ -203,17 +203,6 @@ static int show_help(const struct personality *who, const struct command *cmd)
 	return fflush(stdout) == 0 ? JC_EXIT_OK : JC_EXIT_FAIL;
 }
 
-/* Does a command that parses its own options (init) have -h or --help before any "--"? */
-static bool own_help(int argc, char **argv, int from)
-{
-	int i;
-
-	for (i = from; i < argc && strcmp(argv[i], "--") != 0; i++)
-		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
-			return true;
-	return false;
-}
-
 /*
  * jwtcred's options and the command word, which options may follow: *cmd
  * and cli filled.  GO_ON, or the exit status.
@@ -250,9 +239,7 @@ static int parse(int argc, char **argv, const struct personality *who, struct jc
 			/* the command word; options may follow it */
 			cli->action = argv[optind++];
 			*cmd = find_command(who, cli->action, &status);
-			if (*cmd && ((*cmd)->flags & F_OWN) && own_help(argc, argv, optind))
-				status = HELP;
-			else if (*cmd && ((*cmd)->flags & F_OWN))
+			if (*cmd && ((*cmd)->flags & F_OWN))
 				break; /* the rest is the command's to parse */
 		}
 	}
