@@ -61,6 +61,8 @@ _jwtcred()
 		-c | --config) mapfile -t COMPREPLY < <(compgen -f -- "$cur"); return ;;
 		--provider) mapfile -t COMPREPLY < <(compgen -W "salesforce google github-app client-credentials generic" -- "$cur"); return ;;
 		--key-type) mapfile -t COMPREPLY < <(compgen -W "rsa ec" -- "$cur"); return ;;
+		--server) mapfile -t COMPREPLY < <(compgen -W "entra okta keycloak auth0" -- "$cur"); return ;;
+		--key | --service-account-file | --ca-file) mapfile -t COMPREPLY < <(compgen -f -- "$cur"); return ;;
 		--days) return ;;
 		esac
 	fi
@@ -92,7 +94,7 @@ _jwtcred()
 	assertion) opts="--decode" ;;
 	cargo) opts="--cargo-plugin" ;;
 	curl | exec) opts="--" ;;
-	init) opts="--provider --profile --key-type --days" ;;
+	init) opts="--provider --profile --url --key-type --days --sandbox --client-id --app-id --username --login-url --service-account-file --key --installation-id --owner --api-url --server --tenant --issuer --subject --token-url --audience --scope --resource --key-id --ca-file" ;;
 	help)
 		[ "$nargs" -eq 0 ] && mapfile -t COMPREPLY < <(compgen -W "$_jwtcred_commands" -- "$cur")
 		return

@@ -71,6 +71,10 @@ complete -c jwtcred -n '__fish_seen_subcommand_from cargo' -l cargo-plugin -d 'a
 complete -c jwtcred -n '__fish_seen_subcommand_from init' -l provider -x -a 'salesforce google github-app client-credentials generic'
 complete -c jwtcred -n '__fish_seen_subcommand_from init' -l key-type -x -a 'rsa ec'
 complete -c jwtcred -n '__fish_seen_subcommand_from init' -l days -x
+complete -c jwtcred -n '__fish_seen_subcommand_from init' -l server -x -a 'entra okta keycloak auth0'
+complete -c jwtcred -n '__fish_seen_subcommand_from init' -l sandbox -d 'a Salesforce sandbox'
+complete -c jwtcred -n '__fish_seen_subcommand_from init' -l key -l service-account-file -l ca-file -r -F
+complete -c jwtcred -n '__fish_seen_subcommand_from init' -l url -l client-id -l app-id -l username -l login-url -l installation-id -l owner -l api-url -l tenant -l issuer -l subject -l token-url -l audience -l scope -l resource -l key-id -x
 complete -c jwtcred -n '__fish_seen_subcommand_from terraform; and not __fish_seen_subcommand_from get store forget' -a 'get store forget'
 complete -c jwtcred -n '__fish_seen_subcommand_from bazel; and not __fish_seen_subcommand_from get' -a get
 complete -c jwtcred -n __jwtcred_help_topic -a "$__jwtcred_commands"

@@ -75,6 +75,10 @@ out=$(bcomp jwtcred help to)
 expect_eq "bash: help to<TAB>: token" token "$out"
 out=$(bcomp jwtcred terraform "")
 expect_eq "bash: terraform <TAB>: its verbs" "get store forget" "$(echo $out)"
+out=$(bcomp jwtcred init --server "")
+expect_eq "bash: init --server <TAB>: the servers init knows" "entra okta keycloak auth0" "$(echo $out)"
+out=$(bcomp jwtcred init --pro)
+check "bash: init --pro<TAB>: --provider" has --provider "$out"
 out=$(bcomp jwtcred -)
 check "bash: -<TAB>: the global options" has --config "$out"
 out=$(bcomp jwtcred curl -- --pro)
@@ -151,6 +155,8 @@ if command -v fish >/dev/null; then
 	out=$(fcomp 'jwtcred status --')
 	check "fish: status --<TAB>: --json" has --json "$out"
 	check "fish: status --<TAB>: not token's --refresh" lacks --refresh "$out"
+	out=$(fcomp 'jwtcred init --provider ')
+	check "fish: init --provider <TAB>: github-app" has github-app "$out"
 	out=$(fcomp 'jwtcred help ')
 	check "fish: help <TAB>: the commands" has token "$out"
 else
