@@ -69,5 +69,18 @@ int jc_front_terraform(const struct jc_cli *cli);
 int jc_front_bazel(const struct jc_cli *cli);
 int jc_front_goauth(const struct jc_cli *cli);
 int jc_front_pnpm(const struct jc_cli *cli);
+/* jwtcred profiles: the configuration's profile names, one a line (cmd_profiles.c) */
+int jc_front_profiles(const struct jc_cli *cli);
+
+/*
+ * help.c: jwtcred help [COMMAND] and --help.  jc_help_list prints the
+ * commands, one line each, and the global options; jc_help_show prints
+ * one topic (a command word, or a name the program runs under such as
+ * docker-credential-jwtcred): -1 for an unknown topic or a write error.
+ */
+int jc_front_help(const struct jc_cli *cli);
+void jc_help_list(FILE *out);
+bool jc_help_known(const char *name);
+int jc_help_show(FILE *out, const char *name);
 
 #endif

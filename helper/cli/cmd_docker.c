@@ -5,7 +5,8 @@
  * get reads a registry address on stdin and answers
  * {"ServerURL","Username","Secret"}; a registry no profile lists gets
  * "credentials not found in native keychain" on stdout and exit 1, the
- * text docker looks for.
+ * text docker looks for.  version prints "NAME (PACKAGE) VERSION", the
+ * line docker-credential-helpers' helpers print (credentials.PrintVersion).
  */
 #include "config.h"
 
@@ -141,6 +142,11 @@ int jc_front_docker(const struct jc_cli *cli)
 	bool dropped;
 	int status = JC_EXIT_FAIL;
 
+	if (strcmp(action, "version") == 0)
+		return printf("docker-credential-jwtcred (%s) %s\n", PACKAGE_NAME, PACKAGE_VERSION) > 0 &&
+		               fflush(stdout) == 0
+		           ? JC_EXIT_OK
+		           : JC_EXIT_FAIL;
 	if (strcmp(action, "list") != 0 && read_input(&input) != 0)
 		return JC_EXIT_FAIL;
 	if (strcmp(action, "store") == 0) {

@@ -1,6 +1,8 @@
 /*
  * cmd_purge.c: jwtcred purge [--revoke]: remove cached tokens (--profile:
- * that profile's only); --revoke first revokes each at the server.
+ * that profile's only); --revoke first revokes each at the server.  A
+ * --profile that is neither in the configuration nor in the cache is a
+ * mistake to say (a profile since removed still has its entries purged).
  */
 #include "config.h"
 
@@ -23,6 +25,7 @@ struct purge_ctx {
 	struct jwtcred_config *cfg; /* with --revoke; else when it loads (lock windows) */
 	char *dirpath;              /* the cache directory, for the lock's messages */
 	unsigned removed;
+	unsigned matched;           /* entries of --profile's name, removed or not */
 };
 
 #define DEFAULT_TIMEOUT 30 /* seconds: the timeout setting's default */
@@ -107,6 +110,7 @@ static int purge_entry(int dirfd, const char *name, struct jc_entry *e, void *ar
 
 	if (ctx->cli->profile && (!e->profile || strcmp(e->profile, ctx->cli->profile) != 0))
 		return 0;
+	ctx->matched++;
 	if (jc_cache_lock(dirfd, ctx->dirpath, name, lock_window(ctx, e), &lockfd, &err) != 0) {
 		jc_say("%s; cache entry %s kept", err.text, name);
 		return 1;
@@ -121,8 +125,9 @@ static int purge_entry(int dirfd, const char *name, struct jc_entry *e, void *ar
 
 int jc_front_purge(const struct jc_cli *cli)
 {
-	struct purge_ctx ctx = { cli, NULL, NULL, 0 };
-	jwtcred_error err;
+	struct purge_ctx ctx = { cli, NULL, NULL, 0, 0 };
+	const struct jc_profile *p;
+	jwtcred_error err, cfgerr;
 	char *def = NULL;
 	const char *path = cli->config_path;
 	int status, dirfd;
@@ -132,8 +137,9 @@ int jc_front_purge(const struct jc_cli *cli)
 	if (cli->revoke && jc_cli_config(cli, &ctx.cfg) != JC_EXIT_OK)
 		return JC_EXIT_FAIL;
 	/* without --revoke the configuration only sizes the lock windows: purge works without one */
+	jc_fail(&cfgerr, JWTCRED_E_CONFIG, "no configuration: set HOME, JWTCRED_CONFIG or pass --config FILE");
 	if (!cli->revoke && (path || (path = def = jc_conf_default_path())) &&
-	    jc_conf_load(path, &ctx.cfg, &err) != 0)
+	    jc_conf_load(path, &ctx.cfg, &cfgerr) != 0)
 		ctx.cfg = NULL;
 	free(def);
 	if (jc_cache_open(&dirfd, &ctx.dirpath, &err) != 0) {
@@ -144,6 +150,12 @@ int jc_front_purge(const struct jc_cli *cli)
 	close(dirfd);
 	status = jc_each_entry(purge_entry, &ctx);
 	free(ctx.dirpath);
+	/* nothing of that name: say why, whether the configuration lacks it or cannot tell */
+	if (status == JC_EXIT_OK && cli->profile && !ctx.matched &&
+	    (!ctx.cfg || jc_conf_profile(ctx.cfg, cli->profile, &p, &cfgerr) != 0)) {
+		jc_say("%s", cfgerr.text);
+		status = JC_EXIT_FAIL;
+	}
 	if (status == JC_EXIT_OK && jc_tracing())
 		jc_trace("removed %u cache entr%s", ctx.removed, ctx.removed == 1 ? "y" : "ies");
 	jc_conf_free(ctx.cfg);

@@ -3,7 +3,9 @@
  *
  * Invoked as git-credential-jwtcred, the program is git's credential helper
  * (get, store, erase; anything else is ignored).  As jwtcred it takes the
- * commands listed in usage(); as docker-credential-jwtcred, docker's.
+ * commands help.c lists; as docker-credential-jwtcred, docker's.  -h or
+ * --help after a command word shows that command's help; before it (or
+ * under a tool's name) the list of commands, or that name's help.
  */
 #include "config.h"
 
@@ -53,6 +55,8 @@ static const struct command commands[] = {
 	{ "check", jc_front_check, F_ONLINE | F_JSON },
 	{ "status", jc_front_status, F_SHARED | F_JSON },  /* --profile filters the listing */
 	{ "purge", jc_front_purge, F_REVOKE | F_SHARED },
+	{ "profiles", jc_front_profiles, 0 },
+	{ "help", jc_front_help, F_ARGS },
 	{ "get", jc_front_git, 0 },
 	{ "store", jc_front_git, 0 },
 	{ "erase", jc_front_git, 0 },
@@ -64,6 +68,7 @@ static const struct command docker_commands[] = {
 	{ "store", jc_front_docker, 0 },
 	{ "erase", jc_front_docker, 0 },
 	{ "list", jc_front_docker, 0 },
+	{ "version", jc_front_docker, 0 }, /* as docker-credential-helpers answer it */
 };
 
 /* terraform-credentials-jwtcred [options] get|store|forget HOSTNAME */
@@ -92,75 +97,37 @@ struct personality {
 	bool as_git;                  /* git's actions only; an unknown one is ignored */
 	const struct command *implied; /* run when no command word is given, or NULL */
 	const char *profile;          /* the profile the name carries, or NULL */
+	const char *help;             /* help.c's topic for --help, or NULL: the command list */
 };
 
-#define PERSONA(t) ((struct personality){ (t), sizeof(t) / sizeof((t)[0]), false, NULL, NULL })
+#define PERSONA(t, h) \
+	((struct personality){ (t), sizeof(t) / sizeof((t)[0]), false, NULL, NULL, (h) })
 
 /* Not an exit status: parsing goes on. */
 #define GO_ON (-1)
 
-static void usage(FILE *out)
-{
-	fputs("usage: jwtcred [options] COMMAND [command options]\n"
-	      "\n"
-	      "Mint OAuth 2.0 access tokens with the JWT bearer grant (RFC 7523) and hand\n"
-	      "them to git and scripts, cached and minted once per profile.\n"
-	      "\n"
-	      "Commands:\n"
-	      "  token [--refresh] [--no-cache] [--format FMT]\n"
-	      "                                  print an access token (from the cache when fresh);\n"
-	      "                                  FMT: bare, header, json, env, curl-config\n"
-	      "  curl -- CURL-ARGS...            run curl with the token on a pipe, never in argv;\n"
-	      "                                  only allow-listed curl options (jwtcred(1))\n"
-	      "  exec -- COMMAND [ARGS...]       run COMMAND with JWTCRED_ACCESS_TOKEN (and SF_*) set\n"
-	      "  kubectl                         kubectl exec credential plugin (ExecCredential JSON)\n"
-	      "  cargo --cargo-plugin            Cargo credential provider (JSON lines on stdin)\n"
-	      "  terraform get|store|forget HOST Terraform/OpenTofu credentials helper\n"
-	      "  bazel get                       Bazel credential helper ({\"uri\":...} on stdin)\n"
-	      "  goauth [URL]                    Go's GOAUTH command (URL prefixes and headers)\n"
-	      "  pnpm                            pnpm tokenHelper (prints \"Bearer TOKEN\")\n"
-	      "  assertion [--decode]            print the signed assertion, or its header and claims\n"
-	      "  check [--online]                check the configuration and keys; --online mints once\n"
-	      "  status                          list cached tokens (never the tokens themselves)\n"
-	      "  purge [--revoke]                remove cached tokens; --revoke also revokes them\n"
-	      "  get | store | erase             git credential helper (also as git-credential-jwtcred)\n"
-	      "As docker-credential-jwtcred: get | store | erase | list (docker's protocol);\n"
-	      "as terraform-credentials-jwtcred, bazel-credential-jwtcred and\n"
-	      "jwtcred-pnpm-helper[@PROFILE], those tools' protocols.\n"
-	      "\n"
-	      "Options:\n"
-	      "  -c, --config FILE   configuration file (default: $JWTCRED_CONFIG, else\n"
-	      "                      $XDG_CONFIG_HOME/jwtcred/config, else ~/.config/jwtcred/config)\n"
-	      "  -p, --profile NAME  the profile to use (every command; git, curl and docker\n"
-	      "                      otherwise choose by URL; status and purge filter by it)\n"
-	      "  -v, --verbose       diagnostics on stderr (never a secret)\n"
-	      "  -h, --help          this help\n"
-	      "  -V, --version       the version\n"
-	      "\n"
-	      "Environment: JWTCRED_CONFIG, JWTCRED_PROFILE (the default --profile),\n"
-	      "JWTCRED_CACHE_DIR, XDG_RUNTIME_DIR, XDG_CACHE_HOME.\n"
-	      "See jwtcred(1) and jwtcred.conf(5).\n",
-	      out);
-}
+/* -h or --help was given: not an exit status either. */
+#define HELP (-2)
 
 static struct personality personality(const char *argv0)
 {
 	const char *prog = argv0 ? strrchr(argv0, '/') : NULL;
-	struct personality who = PERSONA(commands);
+	struct personality who = PERSONA(commands, NULL);
 
 	prog = prog ? prog + 1 : (argv0 ? argv0 : "jwtcred");
 	if (strcmp(prog, "git-credential-jwtcred") == 0) {
 		who.as_git = true;
+		who.help = prog;
 	} else if (strcmp(prog, "docker-credential-jwtcred") == 0) {
-		who = PERSONA(docker_commands);
+		who = PERSONA(docker_commands, prog);
 	} else if (strcmp(prog, "terraform-credentials-jwtcred") == 0) {
-		who = PERSONA(terraform_commands);
+		who = PERSONA(terraform_commands, prog);
 	} else if (strcmp(prog, "bazel-credential-jwtcred") == 0) {
-		who = PERSONA(bazel_commands);
+		who = PERSONA(bazel_commands, prog);
 	} else if (strncmp(prog, PNPM_HELPER, strlen(PNPM_HELPER)) == 0 &&
 	           (prog[strlen(PNPM_HELPER)] == '\0' || prog[strlen(PNPM_HELPER)] == '@')) {
 		/* "jwtcred-pnpm-helper@prod" carries the profile: pnpm passes no arguments */
-		who = PERSONA(pnpm_commands);
+		who = PERSONA(pnpm_commands, PNPM_HELPER);
 		who.implied = &pnpm_commands[0];
 		if (prog[strlen(PNPM_HELPER)] == '@')
 			who.profile = prog + strlen(PNPM_HELPER) + 1;
@@ -194,7 +161,7 @@ static int take_option(int c, char **argv, struct jc_cli *cli, unsigned *given)
 	case 'c': cli->config_path = optarg; break;
 	case 'p': cli->profile = optarg; break;
 	case 'v': cli->verbose++; break;
-	case 'h': usage(stdout); return JC_EXIT_OK;
+	case 'h': return HELP;
 	case 'V': printf("jwtcred %s\n", PACKAGE_VERSION); return JC_EXIT_OK;
 	case 'R': cli->refresh = true; *given |= F_REFRESH; break;
 	case 'N': cli->no_cache = true; *given |= F_NO_CACHE; break;
@@ -219,6 +186,21 @@ static int take_option(int c, char **argv, struct jc_cli *cli, unsigned *given)
 		return JC_EXIT_USAGE;
 	}
 	return GO_ON;
+}
+
+/*
+ * Print the help --help asked for: the command's (cmd, when the word came
+ * before it and the name takes jwtcred's commands), else the help of the
+ * name the program runs under, else the command list.  An exit status.
+ */
+static int show_help(const struct personality *who, const struct command *cmd)
+{
+	if (cmd && who->table == commands && !who->as_git)
+		return jc_help_show(stdout, cmd->name) == 0 ? JC_EXIT_OK : JC_EXIT_FAIL;
+	if (who->help)
+		return jc_help_show(stdout, who->help) == 0 ? JC_EXIT_OK : JC_EXIT_FAIL;
+	jc_help_list(stdout);
+	return fflush(stdout) == 0 ? JC_EXIT_OK : JC_EXIT_FAIL;
 }
 
 /*
@@ -261,7 +243,9 @@ static int parse(int argc, char **argv, const struct personality *who, struct jc
 				break; /* the rest is the command's to parse */
 		}
 	}
-	if (status == GO_ON && !*cmd && who->implied) {
+	if (status == HELP) {
+		status = show_help(who, *cmd);
+	} else if (status == GO_ON && !*cmd && who->implied) {
 		cli->action = who->implied->name;
 		*cmd = who->implied;
 	} else if (status == GO_ON && !*cmd && (*given & F_CARGO_PLUGIN) && who->table == commands) {
@@ -270,7 +254,7 @@ static int parse(int argc, char **argv, const struct personality *who, struct jc
 		cli->action = "cargo";
 		*cmd = find_command(who, cli->action, &status);
 	} else if (status == GO_ON && !*cmd) {
-		usage(stderr);
+		jc_help_list(stderr);
 		status = JC_EXIT_USAGE;
 	}
 	return status;

@@ -110,7 +110,7 @@ expect_eq "before the refresh point: the cached token" "$(cat a.tok)" "$(cat bef
 expect_no_grep "before the refresh point: -v starts no refresh" 'refreshing in the background' before.err
 JWTCRED_NOW=$((T + 674)) run_jwtcred status status
 expect_grep "status: when the entry will be refreshed" \
-	"^prod +alice@example.com +[-0-9T:Z]+ +[-0-9T:Z]+ +$(date -u -d "@$((T + 675))" +%Y-%m-%dT%H:%M:%SZ) +- +" status.out
+	"^prod +alice@example.com +[-0-9T:Z]+ +[-0-9T:Z]+ +[-0-9T:Z]+ +$(date -u -d "@$((T + 675))" +%Y-%m-%dT%H:%M:%SZ) +- +" status.out
 
 # --- past it, every token request held: git does not wait for the refresh -----------------
 held_front fetch env JWTCRED_NOW=$((T + 700)) git -C clone fetch -q

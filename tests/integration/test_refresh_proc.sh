@@ -87,10 +87,10 @@ JWTCRED_NOW=$((T + 710)) run_jwtcred status_killed status
 expect_grep "status: a refresh that died is killed, not running" \
 	"^prod .* $(date -u -d "@$((T + 700))" +%Y-%m-%dT%H:%M:%SZ) killed +[0-9]+m" status_killed.out
 expect_grep "status: due, but backing off after the killed refresh" \
-	"^prod +alice@example.com +[-0-9T:Z]+ +[-0-9T:Z]+ +backing off +" status_killed.out
+	"^prod +alice@example.com +[-0-9T:Z]+ +[-0-9T:Z]+ +[-0-9T:Z]+ +backing off +" status_killed.out
 JWTCRED_NOW=$((T + 770)) run_jwtcred status_due status
 expect_grep "status: due again a minute after the killed refresh" \
-	"^prod +alice@example.com +[-0-9T:Z]+ +[-0-9T:Z]+ +due +" status_due.out
+	"^prod +alice@example.com +[-0-9T:Z]+ +[-0-9T:Z]+ +[-0-9T:Z]+ +due +" status_due.out
 server_mode '{}'
 
 finish
