@@ -279,7 +279,6 @@ static void test_bad_confs(void **state)
 			assert_int_equal(rc, 0);
 			assert_non_null(cfg);
 			assert_int_equal(cfg->nbroken, 1);
-			assert_int_equal(cfg->nprofiles, 0);
 		} else {
 			assert_int_equal(rc, JWTCRED_E_CONFIG);
 			assert_null(cfg);
