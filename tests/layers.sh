@@ -6,13 +6,13 @@
 #   - every quoted include names its folder ("core/conf.h", not "conf.h"),
 #     or is one of the top-level headers (config.h, jwtcred.h,
 #     jwtcred-version.h); our own headers are never included with <>;
-#   - helper/core includes only core/ headers of ours, and no OpenSSL, libcurl
-#     or libpsl header (pubsuffix.c, which dlopens libpsl, may use its header
+#   - helper/core includes only core/ headers of ours, and no OpenSSL, libcurl,
+#     hiredis or libpsl header (pubsuffix.c, which dlopens libpsl, may use its header
 #     for the types);
 #   - helper/engine includes core/ and engine/ headers, never cli/ or lib/;
 #   - helper/cli includes core/ and cli/ headers, never engine/ or lib/ (the
 #     program reaches the engine only through core/engine.h's table), and no
-#     OpenSSL or libcurl header (a cache hit loads neither);
+#     OpenSSL, libcurl or hiredis header (a cache hit loads none of them);
 #   - helper/lib includes anything of ours but cli/;
 #   - helper/core and helper/engine never print: no printf, fprintf, vprintf,
 #     vfprintf, dprintf, puts, fputs, putchar, perror, stdout or stderr
@@ -119,8 +119,8 @@ scan() {
 				h = line; sub(/^</, "", h); sub(/>.*/, "", h)
 				if (h ~ /^(core|engine|cli|lib)\//)
 					bad("our own header <" h "> is included with quotes and its folder")
-				else if ((layer == "core" || layer == "cli") && h ~ /^(openssl|curl)\//)
-					bad("includes <" h ">: no OpenSSL or libcurl in " layer "/")
+				else if ((layer == "core" || layer == "cli") && h ~ /^(openssl|curl|hiredis)\//)
+					bad("includes <" h ">: no OpenSSL, libcurl or hiredis in " layer "/")
 				else if (layer == "core" && h == "libpsl.h" && f != "core/pubsuffix.c")
 					bad("includes <libpsl.h>: only core/pubsuffix.c, which dlopens libpsl, may")
 			} else {
@@ -181,6 +181,7 @@ cat >"$P/cli/bad.c" <<'EOF'
 #include "cli/cli.h"
 #include "engine/key.h"
 #include <openssl/evp.h>
+#include <hiredis/hiredis.h>
 static void f(void) { printf("x"); }
 EOF
 cat >"$P/lib/bad.c" <<'EOF'
@@ -193,9 +194,10 @@ echo 'int x;' >"$P/misc/x.c"
 echo 'int y;' >"$P/top.c"
 cat >"$TMP/expected" <<'EOF'
 helper/cli/bad.c:4: includes "engine/key.h": cli/ must not include engine/ headers
-helper/cli/bad.c:5: includes <openssl/evp.h>: no OpenSSL or libcurl in cli/
-helper/core/bad.c:1: includes <openssl/evp.h>: no OpenSSL or libcurl in core/
-helper/core/bad.c:2: includes <curl/curl.h>: no OpenSSL or libcurl in core/
+helper/cli/bad.c:5: includes <openssl/evp.h>: no OpenSSL, libcurl or hiredis in cli/
+helper/cli/bad.c:6: includes <hiredis/hiredis.h>: no OpenSSL, libcurl or hiredis in cli/
+helper/core/bad.c:1: includes <openssl/evp.h>: no OpenSSL, libcurl or hiredis in core/
+helper/core/bad.c:2: includes <curl/curl.h>: no OpenSSL, libcurl or hiredis in core/
 helper/core/bad.c:3: includes <libpsl.h>: only core/pubsuffix.c, which dlopens libpsl, may
 helper/core/bad.c:4: includes "engine/key.h": core/ must not include engine/ headers
 helper/core/bad.c:5: a quoted include names its folder ("core/x.h"), not "conf.h"
