@@ -12,7 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "cli/cli.h"
+#include "cli/entries.h"
 #include "cli/msgs.h"
 #include "cli/profile.h"
 #include "cli/shared.h"
@@ -26,8 +29,25 @@
 struct shared_ctx {
 	const struct jc_profile *p;
 	bool purge;
-	bool stopped; /* the scan stopped at its bound */
+	bool stopped;   /* the scan stopped at its bound */
+	json_t *json;   /* --json: the entries, else NULL */
 };
+
+/* status --shared --json: e as an object of the "entries" array (never its token). */
+static void add_json(struct shared_ctx *ctx, const struct jc_entry *e)
+{
+	long long rem = jc_entry_deadline(e, ctx->p) - jc_now();
+	json_t *o = json_pack("{s:s s:s s:s}", "profile", e->profile, "subject", e->subject,
+	                      "shared_cache", ctx->p->shared->url);
+
+	if (!o)
+		return;
+	jc_json_set_time(o, "issued", e->issued);
+	jc_json_set_time(o, "serve_until", jc_entry_deadline(e, ctx->p));
+	jc_json_set_time(o, "expires", e->expires);
+	json_object_set_new(o, "remaining_seconds", json_integer(rem > 0 ? rem : 0));
+	json_array_append_new(ctx->json, o);
+}
 
 static void each(void *arg, const struct jc_entry *e, bool deleted)
 {
@@ -44,6 +64,10 @@ static void each(void *arg, const struct jc_entry *e, bool deleted)
 			jc_trace("removed the shared entry of profile '%s' for '%s'", e->profile, e->subject);
 		return;
 	}
+	if (ctx->json) {
+		add_json(ctx, e);
+		return;
+	}
 	jc_rfc3339(e->expires, expires, sizeof(expires));
 	rem = e->expires - jc_now();
 	if (rem <= 0)
@@ -55,9 +79,9 @@ static void each(void *arg, const struct jc_entry *e, bool deleted)
 
 /* Scan p's shared cache; says why on failure.  *n is how many entries it found. */
 static int scan_profile(const struct jc_engine *engine, const struct jc_profile *p, bool purge,
-                        size_t *n)
+                        json_t *json, size_t *n)
 {
-	struct shared_ctx ctx = { p, purge, false };
+	struct shared_ctx ctx = { p, purge, false, json };
 	jwtcred_error err;
 
 	if (engine->shared_scan(p, purge, each, &ctx, n, &err) != 0) {
@@ -79,6 +103,8 @@ static int run(const struct jc_cli *cli, bool purge)
 	jwtcred_error err;
 	size_t i, n, total = 0, with = 0;
 	int status = JC_EXIT_OK;
+	json_t *json = NULL, *doc; /* doc takes json */
+	char *text = NULL;
 
 	if (!jc_shared_supported()) {
 		jc_say("--shared: this jwtcred was built without Redis support: rebuild it with libhiredis-dev installed");
@@ -105,21 +131,37 @@ static int run(const struct jc_cli *cli, bool purge)
 		jc_conf_free(cfg);
 		return JC_EXIT_FAIL;
 	}
-	if (!purge)
+	if (!purge && cli->json && !(json = json_array())) {
+		jc_say("out of memory");
+		jc_conf_free(cfg);
+		return JC_EXIT_FAIL;
+	}
+	if (!purge && !json)
 		printf(ROW, "PROFILE", "SUBJECT", "EXPIRES", "REMAINING", "SHARED CACHE");
 	for (i = 0; i < cfg->nprofiles; i++) {
 		const struct jc_profile *p = &cfg->profiles[i];
 		if ((one && one != p) || !p->shared)
 			continue;
 		n = 0;
-		if (scan_profile(engine, p, purge, &n) != JC_EXIT_OK)
+		if (scan_profile(engine, p, purge, json, &n) != JC_EXIT_OK)
 			status = JC_EXIT_FAIL;
 		total += n;
 	}
 	if (purge)
 		jc_trace("removed %zu shared entr%s", total, total == 1 ? "y" : "ies");
+	/* one document, like status --json: {"configuration", "now", "entries"} */
+	if (json && (doc = json_pack("{s:s s:o}", "configuration", cfg->path, "entries", json))) {
+		jc_json_set_time(doc, "now", jc_now());
+		text = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		json_decref(doc);
+	}
+	if (json && !text)
+		status = JC_EXIT_FAIL;
+	if (text && printf("%s\n", text) < 0)
+		status = JC_EXIT_FAIL;
 	if (fflush(stdout) != 0)
 		status = JC_EXIT_FAIL;
+	free(text);
 	jc_conf_free(cfg);
 	return status;
 }

@@ -54,21 +54,6 @@ struct listing {
 	bool nomem;
 };
 
-/* A time as RFC 3339 UTC under key, and as epoch seconds under key_epoch; null for 0. */
-static void set_time(json_t *o, const char *key, long long t)
-{
-	char buf[32], epoch_key[40];
-
-	snprintf(epoch_key, sizeof(epoch_key), "%s_epoch", key);
-	if (!t) {
-		json_object_set_new(o, key, json_null());
-		json_object_set_new(o, epoch_key, json_null());
-		return;
-	}
-	jc_rfc3339(t, buf, sizeof(buf));
-	json_object_set_new(o, key, json_string(buf));
-	json_object_set_new(o, epoch_key, json_integer(t));
-}
 
 /* The profile of cfg that made e as it is now, or NULL. */
 static const struct jc_profile *maker(const struct listing *l, const char *name,
@@ -211,7 +196,7 @@ static json_t *last_refresh(int dirfd, const char *name, const struct jc_refresh
 	jc_rfc3339(r->started, cell, CELL);
 	snprintf(cell + strlen(cell), CELL - strlen(cell), " %s", last_result(dirfd, name, r));
 	if ((o = json_pack("{s:s}", "result", last_result(dirfd, name, r))))
-		set_time(o, "started", r->started);
+		jc_json_set_time(o, "started", r->started);
 	return o;
 }
 
@@ -242,13 +227,13 @@ static int list_entry(int dirfd, const char *name, struct jc_entry *e, void *arg
 		return 1;
 	}
 	fill_cells(row, e, p, state, at, rem);
-	set_time(o, "issued", e->issued);
-	set_time(o, "serve_until", p ? jc_entry_deadline(e, p) : 0);
-	set_time(o, "expires", e->expires);
+	jc_json_set_time(o, "issued", e->issued);
+	jc_json_set_time(o, "serve_until", p ? jc_entry_deadline(e, p) : 0);
+	jc_json_set_time(o, "expires", e->expires);
 	json_object_set_new(o, "remaining_seconds", json_integer(rem > 0 ? rem : 0));
 	json_object_set_new(o, "served", p ? json_boolean(jc_entry_fresh(e, p, l->now)) : json_null());
 	if ((refresh = json_pack("{s:s}", "state", state)))
-		set_time(refresh, "at", strcmp(state, "scheduled") == 0 ? at : 0);
+		jc_json_set_time(refresh, "at", strcmp(state, "scheduled") == 0 ? at : 0);
 	json_object_set_new(o, "refresh", refresh);
 	json_object_set_new(o, "last_refresh", last_refresh(dirfd, name, have ? &r : NULL,
 	                                                    row->cell[C_LAST]));
@@ -303,7 +288,7 @@ static int print_json(const struct listing *l, const char *dirpath)
 	if (doc) {
 		json_object_set_new(doc, "configuration",
 		                    l->cfg ? json_string(l->cfg->path) : json_null());
-		set_time(doc, "now", l->now);
+		jc_json_set_time(doc, "now", l->now);
 		json_object_set(doc, "entries", l->entries);
 	}
 	if (doc && (text = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER)))

@@ -8,11 +8,13 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdio.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
 #include "cli/entries.h"
 #include "cli/msgs.h"
+#include "core/clock.h"
 
 static bool is_entry_name(const char *n)
 {
@@ -55,4 +57,19 @@ int jc_each_entry(int (*fn)(int dirfd, const char *name, struct jc_entry *e, voi
 	closedir(dir);
 	close(dirfd);
 	return status;
+}
+
+void jc_json_set_time(json_t *o, const char *key, long long t)
+{
+	char buf[32], epoch_key[64];
+
+	snprintf(epoch_key, sizeof(epoch_key), "%s_epoch", key);
+	if (!t) {
+		json_object_set_new(o, key, json_null());
+		json_object_set_new(o, epoch_key, json_null());
+		return;
+	}
+	jc_rfc3339(t, buf, sizeof(buf));
+	json_object_set_new(o, key, json_string(buf));
+	json_object_set_new(o, epoch_key, json_integer(t));
 }

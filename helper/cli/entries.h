@@ -4,6 +4,8 @@
 #ifndef JWTCRED_CLI_ENTRIES_H
 #define JWTCRED_CLI_ENTRIES_H
 
+#include <jansson.h>
+
 #include "core/cache.h"
 
 /*
@@ -15,5 +17,11 @@
  * could not be opened or any fn failed.
  */
 int jc_each_entry(int (*fn)(int dirfd, const char *name, struct jc_entry *e, void *arg), void *arg);
+
+/*
+ * Set a time in object o as RFC 3339 UTC under key and as epoch seconds
+ * under "<key>_epoch" (both null for 0): how status --json writes times.
+ */
+void jc_json_set_time(json_t *o, const char *key, long long t);
 
 #endif

@@ -131,6 +131,22 @@ expect_grep() {
 }
 
 # expect_no_grep DESCRIPTION PATTERN FILE
+# expect_no_secret NAME SECRET_FILE FILE...: no line of SECRET_FILE (a token,
+# a password) occurs in the FILEs.  The secret goes to grep in a file, never
+# in its argv; an empty SECRET_FILE fails (it would find nothing).
+expect_no_secret() {
+	local name=$1 secret=$2
+	shift 2
+	if [ ! -s "$secret" ]; then
+		not_ok "$name (no secret to look for in '$secret')"
+	elif grep -qF -f "$secret" -- "$@"; then
+		echo "#   a line of '$secret' found in: $*"
+		not_ok "$name"
+	else
+		ok "$name"
+	fi
+}
+
 expect_no_grep() {
 	if grep -Eq -- "$2" "$3"; then
 		echo "#   /$2/ unexpectedly found in:"

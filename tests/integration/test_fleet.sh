@@ -164,17 +164,20 @@ section "what someone who reads Redis gets"
 # what someone who reads Redis gets
 grep_value() {
 	# GET KEY into a file (raw bytes) and look for every form of the token in it
-	local key=$1 f=$TEST_TMP/value tok b64 hex found=1
+	local key=$1 f=$TEST_TMP/value pat=$TEST_TMP/patterns tok b64 hex found=1
 	rcli --raw GET "$key" >"$f" 2>/dev/null
 	tok=$(cat "$TEST_TMP/token1")
 	b64=$(printf '%s' "$tok" | base64 -w0)
 	hex=$(printf '%s' "$tok" | od -An -tx1 | tr -d ' \n')
-	# the token, a 24-character piece of it, its base64, hex (both cases)
-	if grep -qaF -e "$tok" -e "${tok:20:24}" -e "${b64:8:32}" "$f" ||
-		grep -qaiF -e "${hex:0:48}" "$f" || printf '%s' "$key" | grep -qF "${tok:20:24}"; then
+	# the token, a 24-character piece of it, its base64, hex (both cases);
+	# the patterns go to grep in a file, never in its argv
+	printf '%s\n' "$tok" "${tok:20:24}" "${b64:8:32}" >"$pat"
+	printf '%s\n' "${hex:0:48}" >"$pat.hex"
+	if grep -qaF -f "$pat" "$f" || grep -qaiF -f "$pat.hex" "$f" ||
+		printf '%s' "$key" | grep -qF -f "$pat"; then
 		found=0
 	fi
-	rm -f "$f"
+	rm -f "$f" "$pat" "$pat.hex"
 	return $found
 }
 leaks=0 nkeys=0
@@ -185,7 +188,7 @@ done < <(redis_keys)
 check "attacker: Redis holds keys to look at ($nkeys)" test "$nkeys" -ge 1
 expect_eq "attacker: no key or value holds the token, its base64 or hex" 0 "$leaks"
 # a control: the scan would see a token stored in clear
-rcli SET jwtcred:control "x$(cat "$TEST_TMP/token1")x" >/dev/null
+{ printf x; cat "$TEST_TMP/token1"; printf x; } | rcli -x SET jwtcred:control >/dev/null
 check "attacker: (control) a token in clear is found" grep_value jwtcred:control
 rcli DEL jwtcred:control >/dev/null
 
@@ -202,7 +205,18 @@ run_jwtcred status status --shared
 expect_eq "status --shared: exit 0" 0 "$RC"
 expect_grep "status --shared: the profile and subject" '^ci +alice@example.com' "$TEST_TMP/status.out"
 expect_grep "status --shared: its expiry" '1[34]m[0-9]{2}s|[0-9]{4}-[0-9]{2}-[0-9]{2}' "$TEST_TMP/status.out"
-check "status --shared: never the token" not grep -qF "$(cat "$TEST_TMP/token1")" "$TEST_TMP/status.out" "$TEST_TMP/status.err"
+expect_no_secret "status --shared: never the token" "$TEST_TMP/token1" "$TEST_TMP/status.out" "$TEST_TMP/status.err"
+run_jwtcred status-json status --shared --json
+expect_eq "status --shared --json: exit 0" 0 "$RC" || show "$TEST_TMP/status-json.err"
+check "status --shared --json: one entry of ci's, with its times" /usr/bin/python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+e = d["entries"]
+assert len(e) == 1 and e[0]["profile"] == "ci" and e[0]["subject"] == "alice@example.com", e
+assert e[0]["issued_epoch"] < e[0]["serve_until_epoch"] < e[0]["expires_epoch"], e
+assert d["now_epoch"] > 0 and "token" not in json.dumps(d).lower(), d
+' "$TEST_TMP/status-json.out"
+expect_no_secret "status --shared --json: never the token" "$TEST_TMP/token1" "$TEST_TMP/status-json.out"
 run_jwtcred purge purge --shared
 expect_eq "purge --shared: exit 0" 0 "$RC"
 expect_eq "purge --shared: no entry left in Redis" 0 "$(entry_keys | wc -l)"
@@ -296,7 +310,9 @@ read -r warned bad < <(warnings "$TEST_TMP/wrongpw")
 expect_eq "wrong password: stderr is one warning line or nothing" 0 "$bad"
 expect_eq "wrong password: one warning per machine (the process that asked Redis)" 2 "$warned"
 expect_grep "wrong password: the warning names the Redis URL" "redis://127.0.0.1:$REDIS_PORT" <(cat "$TEST_TMP"/wrongpw/*.err)
-check "wrong password: no password in any message" not grep -qrF -e "$(cat "$REDIS_PASS_FILE")" -e not-the-password "$TEST_TMP/wrongpw"
+printf '%s\n' not-the-password >"$TEST_TMP/wrongpw.secrets"
+cat "$REDIS_PASS_FILE" >>"$TEST_TMP/wrongpw.secrets"
+check "wrong password: no password in any message" not grep -qrF -f "$TEST_TMP/wrongpw.secrets" "$TEST_TMP/wrongpw"
 expect_eq "wrong password: nothing written to Redis" 0 "$(redis_keys | wc -l)"
 
 # an unreachable URL (a closed port): served, one warning, at once

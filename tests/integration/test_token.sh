@@ -37,7 +37,7 @@ expect_eq "token --no-cache did not replace the cached token" "$(cat "$TEST_TMP/
 run_jwtcred verbose -v token --refresh
 expect_grep "-v: names the token endpoint" "/services/oauth2/token" "$TEST_TMP/verbose.err"
 expect_grep "-v: shows the HTTP status" "HTTP 200" "$TEST_TMP/verbose.err"
-expect_no_grep "-v: never shows the token" "$(cat "$TEST_TMP/verbose.out")" "$TEST_TMP/verbose.err"
+expect_no_secret "-v: never shows the token" "$TEST_TMP/verbose.out" "$TEST_TMP/verbose.err"
 
 # --- assertion --------------------------------------------------------------
 run_jwtcred assertion assertion
