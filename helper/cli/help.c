@@ -232,10 +232,11 @@ void jc_help_list(FILE *out)
 	      "  -c, --config FILE   configuration (default: $JWTCRED_CONFIG, else\n"
 	      "                      $XDG_CONFIG_HOME/jwtcred/config, ~/.config/jwtcred/config)\n"
 	      "  -p, --profile NAME  the profile (default: $JWTCRED_PROFILE)\n"
-	      "  -v, --verbose       diagnostics on stderr (never a secret)\n"
+	      "  -v, --verbose       diagnostics on stderr (never a secret); -vv adds timings\n"
 	      "  -h, --help          this list; after a command, that command's help\n"
 	      "  -V, --version       the version\n"
 	      "\n"
+	      "JWTCRED_TRACE=1 (or 2, or /abs/file) turns -v (-vv) on where tools run jwtcred.\n"
 	      "'jwtcred help COMMAND' shows a command's options and an example.\n"
 	      "See jwtcred(1) and jwtcred.conf(5).\n",
 	      out);
