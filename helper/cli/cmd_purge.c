@@ -37,7 +37,7 @@ static long lock_window(const struct purge_ctx *ctx, const struct jc_entry *e)
 	jwtcred_error err;
 
 	if (ctx->cfg && e->profile && jc_conf_profile(ctx->cfg, e->profile, &p, &err) == 0)
-		return p->timeout * 1000L + JC_LOCK_SLACK_MS;
+		return jc_lock_window_ms(p);
 	return DEFAULT_TIMEOUT * 1000L + JC_LOCK_SLACK_MS;
 }
 

@@ -156,7 +156,7 @@ static void run_job(void *arg)
 	 * fail busy: it dies when a mint's lock window is over.
 	 */
 	signal(SIGALRM, SIG_DFL);
-	alarm((unsigned)(j->p->timeout + (JC_LOCK_SLACK_MS + 999) / 1000));
+	alarm((unsigned)((jc_lock_window_ms(j->p) + 999) / 1000));
 	jc_token_refresh(j->p, j->served, j->flags, &what, &err);
 }
 

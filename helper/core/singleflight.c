@@ -19,6 +19,21 @@
 #include "core/singleflight.h"
 #include "core/trace.h"
 
+/* The Redis steps a fleet mint may take besides the two mint windows (fleet.c). */
+#define FLEET_STEPS 16
+
+long jc_mint_window_ms(const struct jc_profile *p)
+{
+	return p->timeout * 1000L + JC_LOCK_SLACK_MS;
+}
+
+long jc_lock_window_ms(const struct jc_profile *p)
+{
+	long w = jc_mint_window_ms(p);
+
+	return p->shared ? 2 * w + FLEET_STEPS * p->shared->timeout_ms : w;
+}
+
 static int mint(const struct jc_profile *p, const struct jc_mint_in *in, struct jc_answer *g,
                 jwtcred_error *err)
 {
@@ -235,7 +250,7 @@ int jc_token_fetch_for(const struct jc_profile *p, const struct jc_target *t, un
 	}
 	/* one mint for all: take the lock, or find that the holder's mint has landed */
 	wait = (struct waiter){ dirfd, name, params, p, flags, &seen, &fresh, jc_monotonic_ms(),
-		                p->timeout * 1000L + JC_LOCK_SLACK_MS, false, 0, err };
+		                jc_lock_window_ms(p), false, 0, err };
 	if ((rc = jc_cache_lock_or_wait(dirfd, dirpath, name, wait.window_ms, ready, &wait, &lockfd,
 	                                err)))
 		goto out;
@@ -408,7 +423,7 @@ int jc_token_drop_for(const struct jc_profile *p, const struct jc_target *t, con
 		goto out;
 	}
 	if ((rc = jc_cache_open(&dirfd, &dirpath, err)) ||
-	    (rc = jc_cache_lock(dirfd, dirpath, name, p->timeout * 1000L + JC_LOCK_SLACK_MS, &lockfd, err)))
+	    (rc = jc_cache_lock(dirfd, dirpath, name, jc_lock_window_ms(p), &lockfd, err)))
 		goto out;
 	if (jc_cache_read(dirfd, name, NULL, &e) == 0 && (!token || jc_secret_equal(e.token, token))) {
 		if ((rc = jc_cache_remove(dirfd, name, err)) == 0)

@@ -14,6 +14,18 @@
  */
 #define JC_LOCK_SLACK_MS 5000L
 
+/* How long one mint of p may take: its timeout and JC_LOCK_SLACK_MS (the fleet lock's life). */
+long jc_mint_window_ms(const struct jc_profile *p);
+
+/*
+ * How long a mint may hold p's entry's local lock, and so how long its
+ * waiters give it: one mint; with a shared cache also a wait of as long
+ * for another machine's mint, and the Redis steps around them (each at
+ * most shared_cache.timeout), so that a fleet lock left by a dead machine
+ * never makes this machine's waiters give up.
+ */
+long jc_lock_window_ms(const struct jc_profile *p);
+
 /* JWTCRED_REFRESH and JWTCRED_NO_CACHE from jwtcred.h apply. */
 int jc_token_fetch(const struct jc_profile *p, unsigned flags, struct jc_entry *out,
                    jwtcred_error *err);

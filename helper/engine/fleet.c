@@ -317,7 +317,7 @@ static int hold(struct fleet *f, struct jc_answer *out, jwtcred_error *err)
 static int take_lock(struct fleet *f, bool *got, jwtcred_error *why)
 {
 	unsigned char raw[16];
-	long long window = f->p->timeout * 1000LL + JC_LOCK_SLACK_MS;
+	long long window = jc_mint_window_ms(f->p);
 
 	if (RAND_bytes(raw, sizeof(raw)) != 1)
 		return jc_fail(why, JWTCRED_E_SYSTEM, "no random bytes for the fleet lock");
@@ -364,7 +364,8 @@ static void subscribe(struct fleet *f)
 static int fly(struct fleet *f, struct jc_answer *out, bool *broken, jwtcred_error *why,
                jwtcred_error *err)
 {
-	long long give_up = jc_monotonic_ms() + f->p->timeout * 1000LL + JC_LOCK_SLACK_MS;
+	/* a holder's lock lives one mint window: past it, mint here (within jc_lock_window_ms) */
+	long long give_up = jc_monotonic_ms() + jc_mint_window_ms(f->p);
 	long step = BACKOFF_FIRST_MS;
 	bool got, joined = false;
 	enum found s;
@@ -393,7 +394,7 @@ static int fly(struct fleet *f, struct jc_answer *out, bool *broken, jwtcred_err
 			joined = true;
 		} else if (jc_monotonic_ms() >= give_up) {
 			jc_fail(why, JWTCRED_E_NETWORK, "the fleet's mint did not land within %ld s",
-			        f->p->timeout + JC_LOCK_SLACK_MS / 1000);
+			        jc_mint_window_ms(f->p) / 1000);
 			return JWTCRED_E_NETWORK;
 		} else {
 			pause_for(f, step, why);

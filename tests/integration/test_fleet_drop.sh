@@ -44,4 +44,25 @@ trace=$(cat "$TEST_TMP/erase.err") piece=$(head -c 24 "$TEST_TMP/c.out")
 check "erase: no token in the trace" test -n "$piece" -a "${trace#*"$piece"}" = "$trace"
 JWTCRED_CACHE_DIR=$TEST_TMP/d run_jwtcred d token
 expect_eq "machine d: mints (the rejected token is nowhere)" 3 "$(server_stats token_requests)"
+
+# A fleet lock left behind (a machine killed while minting; here one with no
+# expiry at all) must not make this machine's waiters give up: the one that
+# talks to Redis waits out a mint window, then mints here, within the local
+# lock window the others give it.
+key=$(redis_keys 'jwtcred:entry:*' | head -1)
+rcli DEL "$key" >/dev/null
+rcli SET "jwtcred:lock:${key#jwtcred:entry:}" dead-machine >/dev/null
+sed 's/timeout = 10;/timeout = 1;/' "$JWTCRED_CONFIG" >"$TEST_TMP/short.conf"
+pids=""
+for i in 1 2 3 4; do
+	JWTCRED_CONFIG=$TEST_TMP/short.conf JWTCRED_CACHE_DIR=$TEST_TMP/e "$JWTCRED" token \
+		>"$TEST_TMP/e$i.out" 2>"$TEST_TMP/e$i.err" &
+	pids="$pids $!"
+done
+failed=0
+for pid in $pids; do wait "$pid" || failed=$((failed + 1)); done
+expect_eq "a dead machine's fleet lock: all 4 callers get a token" 0 "$failed" || show "$TEST_TMP/e2.err"
+expect_eq "a dead machine's fleet lock: one mint here" 4 "$(server_stats token_requests)"
+expect_eq "a dead machine's fleet lock: one token for the 4" 1 \
+	"$(cat "$TEST_TMP"/e[1-4].out | sort -u | wc -l)"
 finish
