@@ -98,6 +98,11 @@ static int finish_profile(struct jc_loader *ld, struct jc_profile *p, config_set
 	if ((a = config_setting_lookup(grp, "scope")) && (b = config_setting_lookup(grp, "scopes")))
 		return jc_conf_bad(ld, later(a, b), "profile '%s' sets both 'scope' and 'scopes': keep one",
 		                   p->name);
+	/* the shared cache sits behind the local one: without it, nothing would use it */
+	if (p->shared_set && p->shared && !p->cache)
+		return jc_conf_bad(ld, config_setting_lookup(grp, "shared_cache"),
+		                   "shared_cache of profile '%s' needs the local cache: remove 'cache = false' or the shared_cache",
+		                   p->name);
 	p->token_url_set = p->token_url != NULL;
 	if ((rc = jc_provider_of(p->provider)->finish(ld, p, grp)) != 0 ||
 	    (rc = jc_conf_check_alg(ld, p, grp)) != 0)

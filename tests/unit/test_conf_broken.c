@@ -60,6 +60,12 @@ static const struct {
 	  "  b = { client_id = \"c\"; username = \"u\"; private_key = \"/k\";\n"
 	  "        refresh_margin = 900; urls = [ \"https://b.example.com\" ]; };\n",
 	  4, "'refresh_margin' (900) in profile 'b' must be shorter than 'token_lifetime' (900)", true, 1 },
+#ifdef HAVE_HIREDIS
+	{ "cache = false with its own shared_cache: only b",
+	  "  b = { client_id = \"c\"; username = \"u\"; private_key = \"/k\"; cache = false;\n"
+	  "        shared_cache = { url = \"redis://10.0.0.5\"; }; urls = [ \"https://b.example.com\" ]; };\n",
+	  4, "shared_cache of profile 'b' needs the local cache", true, 1 },
+#endif
 	{ "not a group", "  b = 5;\n", 3, "profile 'b' must be a group", false, 0 },
 	{ "no urls: known, empty",
 	  "  b = { client_id = \"c\"; private_key = \"/k\"; };\n",
