@@ -107,4 +107,29 @@ expect_no_grep "goauth: not the host under which the broken profile has urls" 'g
 expect_grep "goauth, -v: says why" "skipped: broken profile 'teamb' has urls on that host" \
 	"$TEST_TMP/goauth-all.err"
 
+# --- terraform and docker answer for a whole host: not one a broken profile has urls on ---
+{
+	echo 'profiles = {'
+	profile hostwide 'urls = [ "https://reg.example.test", "https://free.example.test" ];' 'docker_username = "robot";'
+	profile teamr 'urls = [ "https://reg.example.test/team" ];' 'frobnicate = 1;'
+	echo '};'
+} >"$TEST_TMP/host.conf"
+run_jwtcred tf-shadowed -v -c "$TEST_TMP/host.conf" terraform get reg.example.test
+expect_no_grep "terraform: no token for a host a broken profile has urls on" token "$TEST_TMP/tf-shadowed.out"
+expect_grep "terraform, -v: says why" "broken profile 'teamr' has urls on that host" "$TEST_TMP/tf-shadowed.err"
+run_jwtcred tf-free -c "$TEST_TMP/host.conf" terraform get free.example.test
+expect_grep "terraform: the other host is answered" '"token":' "$TEST_TMP/tf-free.out"
+ln -sf "$JWTCRED" "$TEST_TMP/bin/docker-credential-jwtcred"
+dget() { # dget NAME SERVER [-v]
+	RC=0
+	printf '%s' "$2" | JWTCRED_CONFIG=$TEST_TMP/host.conf docker-credential-jwtcred $3 get \
+		>"$TEST_TMP/$1.out" 2>"$TEST_TMP/$1.err" || RC=$?
+}
+dget dk-shadowed reg.example.test -v
+check "docker: a host-only registry a broken profile has urls on: not found" test "$RC" -ne 0
+expect_no_grep "docker: no secret for it" '"Secret"' "$TEST_TMP/dk-shadowed.out"
+expect_grep "docker, -v: says why" "broken profile 'teamr' has urls on that host" "$TEST_TMP/dk-shadowed.err"
+dget dk-free free.example.test -v
+expect_grep "docker: the other host gets its secret" '"Secret":"00D' "$TEST_TMP/dk-free.out"
+
 finish
