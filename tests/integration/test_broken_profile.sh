@@ -132,4 +132,23 @@ expect_grep "docker, -v: says why" "broken profile 'teamr' has urls on that host
 dget dk-free free.example.test -v
 expect_grep "docker: the other host gets its secret" '"Secret":"00D' "$TEST_TMP/dk-free.out"
 
+# --- jwtcred curl with several URLs: each picks its profile, all must pick the same ---
+export CURL_CA_BUNDLE=$PKI/ca.crt
+run_jwtcred curl-bad curl -- -s "$SERVER_URL/git/repo.git/info/refs" "$SERVER_URL/git/team/repo.git/info/refs"
+check "curl: a second URL bad covers: refused" test "$RC" -ne 0
+expect_grep "curl: says bad's error" "$BAD_ERROR" "$TEST_TMP/curl-bad.err"
+check "curl: curl did not run" test ! -s "$TEST_TMP/curl-bad.out"
+{
+	echo 'profiles = {'
+	profile wide "urls = [ \"$SERVER_URL/services\" ];"
+	profile narrow "urls = [ \"$SERVER_URL/services/data\" ];"
+	echo '};'
+} >"$TEST_TMP/curl.conf"
+run_jwtcred curl-two -c "$TEST_TMP/curl.conf" curl -- -s "$SERVER_URL/services/x" "$SERVER_URL/services/data/"
+check "curl: a second URL of a more specific good profile: refused" test "$RC" -ne 0
+expect_grep "curl: names both profiles" "is for profile 'wide', but .* is for profile 'narrow'" "$TEST_TMP/curl-two.err"
+check "curl: curl did not run" test ! -s "$TEST_TMP/curl-two.out"
+run_jwtcred curl-one -c "$TEST_TMP/curl.conf" curl -- -s "$SERVER_URL/services/data/" "$SERVER_URL/services/data/"
+expect_eq "curl: URLs of one profile: exit 0" 0 "$RC" || show "$TEST_TMP/curl-one.err"
+
 finish
