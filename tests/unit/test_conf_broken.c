@@ -73,6 +73,15 @@ static const struct {
 	{ "github-app without urls: its default urls",
 	  "  b = { provider = \"github-app\"; private_key = \"/k\"; };\n",
 	  3, "profile 'b'", true, 2 },
+	{ "github-app, the default api_url written out: its default urls",
+	  "  b = { provider = \"github-app\"; private_key = \"/k\"; api_url = \"https://api.github.com\"; };\n",
+	  3, "profile 'b'", true, 2 },
+	{ "github-app, the default api_url in another spelling: its default urls",
+	  "  b = { provider = \"github-app\"; private_key = \"/k\"; api_url = \"https://API.GitHub.com:443/\"; };\n",
+	  3, "profile 'b'", true, 2 },
+	{ "github-app, another api_url and no urls: unknown",
+	  "  b = { provider = \"github-app\"; private_key = \"/k\"; api_url = \"https://ghe.example.com/api/v3\"; };\n",
+	  3, "profile 'b'", false, 0 },
 };
 
 static void test_broken_rows(void **state)
