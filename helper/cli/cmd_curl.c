@@ -467,6 +467,37 @@ static int refuse_own_files(const struct jwtcred_config *cfg, const struct jc_cu
 	return 0;
 }
 
+/*
+ * Without --profile: does every URL pick p, the first URL's profile?  A
+ * more specific profile for another URL (good, or broken: its error) is
+ * refused in one line.  A URL no profile lists is check_urls()'s to judge
+ * (the token's instance_url may allow it).  0 or -1 (said why).
+ */
+static int same_profile(const struct jwtcred_config *cfg, const struct jc_profile *p,
+                        const struct jc_curl_args *a, char **urls, const struct jc_request *reqs)
+{
+	const struct jc_profile *q;
+	jwtcred_error err;
+	char shown[96], other[96];
+	size_t i;
+	int rc;
+
+	for (i = 1; i < a->nurls; i++) {
+		rc = jc_allowed_lookup(cfg, NULL, &reqs[i], &q, &err);
+		if (rc == JWTCRED_E_CONFIG) {
+			jc_say("%s", err.text);
+			return -1;
+		}
+		if (rc == JWTCRED_OK && q != p) {
+			jc_say("'%s' is for profile '%s', but '%s' is for profile '%s': run jwtcred curl once per profile",
+			       jc_escape(urls[0], shown, sizeof(shown)), p->name,
+			       jc_escape(urls[i], other, sizeof(other)), q->name);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 int jc_front_curl(const struct jc_cli *cli)
 {
 	struct jc_request reqs[JC_CURL_MAX_URLS] = { { 0 } };
@@ -501,6 +532,8 @@ int jc_front_curl(const struct jc_cli *cli)
 	} else if (!(p = jc_allowed_profile(cfg, NULL, &reqs[0]))) {
 		jc_say("no profile lists '%s' in its urls: add it to one, or pass --profile",
 		       jc_escape(urls[0], shown, sizeof(shown)));
+		goto out;
+	} else if (same_profile(cfg, p, &a, urls, reqs) != 0) {
 		goto out;
 	}
 	if (refuse_own_files(cfg, &a) != 0) {

@@ -26,6 +26,7 @@
 #include "core/io.h"
 #include "core/secret.h"
 #include "core/singleflight.h"
+#include "core/trace.h"
 
 #define NOT_FOUND "credentials not found in native keychain"
 
@@ -63,8 +64,17 @@ static const struct jc_profile *match_registry(const struct jwtcred_config *cfg,
 	const struct jc_profile *p = NULL;
 	struct jc_request req;
 
+	const struct jc_broken *b;
+
 	if (jc_docker_server_request(server, &req) == 0) {
 		p = jc_allowed_profile(cfg, only, &req);
+		/* a host-only address: docker sends the token to every path of the
+		 * host, a broken profile's urls there too */
+		if (p && (!req.path || !*req.path) && (b = jc_broken_shadows_host(cfg, req.host))) {
+			jc_trace("docker: %s: broken profile '%s' has urls on that host: no credentials",
+			         req.host, b->name);
+			p = NULL;
+		}
 		jc_request_clear(&req);
 	}
 	return p;

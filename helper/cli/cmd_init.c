@@ -113,6 +113,18 @@ static int locate(const struct jc_cli *cli, struct jc_init *in, char **dir)
 	return 0;
 }
 
+/* The line of the profile called name, good or broken; 0: there is none. */
+static int profile_line(const struct jwtcred_config *cfg, const char *name)
+{
+	const struct jc_broken *b = jc_conf_broken(cfg, name);
+	size_t i;
+
+	for (i = 0; i < cfg->nprofiles; i++)
+		if (strcmp(cfg->profiles[i].name, name) == 0)
+			return cfg->profiles[i].line;
+	return b ? b->line : 0;
+}
+
 /* Refuse when the profile, the key or the certificate exists; 0 or an exit status. */
 static int refuse_existing(const struct jc_init *in, const char *old)
 {
@@ -121,17 +133,17 @@ static int refuse_existing(const struct jc_init *in, const char *old)
 	jwtcred_error err;
 	struct stat st;
 	size_t i;
+	int line;
 
 	/* a file that does not load (empty, say) is new_config()'s to judge */
 	if (old && jc_conf_load_string(old, in->config, &cfg, &err) != 0)
 		cfg = NULL;
-	for (i = 0; cfg && i < cfg->nprofiles; i++)
-		if (strcmp(cfg->profiles[i].name, in->profile) == 0) {
-			jc_say("init: '%s' already has a profile '%s' (line %d): choose another --profile, or edit that one",
-			       in->config, in->profile, cfg->profiles[i].line);
-			jc_conf_free(cfg);
-			return JC_EXIT_FAIL;
-		}
+	if (cfg && (line = profile_line(cfg, in->profile)) > 0) {
+		jc_say("init: '%s' already has a profile '%s' (line %d): choose another --profile, or edit that one",
+		       in->config, in->profile, line);
+		jc_conf_free(cfg);
+		return JC_EXIT_FAIL;
+	}
 	jc_conf_free(cfg);
 	for (i = 0; i < 2; i++)
 		if (files[i] && lstat(files[i], &st) == 0) {

@@ -112,11 +112,18 @@ static const struct jc_profile *match_host(const struct jwtcred_config *cfg, con
 {
 	const struct jc_profile *p = jc_allowed_profile(cfg, only, origin);
 	char port[16] = "";
+	const struct jc_broken *b;
 
 	if (origin->port != 443)
 		snprintf(port, sizeof(port), ":%d", origin->port);
 	if (p && jc_profile_allows(p, origin, NULL, NULL) != JC_ALLOWED_ORIGIN)
 		p = NULL; /* an origin request matches origin entries only; make sure */
+	/* the token would reach every path of the host, a broken profile's too */
+	if (p && (b = jc_broken_shadows_host(cfg, origin->host))) {
+		jc_trace("terraform: https://%s%s/: broken profile '%s' has urls on that host: no credentials",
+		         origin->host, port, b->name);
+		return NULL;
+	}
 	if (!p) {
 		trace_path_only(cfg, only, origin, port);
 		jc_trace("terraform: no profile lists https://%s%s/ as a whole: no credentials",

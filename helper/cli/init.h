@@ -67,9 +67,6 @@ void jc_init_free(struct jc_init *in);
  */
 int jc_init_quote(FILE *out, const char *v);
 
-/* Does v hold a byte below 0x20 or 0x7f?  Such a value is refused. */
-int jc_init_has_control(const char *v);
-
 /*
  * The configuration text `old` (NULL: there is none) with `block` (one
  * or more settings, each on its own lines) added inside the top-level

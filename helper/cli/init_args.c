@@ -6,6 +6,8 @@
  */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -16,6 +18,8 @@
 #include "cli/cli.h"
 #include "cli/init.h"
 #include "cli/msgs.h"
+#include "core/text.h"
+#include "core/trust.h"
 
 #define MAX_ANSWER 1024
 #define MAX_NAME 64
@@ -260,19 +264,22 @@ static int complete(struct jc_init *in)
 	return rc ? JC_EXIT_USAGE : 0;
 }
 
-/* A key file others may read: jwtcred will refuse it until it is the user's alone. */
+/* A key file jwtcred would refuse (others may read it, another owner...):
+ * warn now, by the same check on the descriptor the key loader makes. */
 static void warn_readable(const char *flag, const char *path)
 {
-	struct stat st;
-	char text[PATH_MAX + 128];
+	jwtcred_error err;
+	int fd;
 
 	if (strcmp(flag, "key") != 0 && strcmp(flag, "service-account-file") != 0)
 		return;
-	if (stat(path, &st) == 0 && (st.st_mode & 077)) {
-		snprintf(text, sizeof(text), "'%s' is readable by others, and jwtcred refuses such a key: chmod 600 '%s'",
-		         path, path);
-		jc_say_warning(text);
+	if (jc_open_trusted(AT_FDCWD, path, O_RDONLY, "key file", path, &jc_trust_secret, &fd, NULL, &err) ==
+	    JWTCRED_OK) {
+		close(fd);
+		return;
 	}
+	if (errno == 0) /* opened, refused by the check: the rest (ENOENT...) is said later */
+		jc_say_warning(err.text);
 }
 
 /* The values fit the provider and libconfig; file values made absolute.  0 or an exit status. */
@@ -297,7 +304,7 @@ static int validate(struct jc_init *in)
 			       jc_init_values[i].flag, in->provider);
 			return JC_EXIT_USAGE;
 		}
-		if (jc_init_has_control(in->value[i])) {
+		if (jc_has_control(in->value[i])) {
 			jc_say("init: --%s holds a control character", jc_init_values[i].flag);
 			return JC_EXIT_USAGE;
 		}
@@ -312,7 +319,7 @@ static int validate(struct jc_init *in)
 		}
 	}
 	for (i = 0; i < in->nurls; i++)
-		if (jc_init_has_control(in->urls[i])) {
+		if (jc_has_control(in->urls[i])) {
 			jc_say("init: --url holds a control character");
 			return JC_EXIT_USAGE;
 		}

@@ -17,20 +17,14 @@
 
 #include "cli/init.h"
 #include "core/io.h"
+#include "core/text.h"
+#include "core/trust.h"
 
 #define MAX_CONFIG_BYTES (1024 * 1024)
 
-int jc_init_has_control(const char *v)
-{
-	for (; *v; v++)
-		if ((unsigned char)*v < 0x20 || *v == 0x7f)
-			return 1;
-	return 0;
-}
-
 int jc_init_quote(FILE *out, const char *v)
 {
-	if (jc_init_has_control(v))
+	if (jc_has_control(v))
 		return -1;
 	fputc('"', out);
 	for (; *v; v++) {
@@ -168,13 +162,16 @@ int jc_init_read(const char *path, char **text, jwtcred_error *err)
 	int fd, rc;
 
 	*text = NULL;
-	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
+	/* The loader's rule: no FIFO or device (no hang), ours or root's, not
+	 * writable by others; init must not take over a file others could edit. */
+	if (jc_open_trusted(AT_FDCWD, path, O_RDONLY | O_NOFOLLOW, "configuration", path, &jc_trust_config,
+	                    &fd, NULL, err) != JWTCRED_OK) {
 		if (errno == ENOENT)
 			return 0;
 		if (errno == ELOOP)
 			return jc_fail(err, JWTCRED_E_CONFIG, "'%s' is a symbolic link, which init would replace by a file: "
 			               "give --config the file it points to", path), -1;
-		return jc_fail(err, JWTCRED_E_SYSTEM, "cannot read '%s': %s", path, strerror(errno)), -1;
+		return -1;
 	}
 	rc = jc_read_fd(fd, MAX_CONFIG_BYTES, text, &len);
 	close(fd);

@@ -98,6 +98,11 @@ static int finish_profile(struct jc_loader *ld, struct jc_profile *p, config_set
 	if ((a = config_setting_lookup(grp, "scope")) && (b = config_setting_lookup(grp, "scopes")))
 		return jc_conf_bad(ld, later(a, b), "profile '%s' sets both 'scope' and 'scopes': keep one",
 		                   p->name);
+	/* the shared cache sits behind the local one: without it, nothing would use it */
+	if (p->shared_set && p->shared && !p->cache)
+		return jc_conf_bad(ld, config_setting_lookup(grp, "shared_cache"),
+		                   "shared_cache of profile '%s' needs the local cache: remove 'cache = false' or the shared_cache",
+		                   p->name);
 	p->token_url_set = p->token_url != NULL;
 	if ((rc = jc_provider_of(p->provider)->finish(ld, p, grp)) != 0 ||
 	    (rc = jc_conf_check_alg(ld, p, grp)) != 0)
@@ -206,12 +211,6 @@ static int read_profile(struct jc_loader *ld, struct jc_profile *p, config_setti
 	return finish_profile(ld, p, grp);
 }
 
-/*
- * github-app's default urls (provider_github.c), for a broken github-app
- * profile that sets neither urls nor api_url: it still shadows them.
- */
-static const char *const github_default_urls[] = { "https://github.com/", "https://api.github.com/" };
-
 static void free_urls(struct jc_url *urls, size_t n)
 {
 	size_t i;
@@ -230,17 +229,22 @@ static bool is_github(struct jc_loader *quiet, struct jc_profile *tmp, const con
 	       tmp->provider == JC_PROVIDER_GITHUB;
 }
 
-static int github_defaults(struct jc_profile *tmp, jwtcred_error *ignored)
+/* Is the group's api_url absent, or github.com's own API once canonical (as provider_github.c reads it)? */
+static bool github_default_api(struct jc_loader *quiet, struct jc_profile *tmp, config_setting_t *grp)
 {
-	int rc = JWTCRED_OK;
+	config_setting_t *s = config_setting_get_member(grp, "api_url");
+	const char *v;
+	char *canonical = NULL;
+	bool yes;
 
-	if (!(tmp->urls = calloc(2, sizeof(*tmp->urls))))
-		return JWTCRED_E_NOMEM;
-	while (rc == JWTCRED_OK && tmp->nurls < 2)
-		if ((rc = jc_url_parse_pattern(github_default_urls[tmp->nurls], &tmp->urls[tmp->nurls],
-		                               ignored)) == JWTCRED_OK)
-			tmp->nurls++;
-	return rc;
+	if (!s)
+		return true;
+	if (!(v = config_setting_get_string(s)) ||
+	    jc_conf_check_https(quiet, s, tmp, "api_url", v, 0, &canonical) != JWTCRED_OK)
+		return false;
+	yes = jc_github_api_is_default(canonical);
+	free(canonical);
+	return yes;
 }
 
 /*
@@ -264,8 +268,8 @@ static int broken_urls(struct jc_loader *ld, struct jc_broken *b, config_setting
 		b->urls_known = (rc = jc_setting_read(&quiet, &tmp, s)) == JWTCRED_OK;
 	else if (!is_github(&quiet, &tmp, grp))
 		b->urls_known = true; /* no urls: no URL reaches it, as for a good profile */
-	else if (!config_setting_get_member(grp, "api_url"))
-		b->urls_known = (rc = github_defaults(&tmp, &ignored)) == JWTCRED_OK;
+	else if (github_default_api(&quiet, &tmp, grp))
+		b->urls_known = (rc = jc_github_default_urls(&tmp.urls, &tmp.nurls, &ignored)) == JWTCRED_OK;
 	/* else a github-app profile with another api_url had to say its urls, and did not */
 	if (b->urls_known) {
 		b->urls = tmp.urls;

@@ -195,6 +195,18 @@ struct jc_target {
 	const char *repo;
 };
 
+struct jc_url;
+
+/* Is api_url (canonical: jc_conf_check_https) github.com's own REST API? */
+bool jc_github_api_is_default(const char *canonical);
+
+/*
+ * github-app's default urls, github.com (git) and its REST API, for a
+ * profile with the default api_url and no urls: a new array into *urls
+ * (the caller frees it, jc_url_clear on each), *nurls entries.
+ */
+int jc_github_default_urls(struct jc_url **urls, size_t *nurls, jwtcred_error *err);
+
 #define JC_GITHUB_NAME_MAX 100 /* the longest owner or repository name taken */
 
 /*

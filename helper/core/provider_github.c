@@ -172,6 +172,24 @@ static int check_target(struct jc_loader *ld, struct jc_profile *p, config_setti
 	return JWTCRED_OK;
 }
 
+bool jc_github_api_is_default(const char *canonical)
+{
+	return canonical && strcmp(canonical, DEFAULT_API) == 0;
+}
+
+int jc_github_default_urls(struct jc_url **urls, size_t *nurls, jwtcred_error *err)
+{
+	int rc;
+
+	*nurls = 0;
+	if (!(*urls = calloc(3, sizeof(**urls))))
+		return JWTCRED_E_NOMEM;
+	for (; *nurls < 2; (*nurls)++)
+		if ((rc = jc_url_parse_pattern(default_urls[*nurls], &(*urls)[*nurls], err)) != 0)
+			return rc;
+	return JWTCRED_OK;
+}
+
 static int finish(struct jc_loader *ld, struct jc_profile *p, config_setting_t *grp)
 {
 	char *canonical = NULL;
@@ -190,14 +208,11 @@ static int finish(struct jc_loader *ld, struct jc_profile *p, config_setting_t *
 		return rc;
 	if (!p->nurls) {
 		jwtcred_error why;
-		if (strcmp(p->api_url, DEFAULT_API) != 0)
+		if (!jc_github_api_is_default(p->api_url))
 			return jc_conf_require(ld, p, grp, NULL, "urls",
 			                       "with an api_url other than " DEFAULT_API ", say where its tokens may go: urls = [ \"https://github.example.com/\" ]");
-		if (!(p->urls = calloc(3, sizeof(*p->urls))))
-			return JWTCRED_E_NOMEM;
-		for (; p->nurls < 2; p->nurls++)
-			if ((rc = jc_url_parse_pattern(default_urls[p->nurls], &p->urls[p->nurls], &why)) != 0)
-				return rc == JWTCRED_E_NOMEM ? rc : jc_conf_bad(ld, grp, "%s", why.text);
+		if ((rc = jc_github_default_urls(&p->urls, &p->nurls, &why)) != 0)
+			return rc == JWTCRED_E_NOMEM ? rc : jc_conf_bad(ld, grp, "%s", why.text);
 	}
 	p->jti = false; /* GitHub reads iss, iat and exp only */
 	if ((rc = jc_conf_default(&p->algorithm, "RS256")) ||

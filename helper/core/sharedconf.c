@@ -318,11 +318,7 @@ int jc_shared_conf(struct jc_loader *ld, const config_setting_t *top, struct jwt
 		struct jc_profile *p = &cfg->profiles[i];
 		if (!p->shared_set && (rc = jc_shared_copy(cfg->shared, &p->shared)) != 0)
 			return rc;
-		/* the shared cache sits behind the local one: without it, nothing would use it */
-		if (p->shared_set && p->shared && !p->cache)
-			return jc_fail(ld->err, JWTCRED_E_CONFIG,
-			               "'%s':%d: shared_cache of profile '%s' needs the local cache: remove 'cache = false' or the shared_cache",
-			               ld->file, p->shared->line, p->name);
+		/* (its own shared_cache without the local cache is finish_profile's: conf.c) */
 	}
 	return JWTCRED_OK;
 }

@@ -107,4 +107,48 @@ expect_no_grep "goauth: not the host under which the broken profile has urls" 'g
 expect_grep "goauth, -v: says why" "skipped: broken profile 'teamb' has urls on that host" \
 	"$TEST_TMP/goauth-all.err"
 
+# --- terraform and docker answer for a whole host: not one a broken profile has urls on ---
+{
+	echo 'profiles = {'
+	profile hostwide 'urls = [ "https://reg.example.test", "https://free.example.test" ];' 'docker_username = "robot";'
+	profile teamr 'urls = [ "https://reg.example.test/team" ];' 'frobnicate = 1;'
+	echo '};'
+} >"$TEST_TMP/host.conf"
+run_jwtcred tf-shadowed -v -c "$TEST_TMP/host.conf" terraform get reg.example.test
+expect_no_grep "terraform: no token for a host a broken profile has urls on" token "$TEST_TMP/tf-shadowed.out"
+expect_grep "terraform, -v: says why" "broken profile 'teamr' has urls on that host" "$TEST_TMP/tf-shadowed.err"
+run_jwtcred tf-free -c "$TEST_TMP/host.conf" terraform get free.example.test
+expect_grep "terraform: the other host is answered" '"token":' "$TEST_TMP/tf-free.out"
+ln -sf "$JWTCRED" "$TEST_TMP/bin/docker-credential-jwtcred"
+dget() { # dget NAME SERVER [-v]
+	RC=0
+	printf '%s' "$2" | JWTCRED_CONFIG=$TEST_TMP/host.conf docker-credential-jwtcred $3 get \
+		>"$TEST_TMP/$1.out" 2>"$TEST_TMP/$1.err" || RC=$?
+}
+dget dk-shadowed reg.example.test -v
+check "docker: a host-only registry a broken profile has urls on: not found" test "$RC" -ne 0
+expect_no_grep "docker: no secret for it" '"Secret"' "$TEST_TMP/dk-shadowed.out"
+expect_grep "docker, -v: says why" "broken profile 'teamr' has urls on that host" "$TEST_TMP/dk-shadowed.err"
+dget dk-free free.example.test -v
+expect_grep "docker: the other host gets its secret" '"Secret":"00D' "$TEST_TMP/dk-free.out"
+
+# --- jwtcred curl with several URLs: each picks its profile, all must pick the same ---
+export CURL_CA_BUNDLE=$PKI/ca.crt
+run_jwtcred curl-bad curl -- -s "$SERVER_URL/git/repo.git/info/refs" "$SERVER_URL/git/team/repo.git/info/refs"
+check "curl: a second URL bad covers: refused" test "$RC" -ne 0
+expect_grep "curl: says bad's error" "$BAD_ERROR" "$TEST_TMP/curl-bad.err"
+check "curl: curl did not run" test ! -s "$TEST_TMP/curl-bad.out"
+{
+	echo 'profiles = {'
+	profile wide "urls = [ \"$SERVER_URL/services\" ];"
+	profile narrow "urls = [ \"$SERVER_URL/services/data\" ];"
+	echo '};'
+} >"$TEST_TMP/curl.conf"
+run_jwtcred curl-two -c "$TEST_TMP/curl.conf" curl -- -s "$SERVER_URL/services/x" "$SERVER_URL/services/data/"
+check "curl: a second URL of a more specific good profile: refused" test "$RC" -ne 0
+expect_grep "curl: names both profiles" "is for profile 'wide', but .* is for profile 'narrow'" "$TEST_TMP/curl-two.err"
+check "curl: curl did not run" test ! -s "$TEST_TMP/curl-two.out"
+run_jwtcred curl-one -c "$TEST_TMP/curl.conf" curl -- -s "$SERVER_URL/services/data/" "$SERVER_URL/services/data/"
+expect_eq "curl: URLs of one profile: exit 0" 0 "$RC" || show "$TEST_TMP/curl-one.err"
+
 finish

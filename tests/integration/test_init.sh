@@ -121,7 +121,7 @@ cp "$KEYS/client-pkcs1.key" "$TEST_TMP/readable.pem"
 chmod 644 "$TEST_TMP/readable.pem"
 init gh-readable --provider github-app --profile ghr --app-id 4242 --key "$TEST_TMP/readable.pem"
 expect_grep "github-app: a key others may read is named, with the fix" \
-	"^jwtcred: warning: '$TEST_TMP/readable.pem' is readable by others.*: chmod 600 '$TEST_TMP/readable.pem'\$" "$TEST_TMP/gh-readable.err"
+	"^jwtcred: warning: key file '$TEST_TMP/readable.pem' is accessible by group or others.*: run chmod 600 '$TEST_TMP/readable.pem'\$" "$TEST_TMP/gh-readable.err"
 
 # ============================================================================
 # google: the service account's key file, no key made
@@ -274,6 +274,35 @@ expect_eq "a symbolic link: exit 1" 1 "$RC"
 expect_grep "a symbolic link: says so" "'$TEST_TMP/link.conf' is a symbolic link" "$TEST_TMP/link.err"
 check "a symbolic link: still a link, to an unchanged file" \
 	test -L "$TEST_TMP/link.conf" -a "$(hash "$TEST_TMP/group.conf")" = "$GROUP_HASH"
+
+# a FIFO where the configuration should be: refused at once, no hang
+mkfifo "$TEST_TMP/fifo.conf"
+RC=0
+timeout 10 "$JWTCRED" -c "$TEST_TMP/fifo.conf" init --provider generic --profile f --issuer i \
+	--token-url "$SERVER_URL/generic/token" </dev/null >"$TEST_TMP/fifo.out" 2>"$TEST_TMP/fifo.err" || RC=$?
+expect_eq "a FIFO: exit 1, no hang" 1 "$RC"
+expect_grep "a FIFO: says it is not a regular file" "'$TEST_TMP/fifo.conf' is a FIFO" "$TEST_TMP/fifo.err"
+check "a FIFO: still a FIFO, no key made" test -p "$TEST_TMP/fifo.conf" -a ! -e "$TEST_TMP/f.key"
+
+# a configuration others may write is refused, as every command does, not rewritten 0600
+printf 'profiles = {\n};\n' >"$TEST_TMP/shared.conf"
+chmod 620 "$TEST_TMP/shared.conf"
+SHARED_HASH=$(hash "$TEST_TMP/shared.conf")
+run_jwtcred shared -c "$TEST_TMP/shared.conf" init --provider generic --profile s --issuer i --token-url "$SERVER_URL/generic/token"
+expect_eq "a configuration others may write: exit 1" 1 "$RC"
+expect_grep "a configuration others may write: says the fix" "chmod go-w '$TEST_TMP/shared.conf'" "$TEST_TMP/shared.err"
+check "a configuration others may write: unchanged, still 0620" \
+	test "$(hash "$TEST_TMP/shared.conf")" = "$SHARED_HASH" -a "$(mode "$TEST_TMP/shared.conf")" = 620
+
+# a BROKEN profile of the same name is a profile of that name too
+printf 'profiles = {\n  br = {\n    issuer = 42;\n  };\n};\n' >"$TEST_TMP/broken.conf"
+chmod 600 "$TEST_TMP/broken.conf"
+BROKEN_HASH=$(hash "$TEST_TMP/broken.conf")
+run_jwtcred broken -c "$TEST_TMP/broken.conf" init --provider generic --profile br --issuer i --token-url "$SERVER_URL/generic/token"
+expect_eq "a broken profile of that name: exit 1" 1 "$RC"
+expect_grep "a broken profile of that name: says it is there" \
+	"'$TEST_TMP/broken.conf' already has a profile 'br' \(line 2\)" "$TEST_TMP/broken.err"
+expect_eq "a broken profile of that name: unchanged" "$BROKEN_HASH" "$(hash "$TEST_TMP/broken.conf")"
 
 # --sandbox: Salesforce's sandbox login host
 init sandbox --provider salesforce --profile sandbox --client-id 3MVG9sb --username alice@example.com.sb --sandbox

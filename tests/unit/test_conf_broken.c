@@ -60,6 +60,12 @@ static const struct {
 	  "  b = { client_id = \"c\"; username = \"u\"; private_key = \"/k\";\n"
 	  "        refresh_margin = 900; urls = [ \"https://b.example.com\" ]; };\n",
 	  4, "'refresh_margin' (900) in profile 'b' must be shorter than 'token_lifetime' (900)", true, 1 },
+#ifdef HAVE_HIREDIS
+	{ "cache = false with its own shared_cache: only b",
+	  "  b = { client_id = \"c\"; username = \"u\"; private_key = \"/k\"; cache = false;\n"
+	  "        shared_cache = { url = \"redis://10.0.0.5\"; }; urls = [ \"https://b.example.com\" ]; };\n",
+	  4, "shared_cache of profile 'b' needs the local cache", true, 1 },
+#endif
 	{ "not a group", "  b = 5;\n", 3, "profile 'b' must be a group", false, 0 },
 	{ "no urls: known, empty",
 	  "  b = { client_id = \"c\"; private_key = \"/k\"; };\n",
@@ -67,6 +73,15 @@ static const struct {
 	{ "github-app without urls: its default urls",
 	  "  b = { provider = \"github-app\"; private_key = \"/k\"; };\n",
 	  3, "profile 'b'", true, 2 },
+	{ "github-app, the default api_url written out: its default urls",
+	  "  b = { provider = \"github-app\"; private_key = \"/k\"; api_url = \"https://api.github.com\"; };\n",
+	  3, "profile 'b'", true, 2 },
+	{ "github-app, the default api_url in another spelling: its default urls",
+	  "  b = { provider = \"github-app\"; private_key = \"/k\"; api_url = \"https://API.GitHub.com:443/\"; };\n",
+	  3, "profile 'b'", true, 2 },
+	{ "github-app, another api_url and no urls: unknown",
+	  "  b = { provider = \"github-app\"; private_key = \"/k\"; api_url = \"https://ghe.example.com/api/v3\"; };\n",
+	  3, "profile 'b'", false, 0 },
 };
 
 static void test_broken_rows(void **state)

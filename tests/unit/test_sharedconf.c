@@ -254,7 +254,7 @@ static const struct bad_conf bad_confs[] = {
 	{ PROFILE("    shared_cache = true;\n"),
 	  "'t.conf':5: shared_cache of profile 'prod' is true: write a group", true },
 	{ PROFILE("    shared_cache = { url = \"redis://\"; };\n    cache = false;\n"),
-	  "'t.conf':5: shared_cache of profile 'prod' needs the local cache" },
+	  "'t.conf':5: shared_cache of profile 'prod' needs the local cache", true },
 	{ PROFILE("    shared_cach = { url = \"redis://\"; };\n"),
 	  "'t.conf':5: unknown setting 'shared_cach' in profile 'prod' (did you mean 'shared_cache'?)", true },
 };
