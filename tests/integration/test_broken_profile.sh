@@ -122,14 +122,14 @@ expect_grep "terraform: the other host is answered" '"token":' "$TEST_TMP/tf-fre
 ln -sf "$JWTCRED" "$TEST_TMP/bin/docker-credential-jwtcred"
 dget() { # dget NAME SERVER [-v]
 	RC=0
-	printf '%s' "$2" | JWTCRED_CONFIG=$TEST_TMP/host.conf docker-credential-jwtcred $3 get \
+	printf '%s' "$2" | JWTCRED_CONFIG=$TEST_TMP/host.conf docker-credential-jwtcred ${3:-} get \
 		>"$TEST_TMP/$1.out" 2>"$TEST_TMP/$1.err" || RC=$?
 }
 dget dk-shadowed reg.example.test -v
 check "docker: a host-only registry a broken profile has urls on: not found" test "$RC" -ne 0
 expect_no_grep "docker: no secret for it" '"Secret"' "$TEST_TMP/dk-shadowed.out"
 expect_grep "docker, -v: says why" "broken profile 'teamr' has urls on that host" "$TEST_TMP/dk-shadowed.err"
-dget dk-free free.example.test -v
+dget dk-free free.example.test
 expect_grep "docker: the other host gets its secret" '"Secret":"00D' "$TEST_TMP/dk-free.out"
 
 # --- jwtcred curl with several URLs: each picks its profile, all must pick the same ---
