@@ -59,18 +59,35 @@ static long urls_score(const struct jc_url *urls, size_t n, const struct jc_requ
 	return best;
 }
 
+/* Is name host itself or one of its subdomains? */
+static bool at_or_under(const char *name, const char *host)
+{
+	size_t n = strlen(name), h = strlen(host);
+
+	return strcmp(name, host) == 0 || (n > h && name[n - h - 1] == '.' && strcmp(name + n - h, host) == 0);
+}
+
+/* Does a leniently read host ("*." kept) of a broken profile cover a request on host? */
+static bool lenient_covers(const char *h, const char *host)
+{
+	return at_or_under(host, strncmp(h, "*.", 2) == 0 ? h + 2 : h);
+}
+
 /* The broken profile that would have won over good profile `good` (index, or -1 with score -1). */
 static const struct jc_broken *broken_winner(const struct jwtcred_config *cfg, const char *only,
                                              const struct jc_request *req, long good, long good_score)
 {
 	const struct jc_broken *win = NULL;
 	long best = good_score, s;
-	size_t i;
+	size_t i, k;
 
 	for (i = 0; i < cfg->nbroken; i++) {
 		const struct jc_broken *b = &cfg->broken[i];
-		if ((only && strcmp(b->name, only) != 0) || !b->urls_known)
+		if (only && strcmp(b->name, only) != 0)
 			continue;
+		for (k = 0; k < b->nhosts; k++)
+			if (lenient_covers(b->hosts[k], req->host))
+				return b; /* we cannot tell what it asks of the host: all of it */
 		s = urls_score(b->urls, b->nurls, req);
 		if (s < 0)
 			continue;
@@ -151,13 +168,6 @@ const struct jc_profile *jc_allowed_profile(const struct jwtcred_config *cfg, co
 	return p;
 }
 
-/* Is name host itself or one of its subdomains? */
-static bool at_or_under(const char *name, const char *host)
-{
-	size_t n = strlen(name), h = strlen(host);
-
-	return strcmp(name, host) == 0 || (n > h && name[n - h - 1] == '.' && strcmp(name + n - h, host) == 0);
-}
 
 const struct jc_broken *jc_broken_shadows_host(const struct jwtcred_config *cfg, const char *host)
 {
@@ -165,7 +175,10 @@ const struct jc_broken *jc_broken_shadows_host(const struct jwtcred_config *cfg,
 
 	for (i = 0; i < cfg->nbroken; i++) {
 		const struct jc_broken *b = &cfg->broken[i];
-		for (k = 0; b->urls_known && k < b->nurls; k++) {
+		for (k = 0; k < b->nhosts; k++)
+			if (lenient_covers(b->hosts[k], host) || at_or_under(b->hosts[k], host))
+				return b;
+		for (k = 0; k < b->nurls; k++) {
 			const char *h = b->urls[k].host;
 			/* "*.example.com" covers the subdomains of example.com, and a host under them */
 			if (strncmp(h, "*.", 2) == 0 ? at_or_under(host, h + 2) || at_or_under(h + 2, host)

@@ -252,6 +252,60 @@ static bool github_default_api(struct jc_loader *quiet, struct jc_profile *tmp, 
  * be elsewhere in its group.  b->urls_known stays false when they cannot
  * be read.  Only running out of memory is an error.
  */
+/*
+ * The host of a urls entry that does not parse, read leniently: after
+ * "://" (and any "user@"), up to the port or path, lower-cased; "*." kept.
+ * A new string; NULL when there is none (or out of memory).
+ */
+static char *lenient_host(const char *v)
+{
+	const char *h = strstr(v, "://"), *at;
+	size_t n, i;
+	char *out;
+
+	h = h ? h + 3 : v;
+	n = strcspn(h, "/?#");
+	if ((at = memchr(h, '@', n))) {
+		n -= (size_t)(at + 1 - h);
+		h = at + 1;
+	}
+	n = h[0] == '[' ? strcspn(h, "]") + (h[strcspn(h, "]")] ? 1 : 0) : strcspn(h, ":/?#");
+	if (n == 0 || n > 253 || strncmp(h, "*.", n) == 0 || !(out = strndup(h, n)))
+		return NULL;
+	for (i = 0; i < n; i++)
+		out[i] = (char)((out[i] >= 'A' && out[i] <= 'Z') ? out[i] - 'A' + 'a' : out[i]);
+	return out;
+}
+
+/*
+ * A broken profile's urls that do not all parse: each entry that parses
+ * competes as it would in a good profile, each other one by its host
+ * (lenient_host).  urls_known stays false only when an entry gives not
+ * even a host.  JWTCRED_E_NOMEM, else JWTCRED_OK.
+ */
+static int lenient_urls(struct jc_broken *b, const config_setting_t *s)
+{
+	int i, n = config_setting_type(s) == CONFIG_TYPE_ARRAY || config_setting_type(s) == CONFIG_TYPE_LIST
+	               ? config_setting_length(s) : 0;
+	jwtcred_error ignored;
+	bool unknown = n == 0;
+
+	if (n > 0 && (!(b->urls = calloc((size_t)n, sizeof(*b->urls))) ||
+	              !(b->hosts = calloc((size_t)n, sizeof(*b->hosts)))))
+		return JWTCRED_E_NOMEM;
+	for (i = 0; i < n; i++) {
+		const char *v = config_setting_get_string_elem(s, i);
+		if (v && jc_url_parse_pattern(v, &b->urls[b->nurls], &ignored) == 0)
+			b->nurls++;
+		else if (v && (b->hosts[b->nhosts] = lenient_host(v)))
+			b->nhosts++;
+		else
+			unknown = true;
+	}
+	b->urls_known = !unknown;
+	return JWTCRED_OK;
+}
+
 static int broken_urls(struct jc_loader *ld, struct jc_broken *b, config_setting_t *grp)
 {
 	struct jc_profile tmp = { 0 };
@@ -279,6 +333,8 @@ static int broken_urls(struct jc_loader *ld, struct jc_broken *b, config_setting
 	}
 	tmp.name = NULL;
 	jc_profile_clear(&tmp);
+	if (rc != JWTCRED_E_NOMEM && s && !b->urls_known)
+		rc = lenient_urls(b, s);
 	return rc == JWTCRED_E_NOMEM ? rc : JWTCRED_OK;
 }
 
@@ -505,6 +561,9 @@ void jc_conf_free(struct jwtcred_config *cfg)
 		free(cfg->broken[i].name);
 		free(cfg->broken[i].error);
 		free_urls(cfg->broken[i].urls, cfg->broken[i].nurls);
+		while (cfg->broken[i].nhosts)
+			free(cfg->broken[i].hosts[--cfg->broken[i].nhosts]);
+		free(cfg->broken[i].hosts);
 	}
 	free(cfg->broken);
 	jc_shared_free(cfg->shared);

@@ -142,6 +142,9 @@ struct jc_broken {
 	size_t good_before;        /* good profiles before it in the file (ties) */
 	struct jc_url *urls;       /* the urls it asks for, when they could be read */
 	size_t nurls;
+	char **hosts;              /* urls entries that do not parse, read by host alone
+	                              ("*.x" kept): a request on or under one gets the error */
+	size_t nhosts;
 	bool urls_known;           /* false: its urls could not be read: nothing matches it */
 };
 

@@ -26,8 +26,8 @@ profile() {
 	profile good "urls = [ \"$SERVER_URL/git\" ];"
 	# line 12: bad starts; 20: its urls (read all the same); 21: its mistake
 	profile bad "urls = [ \"$SERVER_URL/git/team\" ];" 'frobnicate = 1;'
-	# unread: its urls cannot be read, so nothing matches it
-	profile unread 'urls = [ "http://unread.example.com" ];'
+	# unread: its urls cannot be read (not even a list), so nothing matches it
+	profile unread 'urls = "http://unread.example.com";'
 	echo '};'
 } >"$JWTCRED_CONFIG"
 # (a pattern for expect_grep, and the start of the exact line)
@@ -89,6 +89,26 @@ expect_grep "unlisted host, -v: names the broken profiles" \
 	"$TEST_TMP/elsewhere.err"
 "$JWTCRED" get <"$TEST_TMP/elsewhere" >"$TEST_TMP/quiet.out" 2>"$TEST_TMP/quiet.err"
 check "unlisted host, without -v: silent" test ! -s "$TEST_TMP/quiet.err"
+
+# --- a broken profile with one urls entry that does not parse: the others still
+# shadow, and that one by its host (here a public-suffix wildcard, refused)
+{
+	echo 'profiles = {'
+	profile good2 "urls = [ \"$SERVER_URL/git\" ];"
+	profile team2 "urls = [ \"$SERVER_URL/git/team2\", \"https://*.com/x\" ];"
+	profile lenient "urls = [ \"https://lenient.example.org/only\", \"http://Other.Example.ORG:80/x\" ];" 'frobnicate = 1;'
+	profile fallback 'urls = [ "https://other.example.org" ];'
+	echo '};'
+} >"$TEST_TMP/lenient.conf"
+printf 'protocol=https\nhost=%s\npath=git/team2/repo.git\n\n' "${SERVER_URL#https://}" |
+	JWTCRED_CONFIG=$TEST_TMP/lenient.conf "$JWTCRED" get >"$TEST_TMP/team2.out" 2>"$TEST_TMP/team2.err"
+check "one bad urls entry: its good entry still shadows (no password)" test ! -s "$TEST_TMP/team2.out"
+expect_grep "one bad urls entry: the broken profile's error" "profile 'team2'" "$TEST_TMP/team2.err"
+printf 'protocol=https\nhost=other.example.org\npath=x\n\n' |
+	JWTCRED_CONFIG=$TEST_TMP/lenient.conf "$JWTCRED" get >"$TEST_TMP/lenient.out" 2>"$TEST_TMP/lenient.err"
+check "an entry read by host alone: no other profile's token on that host" test ! -s "$TEST_TMP/lenient.out"
+expect_grep "an entry read by host alone: the broken profile's error" "profile 'lenient'" \
+	"$TEST_TMP/lenient.err"
 
 # --- Go without a URL: a whole host whose part a broken profile claims is not given -----
 # (Go keeps a prefix's header for every path, port and subdomain under it)

@@ -45,10 +45,14 @@ static const struct {
 	  "        urls = [ \"https://b.example.com\" ];\n"
 	  "        timeout = \"30\"; };\n",
 	  5, "'timeout' in profile 'b' must be an integer", true, 1 },
-	{ "bad URL in urls: b cannot be matched",
+	{ "bad URL in urls: read on its own, it still shadows (its error, never a token)",
 	  "  b = { client_id = \"c\"; username = \"u\"; private_key = \"/k\";\n"
 	  "        urls = [ \"http://b.example.com\" ]; };\n",
-	  4, "not https", false, 0 },
+	  4, "not https", true, 0 },
+	{ "urls not a list: b cannot be matched",
+	  "  b = { client_id = \"c\"; username = \"u\"; private_key = \"/k\";\n"
+	  "        urls = \"https://b.example.com\"; };\n",
+	  4, "must be a list", false, 0 },
 	{ "unknown provider",
 	  "  b = { provider = \"github\"; urls = [ \"https://b.example.com\" ]; };\n",
 	  3, "unknown provider 'github' in profile 'b'", true, 1 },
@@ -145,7 +149,7 @@ static const char match_text[] =
 	"  after = { client_id = \"c\"; username = \"u\"; private_key = \"/k\"; jti = 2;\n" /* 11 */
 	"            urls = [ \"https://after.example.com\" ]; };\n"
 	"  unread = { client_id = \"c\"; username = \"u\"; private_key = \"/k\";\n" /* 13 */
-	"             urls = [ \"http://unread.example.com\" ]; };\n"
+	"             urls = \"http://unread.example.com\"; };\n"
 	GOOD("fallback", "\"https://*.example.net\"")                            /* 15 */
 	"  exact = { client_id = \"c\"; username = \"u\"; private_key = \"/k\";\n" /* 16 */
 	"            urls = [ \"https://www.example.net\" ]; scope = 5; };\n"
