@@ -27,12 +27,6 @@
 #define PROGRESS_MAX 256
 #define PROGRESS_AFTER_S 1
 
-/* A trace file: a regular file of ours that group and others cannot write. */
-static const struct jc_trust trust_trace_file = {
-	JWTCRED_E_CONFIG, S_IFREG, false, 022, "go-w", "remove it or name another file",
-	"it must be yours",
-};
-
 static int trace_fd = -1;      /* JWTCRED_TRACE=/path, or -1 */
 static bool trace_stderr;      /* -v, JWTCRED_TRACE=1 */
 
@@ -188,7 +182,7 @@ static void open_trace_file(const char *path)
 	jwtcred_error err;
 
 	if (jc_open_trusted(AT_FDCWD, path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW,
-	                    "JWTCRED_TRACE file", path, &trust_trace_file, &trace_fd, NULL,
+	                    "JWTCRED_TRACE file", path, &jc_trust_trace, &trace_fd, NULL,
 	                    &err) != JWTCRED_OK) {
 		trace_fd = -1;
 		jc_say_warning(err.text);

@@ -66,8 +66,13 @@ expect_eq "JWTCRED_TRACE=symlink: nothing written through it" "$before" "$(wc -l
 : >open.log && chmod 666 open.log
 JWTCRED_TRACE=$TEST_TMP/open.log "$JWTCRED" token >open.out 2>open.err
 expect_grep "JWTCRED_TRACE=group/world-writable file: refused with a warning" \
-	"^jwtcred: warning: JWTCRED_TRACE file '.*open.log' is writable by group or others" open.err
+	"^jwtcred: warning: JWTCRED_TRACE file '.*open.log' is accessible by group or others" open.err
 check "JWTCRED_TRACE=group/world-writable file: nothing written" test ! -s open.log
+: >readable.log && chmod 644 readable.log
+JWTCRED_TRACE=$TEST_TMP/readable.log "$JWTCRED" token >readable.out 2>readable.err
+expect_grep "JWTCRED_TRACE=0644 file: refused with the chmod 600 fix" \
+	"^jwtcred: warning: JWTCRED_TRACE file '.*readable.log' is accessible by group or others \\(mode 0644\\): run chmod 600 " readable.err
+check "JWTCRED_TRACE=0644 file: nothing written" test ! -s readable.log
 JWTCRED_TRACE=relative.log "$JWTCRED" token >rel.out 2>rel.err
 expect_grep "JWTCRED_TRACE=relative path: refused with a warning" \
 	"^jwtcred: warning: JWTCRED_TRACE is not 1, 2, true or an absolute path" rel.err
