@@ -168,4 +168,43 @@ expect_no_grep "no_proxy names the host: no proxy named" "proxy" np2.err
 HTTPS_PROXY=127.0.0.1:$CLOSED no_proxy=example.com "$JWTCRED" token --no-cache >np3.out 2>np3.err
 expect_grep "HTTPS_PROXY (upper case, no scheme): named as http://" "through proxy 'http://127.0.0.1:$CLOSED'" np3.err
 
+# -- an empty variable is unset for libcurl (curl_getenv): the next one counts
+write_config
+https_proxy= HTTPS_PROXY=http://127.0.0.1:$CLOSED no_proxy= "$JWTCRED" token --no-cache >ep.out 2>ep.err
+check "https_proxy= HTTPS_PROXY=X: fails through the proxy" test $? -ne 0
+expect_grep "https_proxy= HTTPS_PROXY=X: the proxy of HTTPS_PROXY is named" \
+	"through proxy 'http://127.0.0.1:$CLOSED'" ep.err
+write_config "ca_file = \"$PKI/other-ca.crt\";"
+HTTPS_PROXY=127.0.0.1:$CLOSED no_proxy= NO_PROXY=localhost "$JWTCRED" token --no-cache >enp.out 2>enp.err
+expect_grep "no_proxy= NO_PROXY=localhost: the direct path's error" "TLS with 'https://localhost:$SERVER_PORT/" enp.err
+expect_no_grep "no_proxy= NO_PROXY=localhost: no proxy named" "proxy" enp.err
+
+# -- no_proxy CIDR blocks against a numeric host (libcurl >= 7.86)
+write_config "login_url = \"https://127.0.0.1:$SERVER_PORT\";" "ca_file = \"$PKI/other-ca.crt\";"
+HTTPS_PROXY=127.0.0.1:$CLOSED no_proxy=example.com,127.0.0.0/8 "$JWTCRED" token --no-cache >cidr.out 2>cidr.err
+expect_grep "no_proxy=127.0.0.0/8: the direct path's error" "TLS with 'https://127.0.0.1:$SERVER_PORT/" cidr.err
+expect_no_grep "no_proxy=127.0.0.0/8: no proxy named" "proxy" cidr.err
+HTTPS_PROXY=127.0.0.1:$CLOSED no_proxy=10.0.0.0/8,127.0.0.2/32 "$JWTCRED" token --no-cache >cidr2.out 2>cidr2.err
+expect_grep "no_proxy=10.0.0.0/8,127.0.0.2/32: through the proxy" "through proxy 'http://127.0.0.1:$CLOSED'" cidr2.err
+
+# -- a proxy variable libcurl cannot parse: its password is in no message, finding nor trace
+write_config
+BADPROXY='http://alice:Sup3rS3cret@127.0.0.1:99999'
+HTTPS_PROXY=$BADPROXY no_proxy= "$JWTCRED" token --no-cache >bp.out 2>bp.err
+check "HTTPS_PROXY with a bad port: fails" test $? -ne 0
+expect_grep "HTTPS_PROXY with a bad port: said to be no valid URL" \
+	"the proxy variable 'HTTPS_PROXY' is not a valid URL" bp.err
+expect_no_grep "HTTPS_PROXY with a bad port: no password on stderr" "Sup3rS3cret" bp.err
+HTTPS_PROXY=$BADPROXY no_proxy= "$JWTCRED" check --online --json >bpc.out 2>bpc.err
+expect_grep "check --online --json: the proxy finding" "not a valid URL" bpc.out
+expect_no_grep "check --online --json: no password in the findings" "Sup3rS3cret" bpc.out
+expect_no_grep "check --online --json: no password on stderr" "Sup3rS3cret" bpc.err
+: >"$TEST_TMP/bp.trace" && chmod 600 "$TEST_TMP/bp.trace"
+JWTCRED_TRACE=$TEST_TMP/bp.trace HTTPS_PROXY=$BADPROXY no_proxy= "$JWTCRED" token --no-cache >bpt.out 2>bpt.err
+check "JWTCRED_TRACE file of the bad proxy: written" test -s "$TEST_TMP/bp.trace"
+expect_no_grep "JWTCRED_TRACE file: no proxy password" "Sup3rS3cret" "$TEST_TMP/bp.trace"
+https_proxy='http://alice:Sup3rS3cret@proxy.invalid:8080' no_proxy= "$JWTCRED" token --no-cache >bp2.out 2>bp2.err
+check "unresolvable proxy: fails" test $? -ne 0
+expect_no_grep "unresolvable proxy: no password on stderr" "Sup3rS3cret" bp2.err
+
 finish
