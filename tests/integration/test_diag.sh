@@ -207,4 +207,15 @@ https_proxy='http://alice:Sup3rS3cret@proxy.invalid:8080' no_proxy= "$JWTCRED" t
 check "unresolvable proxy: fails" test $? -ne 0
 expect_no_grep "unresolvable proxy: no password on stderr" "Sup3rS3cret" bp2.err
 
+# -- check names the profile once, where jc_fail_where put it (file and line)
+write_config "ca_file = \"$PKI/other-ca.crt\";"
+"$JWTCRED" check --online >ck1.out 2>&1
+expect_grep "check --online, wrong ca_file: the finding names the file and line" \
+	"'$JWTCRED_CONFIG':$(line_of ca_file): profile 'prod': TLS with" ck1.out
+expect_no_grep "check --online, wrong ca_file: the profile is named once" "profile 'prod': .*profile 'prod'" ck1.out
+write_config "private_key = \"$TEST_TMP/deleted.key\";"
+"$JWTCRED" check >ck2.out 2>&1
+expect_grep "check, deleted key: the finding names the profile" "profile 'prod': " ck2.out
+expect_no_grep "check, deleted key: the profile is named once" "profile 'prod': .*profile 'prod'" ck2.out
+
 finish
