@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <time.h>
@@ -85,6 +86,16 @@ static void progress_clear(void)
 	(void)w;
 }
 
+/* Columns for the progress line: one less than the terminal's, so it never wraps. */
+static size_t progress_width(void)
+{
+	struct winsize ws;
+
+	if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) != 0 || ws.ws_col < 2)
+		return 79;
+	return (size_t)ws.ws_col - 1;
+}
+
 /* The core starts something slow: draw `what` if it is still running in a second. */
 static void progress_begin(const char *what)
 {
@@ -100,6 +111,10 @@ static void progress_begin(const char *what)
 	if (n < 0)
 		return;
 	progress_len = (size_t)n < sizeof(progress_line) ? (size_t)n : sizeof(progress_line) - 1;
+	/* a wrapped line would leave rows that \r\033[K does not erase */
+	if (progress_len > progress_width())
+		progress_len = progress_width();
+	progress_line[progress_len] = '\0';
 	printable(progress_line);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = progress_draw;

@@ -101,6 +101,11 @@ check "slow mint on a terminal: one status line with profile and origin" \
 check "slow mint on a terminal: the line is erased (CR, erase line)" \
 	grep -aqF "...${CR}${ESC}[K" pty.out
 expect_eq "slow mint on a terminal: the line is drawn once" 1 "$(grep -ao "minting a token" pty.out | wc -l)"
+(unset CI NO_COLOR; export PTY_COLS=40; TERM=xterm $PTY_RUN narrow.out sh -c "exec '$JWTCRED' token --no-cache >narrow.token") </dev/null
+check "slow mint on a 40-column terminal: the line is drawn" grep -aq "jwtcred: minting" narrow.out
+# the drawn line: the bytes before the CR that erases it (\r\033[K)
+narrow_len=$(/usr/bin/python3 -c 'import sys; d = open(sys.argv[1], "rb").read(); i = d.find(b"jwtcred: minting"); j = d.find(b"\r", i); print(j - i if i >= 0 and j > i else 999)' narrow.out)
+check "slow mint on a 40-column terminal: the line is at most 39 columns ($narrow_len)" test "$narrow_len" -le 39
 "$JWTCRED" token --no-cache >pipe.token 2>pipe.err
 expect_no_grep "slow mint in a pipe: no status line" "minting" pipe.err
 (export CI=1; unset NO_COLOR; TERM=xterm $PTY_RUN ci.out sh -c "exec '$JWTCRED' token --no-cache >ci.token") </dev/null
