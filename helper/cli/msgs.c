@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <time.h>
@@ -26,12 +27,6 @@
 #define MSG_MAX 2048
 #define PROGRESS_MAX 256
 #define PROGRESS_AFTER_S 1
-
-/* A trace file: a regular file of ours that group and others cannot write. */
-static const struct jc_trust trust_trace_file = {
-	JWTCRED_E_CONFIG, S_IFREG, false, 022, "go-w", "remove it or name another file",
-	"it must be yours",
-};
 
 static int trace_fd = -1;      /* JWTCRED_TRACE=/path, or -1 */
 static bool trace_stderr;      /* -v, JWTCRED_TRACE=1 */
@@ -91,6 +86,16 @@ static void progress_clear(void)
 	(void)w;
 }
 
+/* Columns for the progress line: one less than the terminal's, so it never wraps. */
+static size_t progress_width(void)
+{
+	struct winsize ws;
+
+	if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) != 0 || ws.ws_col < 2)
+		return 79;
+	return (size_t)ws.ws_col - 1;
+}
+
 /* The core starts something slow: draw `what` if it is still running in a second. */
 static void progress_begin(const char *what)
 {
@@ -106,6 +111,10 @@ static void progress_begin(const char *what)
 	if (n < 0)
 		return;
 	progress_len = (size_t)n < sizeof(progress_line) ? (size_t)n : sizeof(progress_line) - 1;
+	/* a wrapped line would leave rows that \r\033[K does not erase */
+	if (progress_len > progress_width())
+		progress_len = progress_width();
+	progress_line[progress_len] = '\0';
 	printable(progress_line);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = progress_draw;
@@ -188,7 +197,7 @@ static void open_trace_file(const char *path)
 	jwtcred_error err;
 
 	if (jc_open_trusted(AT_FDCWD, path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW,
-	                    "JWTCRED_TRACE file", path, &trust_trace_file, &trace_fd, NULL,
+	                    "JWTCRED_TRACE file", path, &jc_trust_trace, &trace_fd, NULL,
 	                    &err) != JWTCRED_OK) {
 		trace_fd = -1;
 		jc_say_warning(err.text);

@@ -35,6 +35,11 @@ const struct jc_trust jc_trust_cache_entry = {
 	JWTCRED_E_NOTFOUND, S_IFREG, false, 077, "600", "remove it", "remove it",
 };
 
+const struct jc_trust jc_trust_trace = {
+	JWTCRED_E_CONFIG, S_IFREG, false, 077, "600", "remove it or name another file",
+	"it must be yours",
+};
+
 const struct jc_trust jc_trust_cache_lock = {
 	JWTCRED_E_CACHE, S_IFREG, false, 0, NULL, "remove it", "remove it",
 };

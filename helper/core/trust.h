@@ -34,13 +34,16 @@ struct jc_trust {
  * - the cache directory: ours, 0700;
  * - a cache entry: ours, 0600; anything else is as good as missing
  *   (JWTCRED_E_NOTFOUND: the caller mints and replaces it);
- * - a lock file: ours (its mode does not matter: it holds nothing).
+ * - a lock file: ours (its mode does not matter: it holds nothing);
+ * - the JWTCRED_TRACE file: ours, 0600 (the trace names hosts, users and
+ *   paths: no one else may read it, nor write lines into it).
  */
 extern const struct jc_trust jc_trust_config;
 extern const struct jc_trust jc_trust_secret;
 extern const struct jc_trust jc_trust_cache_dir;
 extern const struct jc_trust jc_trust_cache_entry;
 extern const struct jc_trust jc_trust_cache_lock;
+extern const struct jc_trust jc_trust_trace;
 
 /*
  * Open `name` (relative to dirfd, or AT_FDCWD) with `flags` (O_RDONLY plus

@@ -102,6 +102,22 @@ static int check_certificates(const struct jc_profile *p, const struct jc_signer
 	return status;
 }
 
+/*
+ * err's text as a finding about p: "profile 'NAME': " before it, unless
+ * jc_fail_where already put "'FILE':LINE: profile 'NAME': " there.
+ */
+static void about_profile(const struct jc_profile *p, const jwtcred_error *err, char *text,
+                          size_t len)
+{
+	char named[JC_FINDING_TEXT_MAX];
+
+	snprintf(named, sizeof(named), "profile '%s': ", p->name);
+	if (strstr(err->text, named))
+		snprintf(text, len, "%s", err->text);
+	else
+		snprintf(text, len, "%s%s", named, err->text);
+}
+
 /* One mint, said with where it went (the token itself never). */
 static int check_online(const struct jc_profile *p, const struct jc_signer *s,
                         struct jc_findings *out, jwtcred_error *err)
@@ -111,7 +127,7 @@ static int check_online(const struct jc_profile *p, const struct jc_signer *s,
 	int status;
 
 	if ((status = jc_mint(p, NULL, &g, err)) != 0) {
-		snprintf(text, sizeof(text), "profile '%s': %s", p->name, err->text);
+		about_profile(p, err, text, sizeof(text));
 		return problem(out, err, status, text);
 	}
 	snprintf(text, sizeof(text), "profile '%s': minted a token at %s%s%s%s%s", p->name, s->token_url,
@@ -129,7 +145,7 @@ int jc_check_profile(const struct jc_profile *p, bool online, struct jc_findings
 	int status;
 
 	if ((status = jc_signer_load(p, &s, err)) != 0) {
-		snprintf(text, sizeof(text), "profile '%s': %s", p->name, err->text);
+		about_profile(p, err, text, sizeof(text));
 		status = problem(out, err, status, text);
 		goto out;
 	}

@@ -117,12 +117,23 @@ static int tls_error(const struct jc_profile *p, const char *url, const char *d,
 static int network_error(const struct jc_profile *p, const char *url, CURLcode cc,
                          const char *detail, long verify, jwtcred_error *err)
 {
-	const char *d = *detail ? detail : curl_easy_strerror(cc);
-	char via[600];
+	const char *var = jc_proxy_var(url);
+	char via[600], d[CURL_ERROR_SIZE];
 	int rc;
 
+	/* libcurl's text may quote a proxy variable with its password */
+	snprintf(d, sizeof(d), "%s", *detail ? detail : curl_easy_strerror(cc));
+	jc_scrub_userinfo(d);
 	jc_proxy_text(url, via, sizeof(via));
 	switch (cc) {
+	case CURLE_COULDNT_RESOLVE_PROXY:
+		if (var && !jc_proxy_var_valid(var))
+			rc = jc_fail(err, JWTCRED_E_NETWORK,
+			             "cannot reach '%s': the proxy variable '%s' is not a valid URL", url, var);
+		else
+			rc = jc_fail(err, JWTCRED_E_NETWORK, "cannot reach '%s'%s: cannot resolve the proxy's host",
+			             url, via);
+		break;
 	case CURLE_OPERATION_TIMEDOUT:
 		rc = jc_fail(err, JWTCRED_E_NETWORK,
 		             "no answer from '%s'%s within %lds (timeout): is the endpoint reachable?",

@@ -66,8 +66,13 @@ expect_eq "JWTCRED_TRACE=symlink: nothing written through it" "$before" "$(wc -l
 : >open.log && chmod 666 open.log
 JWTCRED_TRACE=$TEST_TMP/open.log "$JWTCRED" token >open.out 2>open.err
 expect_grep "JWTCRED_TRACE=group/world-writable file: refused with a warning" \
-	"^jwtcred: warning: JWTCRED_TRACE file '.*open.log' is writable by group or others" open.err
+	"^jwtcred: warning: JWTCRED_TRACE file '.*open.log' is accessible by group or others" open.err
 check "JWTCRED_TRACE=group/world-writable file: nothing written" test ! -s open.log
+: >readable.log && chmod 644 readable.log
+JWTCRED_TRACE=$TEST_TMP/readable.log "$JWTCRED" token >readable.out 2>readable.err
+expect_grep "JWTCRED_TRACE=0644 file: refused with the chmod 600 fix" \
+	"^jwtcred: warning: JWTCRED_TRACE file '.*readable.log' is accessible by group or others \\(mode 0644\\): run chmod 600 " readable.err
+check "JWTCRED_TRACE=0644 file: nothing written" test ! -s readable.log
 JWTCRED_TRACE=relative.log "$JWTCRED" token >rel.out 2>rel.err
 expect_grep "JWTCRED_TRACE=relative path: refused with a warning" \
 	"^jwtcred: warning: JWTCRED_TRACE is not 1, 2, true or an absolute path" rel.err
@@ -96,6 +101,11 @@ check "slow mint on a terminal: one status line with profile and origin" \
 check "slow mint on a terminal: the line is erased (CR, erase line)" \
 	grep -aqF "...${CR}${ESC}[K" pty.out
 expect_eq "slow mint on a terminal: the line is drawn once" 1 "$(grep -ao "minting a token" pty.out | wc -l)"
+(unset CI NO_COLOR; export PTY_COLS=40; TERM=xterm $PTY_RUN narrow.out sh -c "exec '$JWTCRED' token --no-cache >narrow.token") </dev/null
+check "slow mint on a 40-column terminal: the line is drawn" grep -aq "jwtcred: minting" narrow.out
+# the drawn line: the bytes before the CR that erases it (\r\033[K)
+narrow_len=$(/usr/bin/python3 -c 'import sys; d = open(sys.argv[1], "rb").read(); i = d.find(b"jwtcred: minting"); j = d.find(b"\r", i); print(j - i if i >= 0 and j > i else 999)' narrow.out)
+check "slow mint on a 40-column terminal: the line is at most 39 columns ($narrow_len)" test "$narrow_len" -le 39
 "$JWTCRED" token --no-cache >pipe.token 2>pipe.err
 expect_no_grep "slow mint in a pipe: no status line" "minting" pipe.err
 (export CI=1; unset NO_COLOR; TERM=xterm $PTY_RUN ci.out sh -c "exec '$JWTCRED' token --no-cache >ci.token") </dev/null
@@ -162,5 +172,55 @@ expect_grep "no_proxy names the host: the direct path's error" "TLS with 'https:
 expect_no_grep "no_proxy names the host: no proxy named" "proxy" np2.err
 HTTPS_PROXY=127.0.0.1:$CLOSED no_proxy=example.com "$JWTCRED" token --no-cache >np3.out 2>np3.err
 expect_grep "HTTPS_PROXY (upper case, no scheme): named as http://" "through proxy 'http://127.0.0.1:$CLOSED'" np3.err
+
+# -- an empty variable is unset for libcurl (curl_getenv): the next one counts
+write_config
+https_proxy= HTTPS_PROXY=http://127.0.0.1:$CLOSED no_proxy= "$JWTCRED" token --no-cache >ep.out 2>ep.err
+check "https_proxy= HTTPS_PROXY=X: fails through the proxy" test $? -ne 0
+expect_grep "https_proxy= HTTPS_PROXY=X: the proxy of HTTPS_PROXY is named" \
+	"through proxy 'http://127.0.0.1:$CLOSED'" ep.err
+write_config "ca_file = \"$PKI/other-ca.crt\";"
+HTTPS_PROXY=127.0.0.1:$CLOSED no_proxy= NO_PROXY=localhost "$JWTCRED" token --no-cache >enp.out 2>enp.err
+expect_grep "no_proxy= NO_PROXY=localhost: the direct path's error" "TLS with 'https://localhost:$SERVER_PORT/" enp.err
+expect_no_grep "no_proxy= NO_PROXY=localhost: no proxy named" "proxy" enp.err
+
+# -- no_proxy CIDR blocks against a numeric host (libcurl >= 7.86)
+write_config "login_url = \"https://127.0.0.1:$SERVER_PORT\";" "ca_file = \"$PKI/other-ca.crt\";"
+HTTPS_PROXY=127.0.0.1:$CLOSED no_proxy=example.com,127.0.0.0/8 "$JWTCRED" token --no-cache >cidr.out 2>cidr.err
+expect_grep "no_proxy=127.0.0.0/8: the direct path's error" "TLS with 'https://127.0.0.1:$SERVER_PORT/" cidr.err
+expect_no_grep "no_proxy=127.0.0.0/8: no proxy named" "proxy" cidr.err
+HTTPS_PROXY=127.0.0.1:$CLOSED no_proxy=10.0.0.0/8,127.0.0.2/32 "$JWTCRED" token --no-cache >cidr2.out 2>cidr2.err
+expect_grep "no_proxy=10.0.0.0/8,127.0.0.2/32: through the proxy" "through proxy 'http://127.0.0.1:$CLOSED'" cidr2.err
+
+# -- a proxy variable libcurl cannot parse: its password is in no message, finding nor trace
+write_config
+BADPROXY='http://alice:Sup3rS3cret@127.0.0.1:99999'
+HTTPS_PROXY=$BADPROXY no_proxy= "$JWTCRED" token --no-cache >bp.out 2>bp.err
+check "HTTPS_PROXY with a bad port: fails" test $? -ne 0
+expect_grep "HTTPS_PROXY with a bad port: said to be no valid URL" \
+	"the proxy variable 'HTTPS_PROXY' is not a valid URL" bp.err
+expect_no_grep "HTTPS_PROXY with a bad port: no password on stderr" "Sup3rS3cret" bp.err
+HTTPS_PROXY=$BADPROXY no_proxy= "$JWTCRED" check --online --json >bpc.out 2>bpc.err
+expect_grep "check --online --json: the proxy finding" "not a valid URL" bpc.out
+expect_no_grep "check --online --json: no password in the findings" "Sup3rS3cret" bpc.out
+expect_no_grep "check --online --json: no password on stderr" "Sup3rS3cret" bpc.err
+: >"$TEST_TMP/bp.trace" && chmod 600 "$TEST_TMP/bp.trace"
+JWTCRED_TRACE=$TEST_TMP/bp.trace HTTPS_PROXY=$BADPROXY no_proxy= "$JWTCRED" token --no-cache >bpt.out 2>bpt.err
+check "JWTCRED_TRACE file of the bad proxy: written" test -s "$TEST_TMP/bp.trace"
+expect_no_grep "JWTCRED_TRACE file: no proxy password" "Sup3rS3cret" "$TEST_TMP/bp.trace"
+https_proxy='http://alice:Sup3rS3cret@proxy.invalid:8080' no_proxy= "$JWTCRED" token --no-cache >bp2.out 2>bp2.err
+check "unresolvable proxy: fails" test $? -ne 0
+expect_no_grep "unresolvable proxy: no password on stderr" "Sup3rS3cret" bp2.err
+
+# -- check names the profile once, where jc_fail_where put it (file and line)
+write_config "ca_file = \"$PKI/other-ca.crt\";"
+"$JWTCRED" check --online >ck1.out 2>&1
+expect_grep "check --online, wrong ca_file: the finding names the file and line" \
+	"'$JWTCRED_CONFIG':$(line_of ca_file): profile 'prod': TLS with" ck1.out
+expect_no_grep "check --online, wrong ca_file: the profile is named once" "profile 'prod': .*profile 'prod'" ck1.out
+write_config "private_key = \"$TEST_TMP/deleted.key\";"
+"$JWTCRED" check >ck2.out 2>&1
+expect_grep "check, deleted key: the finding names the profile" "profile 'prod': " ck2.out
+expect_no_grep "check, deleted key: the profile is named once" "profile 'prod': .*profile 'prod'" ck2.out
 
 finish
