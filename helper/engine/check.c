@@ -112,10 +112,9 @@ static void about_profile(const struct jc_profile *p, const jwtcred_error *err, 
 	char named[JC_FINDING_TEXT_MAX];
 
 	snprintf(named, sizeof(named), "profile '%s': ", p->name);
-	if (strstr(err->text, named))
-		snprintf(text, len, "%s", err->text);
-	else
-		snprintf(text, len, "%s%s", named, err->text);
+	/* a text too long for a finding is cut: it stays one line */
+	if (snprintf(text, len, "%s%s", strstr(err->text, named) ? "" : named, err->text) < 0)
+		text[0] = '\0';
 }
 
 /* One mint, said with where it went (the token itself never). */
