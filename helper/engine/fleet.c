@@ -51,6 +51,7 @@
 #define BACKOFF_MAX_MS 500L
 #define SCAN_COUNT 100
 #define SCAN_MAX_KEYS 10000
+#define SCAN_MAX_CALLS 1000 /* a cursor that never ends (a hostile server) stops too */
 
 /* One profile's shared entry: how to name it and open it, and the connection. */
 struct fleet {
@@ -498,7 +499,7 @@ int jc_fleet_scan(const struct jc_profile *p, bool purge, jc_shared_each_fn each
 	struct fleet f = { 0 };
 	char cursor[32] = "0", pattern[JC_SHARED_MAX_PREFIX + 8];
 	char **keys = NULL;
-	size_t nkeys = 0, seen = 0, i;
+	size_t nkeys = 0, seen = 0, calls = 0, i;
 	int rc;
 
 	*n = 0;
@@ -514,7 +515,7 @@ int jc_fleet_scan(const struct jc_profile *p, bool purge, jc_shared_each_fn each
 		jc_redis_keys_free(keys, nkeys);
 		if (rc)
 			goto out;
-		if (seen >= SCAN_MAX_KEYS && strcmp(cursor, "0") != 0) {
+		if ((seen >= SCAN_MAX_KEYS || ++calls >= SCAN_MAX_CALLS) && strcmp(cursor, "0") != 0) {
 			each(arg, NULL, false); /* stopped: the caller says so */
 			break;
 		}
