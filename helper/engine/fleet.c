@@ -75,7 +75,7 @@ static void degraded(const struct jc_profile *p, const jwtcred_error *why)
 {
 	jc_trace("profile '%s': shared cache: %s", p->name, why->text);
 	if (!__atomic_exchange_n(&warned, true, __ATOMIC_RELAXED))
-		jc_warn("shared cache '%s' unreachable (%s): using the local cache", p->shared->url,
+		jc_warn("shared cache '%s' not usable (%s): using the local cache", p->shared->url,
 		        why->text);
 }
 
