@@ -295,21 +295,34 @@ static int write_entry(struct fleet *f, const struct jc_answer *g, jwtcred_error
 	return rc;
 }
 
-/* We hold the fleet lock: mint, write, release, tell the waiters. */
+/*
+ * We hold the fleet lock: mint, write, release, tell the waiters.  The lock
+ * is released and the waiters told whatever failed before ("failed" when
+ * there is no entry to take); each failure is traced, the first warned.
+ */
 static int hold(struct fleet *f, struct jc_answer *out, jwtcred_error *err)
 {
 	jwtcred_error why;
-	bool deleted;
+	bool deleted, ok = true, written;
 	int rc;
 
 	jc_trace("profile '%s': fleet lock taken: minting for the fleet", f->p->name);
 	rc = mint_here(f->p, f->in, out, err);
 	/* a token we could not share is still good: serve it */
-	if ((rc == 0 && write_entry(f, out, &why) != 0) ||
-	    jc_redis_del_if(f->r, f->lock_key, f->lock_value, strlen(f->lock_value), &deleted, &why) != 0 ||
-	    jc_redis_publish(f->r, f->channel, rc ? "failed" : "written", &why) != 0)
+	if (!(written = rc == 0 && write_entry(f, out, &why) == 0) && rc == 0) {
+		degraded(f->p, &why);
+		ok = false;
+	}
+	if (jc_redis_del_if(f->r, f->lock_key, f->lock_value, strlen(f->lock_value), &deleted,
+	                    &why) != 0) {
 		degraded(f->p, &why); /* a lock left behind expires by itself */
-	else
+		ok = false;
+	}
+	if (jc_redis_publish(f->r, f->channel, written ? "written" : "failed", &why) != 0) {
+		degraded(f->p, &why);
+		ok = false;
+	}
+	if (ok)
 		worked();
 	return rc;
 }
