@@ -66,6 +66,7 @@ struct fleet {
 	char lock_value[33];         /* ours once we hold the lock */
 	struct jc_redis *r;
 	struct jc_redis *sub;        /* the waiter's subscription, or NULL */
+	bool woken;                  /* a message cut a backoff step short already */
 };
 
 /* Warned since the shared cache last worked?  One line per process and failure. */
@@ -340,20 +341,37 @@ static int take_lock(struct fleet *f, bool *got, jwtcred_error *why)
 	                    why);
 }
 
-/* The waiter's wake-up: a message on the channel, or the backoff step. */
-static int pause_for(struct fleet *f, long ms, jwtcred_error *why)
+static void sleep_ms(long ms)
 {
 	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	if (ms > 0)
+		nanosleep(&ts, NULL);
+}
+
+/*
+ * The waiter's wake-up: the backoff step, or a message on our channel.
+ * Only the first message cuts a step short (the holder's one PUBLISH);
+ * after it, a flood of messages (drained by jc_redis_wait_message) still
+ * keeps the whole step between lookups.
+ */
+static int pause_for(struct fleet *f, long ms, jwtcred_error *why)
+{
+	long long start = jc_monotonic_ms();
 	bool got;
 
 	if (f->sub) {
-		if (jc_redis_wait_message(f->sub, ms, &got, why) == 0)
+		if (jc_redis_wait_message(f->sub, ms, &got, why) == 0) {
+			if (got && f->woken)
+				sleep_ms(ms - (long)(jc_monotonic_ms() - start));
+			f->woken = f->woken || got;
 			return JWTCRED_OK;
+		}
 		jc_trace("profile '%s': shared cache: %s: polling instead", f->p->name, why->text);
 		jc_redis_close(f->sub);
 		f->sub = NULL;
 	}
-	nanosleep(&ts, NULL);
+	sleep_ms(ms - (long)(jc_monotonic_ms() - start));
 	return JWTCRED_OK;
 }
 
