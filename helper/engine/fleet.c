@@ -51,6 +51,7 @@
 #define BACKOFF_MAX_MS 500L
 #define SCAN_COUNT 100
 #define SCAN_MAX_KEYS 10000
+#define SCAN_MAX_CALLS 1000 /* a cursor that never ends (a hostile server) stops too */
 
 /* One profile's shared entry: how to name it and open it, and the connection. */
 struct fleet {
@@ -65,6 +66,7 @@ struct fleet {
 	char lock_value[33];         /* ours once we hold the lock */
 	struct jc_redis *r;
 	struct jc_redis *sub;        /* the waiter's subscription, or NULL */
+	bool woken;                  /* a message cut a backoff step short already */
 };
 
 /* Warned since the shared cache last worked?  One line per process and failure. */
@@ -74,7 +76,7 @@ static void degraded(const struct jc_profile *p, const jwtcred_error *why)
 {
 	jc_trace("profile '%s': shared cache: %s", p->name, why->text);
 	if (!__atomic_exchange_n(&warned, true, __ATOMIC_RELAXED))
-		jc_warn("shared cache '%s' unreachable (%s): using the local cache", p->shared->url,
+		jc_warn("shared cache '%s' not usable (%s): using the local cache", p->shared->url,
 		        why->text);
 }
 
@@ -294,21 +296,34 @@ static int write_entry(struct fleet *f, const struct jc_answer *g, jwtcred_error
 	return rc;
 }
 
-/* We hold the fleet lock: mint, write, release, tell the waiters. */
+/*
+ * We hold the fleet lock: mint, write, release, tell the waiters.  The lock
+ * is released and the waiters told whatever failed before ("failed" when
+ * there is no entry to take); each failure is traced, the first warned.
+ */
 static int hold(struct fleet *f, struct jc_answer *out, jwtcred_error *err)
 {
 	jwtcred_error why;
-	bool deleted;
+	bool deleted, ok = true, written;
 	int rc;
 
 	jc_trace("profile '%s': fleet lock taken: minting for the fleet", f->p->name);
 	rc = mint_here(f->p, f->in, out, err);
 	/* a token we could not share is still good: serve it */
-	if ((rc == 0 && write_entry(f, out, &why) != 0) ||
-	    jc_redis_del_if(f->r, f->lock_key, f->lock_value, strlen(f->lock_value), &deleted, &why) != 0 ||
-	    jc_redis_publish(f->r, f->channel, rc ? "failed" : "written", &why) != 0)
+	if (!(written = rc == 0 && write_entry(f, out, &why) == 0) && rc == 0) {
+		degraded(f->p, &why);
+		ok = false;
+	}
+	if (jc_redis_del_if(f->r, f->lock_key, f->lock_value, strlen(f->lock_value), &deleted,
+	                    &why) != 0) {
 		degraded(f->p, &why); /* a lock left behind expires by itself */
-	else
+		ok = false;
+	}
+	if (jc_redis_publish(f->r, f->channel, written ? "written" : "failed", &why) != 0) {
+		degraded(f->p, &why);
+		ok = false;
+	}
+	if (ok)
 		worked();
 	return rc;
 }
@@ -326,20 +341,37 @@ static int take_lock(struct fleet *f, bool *got, jwtcred_error *why)
 	                    why);
 }
 
-/* The waiter's wake-up: a message on the channel, or the backoff step. */
-static int pause_for(struct fleet *f, long ms, jwtcred_error *why)
+static void sleep_ms(long ms)
 {
 	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	if (ms > 0)
+		nanosleep(&ts, NULL);
+}
+
+/*
+ * The waiter's wake-up: the backoff step, or a message on our channel.
+ * Only the first message cuts a step short (the holder's one PUBLISH);
+ * after it, a flood of messages (drained by jc_redis_wait_message) still
+ * keeps the whole step between lookups.
+ */
+static int pause_for(struct fleet *f, long ms, jwtcred_error *why)
+{
+	long long start = jc_monotonic_ms();
 	bool got;
 
 	if (f->sub) {
-		if (jc_redis_wait_message(f->sub, ms, &got, why) == 0)
+		if (jc_redis_wait_message(f->sub, ms, &got, why) == 0) {
+			if (got && f->woken)
+				sleep_ms(ms - (long)(jc_monotonic_ms() - start));
+			f->woken = f->woken || got;
 			return JWTCRED_OK;
+		}
 		jc_trace("profile '%s': shared cache: %s: polling instead", f->p->name, why->text);
 		jc_redis_close(f->sub);
 		f->sub = NULL;
 	}
-	nanosleep(&ts, NULL);
+	sleep_ms(ms - (long)(jc_monotonic_ms() - start));
 	return JWTCRED_OK;
 }
 
@@ -499,7 +531,7 @@ int jc_fleet_scan(const struct jc_profile *p, bool purge, jc_shared_each_fn each
 	struct fleet f = { 0 };
 	char cursor[32] = "0", pattern[JC_SHARED_MAX_PREFIX + 8];
 	char **keys = NULL;
-	size_t nkeys = 0, seen = 0, i;
+	size_t nkeys = 0, seen = 0, calls = 0, i;
 	int rc;
 
 	*n = 0;
@@ -515,7 +547,7 @@ int jc_fleet_scan(const struct jc_profile *p, bool purge, jc_shared_each_fn each
 		jc_redis_keys_free(keys, nkeys);
 		if (rc)
 			goto out;
-		if (seen >= SCAN_MAX_KEYS && strcmp(cursor, "0") != 0) {
+		if ((seen >= SCAN_MAX_KEYS || ++calls >= SCAN_MAX_CALLS) && strcmp(cursor, "0") != 0) {
 			each(arg, NULL, false); /* stopped: the caller says so */
 			break;
 		}

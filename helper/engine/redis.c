@@ -12,11 +12,13 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
+#include <time.h>
 
 #include <hiredis/hiredis.h>
 
@@ -24,9 +26,12 @@
 #include "core/secret.h"
 #include "engine/key.h"
 #include "engine/redis.h"
+#include "engine/sealed.h"
 
 #define MAX_PASSWORD 1024
 #define MAX_KEY_BYTES 1024
+#define MAX_ELEMENTS 1000 /* SCAN COUNT 100 answers about 100 */
+#define MAX_REPLY_BYTES (2L * JC_SEAL_MAX + 4096)
 
 /* KEYS[1] is deleted only when it still holds ARGV[1]: a lock or an entry that is ours. */
 static const char del_if_script[] =
@@ -36,6 +41,10 @@ static const char del_if_sha[] = "e9f69f2beb755be68b5e456ee2ce9aadfbc4ebf4";
 struct jc_redis {
 	redisContext *c;
 	long timeout_ms;
+	redisReplyObjectFunctions fn; /* hiredis's, with createArray bounded */
+	void *(*create_array)(const redisReadTask *, int);
+	bool too_many;                /* an array of more than MAX_ELEMENTS was refused */
+	char *channel;                /* the subscribed channel, or NULL */
 };
 
 static struct timeval tv_of(long ms)
@@ -45,9 +54,52 @@ static struct timeval tv_of(long ms)
 	return tv;
 }
 
+static long long mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+/*
+ * hiredis 0.14 has no maxelements: an array header is refused here, before
+ * hiredis allocates its elements (NULL: the reader fails, out of memory).
+ */
+static void *bounded_array(const redisReadTask *task, int elements)
+{
+	struct jc_redis *r = task->privdata;
+
+	if (elements < 0 || elements > MAX_ELEMENTS) {
+		r->too_many = true;
+		return NULL;
+	}
+	return r->create_array(task, elements);
+}
+
+/* Our reply functions on r's reader, and its socket non-blocking (every wait is a poll). */
+static int harden(struct jc_redis *r)
+{
+	redisReader *rd = r->c->reader;
+	int fl = fcntl(r->c->fd, F_GETFL);
+
+	if (!rd || !rd->fn || fl < 0 || fcntl(r->c->fd, F_SETFL, fl | O_NONBLOCK) < 0)
+		return -1;
+	r->c->flags &= ~REDIS_BLOCK; /* EAGAIN is then "later", not an error */
+	r->fn = *rd->fn;
+	r->create_array = rd->fn->createArray;
+	r->fn.createArray = bounded_array;
+	rd->fn = &r->fn;
+	rd->privdata = r;
+	return 0;
+}
+
 /* The context's failure (or what), as a one-line reason. */
 static int failed(struct jc_redis *r, const char *what, jwtcred_error *err)
 {
+	if (r->too_many)
+		return jc_fail(err, JWTCRED_E_NETWORK, "%s: a reply of more than %d elements", what,
+		               MAX_ELEMENTS);
 	if (r->c && r->c->err)
 		return jc_fail(err, JWTCRED_E_NETWORK, "%s: %s", what,
 		               r->c->err == REDIS_ERR_IO && (errno == EAGAIN || errno == EWOULDBLOCK)
@@ -55,17 +107,95 @@ static int failed(struct jc_redis *r, const char *what, jwtcred_error *err)
 	return jc_fail(err, JWTCRED_E_NETWORK, "%s failed", what);
 }
 
-/* Send argv and take the reply; an error reply fails with its first line (it names no value). */
+/* Close r's context (a reply half read leaves it unusable) and return rc, the failure. */
+static int unusable(struct jc_redis *r, int rc)
+{
+	if (r->c)
+		redisFree(r->c);
+	r->c = NULL;
+	return rc;
+}
+
+/* Poll r's socket for events until deadline (EINTR: again, with the time left): 1 ready, 0 not. */
+static int wait_fd(struct jc_redis *r, short events, long long deadline)
+{
+	struct pollfd pfd = { r->c->fd, events, 0 };
+	long long left;
+	int n;
+
+	do {
+		if ((left = deadline - mono_ms()) < 0)
+			left = 0;
+		n = poll(&pfd, 1, (int)left);
+	} while (n < 0 && errno == EINTR);
+	return n > 0;
+}
+
+/* Write what hiredis holds for the server, by deadline. */
+static int send_all(struct jc_redis *r, const char *what, long long deadline, jwtcred_error *err)
+{
+	int done = 0;
+
+	for (;;) {
+		if (redisBufferWrite(r->c, &done) != REDIS_OK)
+			return failed(r, what, err);
+		if (done)
+			return JWTCRED_OK;
+		if (!wait_fd(r, POLLOUT, deadline))
+			return unusable(r, jc_fail(err, JWTCRED_E_NETWORK, "%s: not sent within %ld ms",
+			                           what, r->timeout_ms));
+	}
+}
+
+/*
+ * The next reply, read by deadline and at most MAX_REPLY_BYTES read for it:
+ * *reply, or NULL when the deadline passed first (the caller says whether
+ * that is a failure; the bytes read so far stay buffered).
+ */
+static int next_reply(struct jc_redis *r, const char *what, long long deadline, void **reply,
+                      jwtcred_error *err)
+{
+	size_t got = 0, before;
+
+	*reply = NULL;
+	for (;;) {
+		if (redisGetReplyFromReader(r->c, reply) != REDIS_OK)
+			return failed(r, what, err);
+		if (*reply || !wait_fd(r, POLLIN, deadline))
+			return JWTCRED_OK;
+		before = r->c->reader->len;
+		if (redisBufferRead(r->c) != REDIS_OK)
+			return failed(r, what, err);
+		got += r->c->reader->len - before;
+		if (got > MAX_REPLY_BYTES || r->c->reader->len - r->c->reader->pos > MAX_REPLY_BYTES)
+			return unusable(r, jc_fail(err, JWTCRED_E_NETWORK, "%s: a reply of more than %ld bytes",
+			                           what, MAX_REPLY_BYTES));
+	}
+}
+
+/*
+ * Send argv and take the reply, the whole step within the timeout; an error
+ * reply fails with its first line (it names no value).
+ */
 static int command(struct jc_redis *r, const char *what, int argc, const char **argv,
                    const size_t *lens, redisReply **out, jwtcred_error *err)
 {
+	long long deadline = mono_ms() + r->timeout_ms;
+	void *reply = NULL;
 	redisReply *rep;
+	int rc;
 
 	*out = NULL;
 	if (!r->c || r->c->err)
 		return failed(r, what, err);
-	if (!(rep = redisCommandArgv(r->c, argc, argv, lens)))
+	if (redisAppendCommandArgv(r->c, argc, argv, lens) != REDIS_OK)
 		return failed(r, what, err);
+	if ((rc = send_all(r, what, deadline, err)) != 0 ||
+	    (rc = next_reply(r, what, deadline, &reply, err)) != 0)
+		return rc;
+	if (!(rep = reply))
+		return unusable(r, jc_fail(err, JWTCRED_E_NETWORK, "%s: no answer within %ld ms", what,
+		                           r->timeout_ms));
 	if (rep->type == REDIS_REPLY_ERROR) {
 		jc_fail(err, JWTCRED_E_NETWORK, "%s refused: %.*s", what,
 		        (int)strcspn(rep->str ? rep->str : "", "\r\n"), rep->str ? rep->str : "");
@@ -123,7 +253,7 @@ int jc_redis_open(const struct jc_shared_cache *c, struct jc_redis **out, jwtcre
 		rc = failed(r, "connect", err);
 		goto fail;
 	}
-	if (redisSetTimeout(r->c, tv_of(c->timeout_ms)) != REDIS_OK) {
+	if (harden(r) != 0) {
 		rc = failed(r, "connect", err);
 		goto fail;
 	}
@@ -150,6 +280,7 @@ void jc_redis_close(struct jc_redis *r)
 		return;
 	if (r->c)
 		redisFree(r->c);
+	free(r->channel);
 	free(r);
 }
 
@@ -257,49 +388,51 @@ int jc_redis_subscribe(struct jc_redis *r, const char *channel, jwtcred_error *e
 	const char *argv[2] = { "SUBSCRIBE", channel };
 	size_t lens[2] = { 9, strlen(channel) };
 	redisReply *rep;
-	int rc = command(r, "SUBSCRIBE", 2, argv, lens, &rep, err);
+	int rc;
 
-	if (rc == 0 && (rep->type != REDIS_REPLY_ARRAY || rep->elements != 3))
+	free(r->channel);
+	if (!(r->channel = strdup(channel)))
+		return jc_fail(err, JWTCRED_E_NOMEM, "out of memory");
+	if ((rc = command(r, "SUBSCRIBE", 2, argv, lens, &rep, err)) == 0 && (rep->type != REDIS_REPLY_ARRAY || rep->elements != 3))
 		return wrong_type("SUBSCRIBE", rep, err);
 	freeReplyObject(rep);
 	return rc;
 }
 
-/* A pushed ["message", channel, payload]? */
-static bool is_message(const redisReply *rep)
+/* A pushed ["message", channel, payload] on r's channel? */
+static bool is_message(const struct jc_redis *r, const redisReply *rep)
 {
-	return rep->type == REDIS_REPLY_ARRAY && rep->elements == 3 &&
-	       rep->element[0]->type == REDIS_REPLY_STRING &&
-	       strcmp(rep->element[0]->str, "message") == 0;
+	const redisReply *kind, *chan;
+
+	if (rep->type != REDIS_REPLY_ARRAY || rep->elements != 3)
+		return false;
+	kind = rep->element[0];
+	chan = rep->element[1];
+	return kind->type == REDIS_REPLY_STRING && kind->len == 7 && memcmp(kind->str, "message", 7) == 0 &&
+	       chan->type == REDIS_REPLY_STRING && r->channel && chan->len == strlen(r->channel) &&
+	       memcmp(chan->str, r->channel, chan->len) == 0;
 }
 
 int jc_redis_wait_message(struct jc_redis *r, long ms, bool *got, jwtcred_error *err)
 {
-	struct pollfd pfd;
-	void *reply = NULL;
-	int n;
+	long long deadline = mono_ms() + (ms > 0 ? ms : 0);
+	void *reply;
+	int rc, drained = 0;
 
 	*got = false;
 	if (!r->c || r->c->err)
 		return failed(r, "SUBSCRIBE", err);
-	/* a reply hiredis has read already would never make the socket readable */
-	if (redisGetReplyFromReader(r->c, &reply) != REDIS_OK)
-		return failed(r, "SUBSCRIBE", err);
-	if (!reply) {
-		pfd.fd = r->c->fd;
-		pfd.events = POLLIN;
-		pfd.revents = 0;
-		do
-			n = poll(&pfd, 1, (int)ms);
-		while (n < 0 && errno == EINTR);
-		if (n <= 0)
-			return JWTCRED_OK; /* nothing yet */
-		if (redisGetReply(r->c, &reply) != REDIS_OK)
-			return failed(r, "SUBSCRIBE", err);
+	for (;;) {
+		/* once one came, take only what is there already: a flood is one wake-up */
+		if ((rc = next_reply(r, "SUBSCRIBE", *got ? 0 : deadline, &reply, err)) != 0)
+			return rc;
+		if (!reply)
+			return JWTCRED_OK;
+		*got = *got || is_message(r, reply); /* anything else (another channel) is ignored */
+		freeReplyObject(reply);
+		if (*got && ++drained >= MAX_ELEMENTS)
+			return JWTCRED_OK;
 	}
-	*got = reply && is_message(reply);
-	freeReplyObject(reply);
-	return JWTCRED_OK;
 }
 
 int jc_redis_scan(struct jc_redis *r, char cursor[32], const char *pattern, int count,
