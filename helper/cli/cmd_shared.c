@@ -89,7 +89,7 @@ static int scan_profile(const struct jc_engine *engine, const struct jc_profile 
 		return JC_EXIT_FAIL;
 	}
 	if (ctx.stopped)
-		jc_say("profile '%s': shared cache '%s': stopped after 10000 keys; some entries are not %s",
+		jc_say("profile '%s': shared cache '%s': stopped at its bound (10000 keys or 1000 SCAN calls); some entries are not %s",
 		       p->name, p->shared->url, purge ? "removed" : "listed");
 	return JC_EXIT_OK;
 }

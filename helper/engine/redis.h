@@ -28,7 +28,15 @@ struct jc_redis;
 int jc_redis_open(const struct jc_shared_cache *c, struct jc_redis **out, jwtcred_error *err);
 void jc_redis_close(struct jc_redis *r);
 
-/* GET key: *val (the caller's, free) of *len bytes, NULL when the key is not set. */
+/*
+ * jc_redis_get() reads at most this and one byte more of a value
+ * (GETRANGE key 0 JC_REDIS_VALUE_MAX): a longer value comes back cut, one
+ * byte past the cap, so that its reader refuses it (sealed.h JC_SEAL_MAX).
+ */
+#define JC_REDIS_VALUE_MAX (64 * 1024)
+
+/* The value of key (at most JC_REDIS_VALUE_MAX + 1 bytes): *val (the caller's, free) of *len
+ * bytes, NULL when the key is not set.  A key of another type fails. */
 int jc_redis_get(struct jc_redis *r, const char *key, unsigned char **val, size_t *len,
                  jwtcred_error *err);
 
@@ -39,9 +47,6 @@ int jc_redis_set(struct jc_redis *r, const char *key, const void *val, size_t le
 /* Delete key if (and only if) it holds exactly val (a Lua script, EVALSHA then EVAL). */
 int jc_redis_del_if(struct jc_redis *r, const char *key, const void *val, size_t len,
                     bool *deleted, jwtcred_error *err);
-
-/* EXISTS-like: is key set?  (A GET of the lock: its value is not secret.) */
-int jc_redis_exists(struct jc_redis *r, const char *key, bool *exists, jwtcred_error *err);
 
 int jc_redis_publish(struct jc_redis *r, const char *channel, const char *msg, jwtcred_error *err);
 

@@ -114,7 +114,7 @@ show "$TEST_TMP/scanloop.err"
 
 fake_start flood
 jw flood token
-gets=$(count GET)
+gets=$(count GETRANGE)
 expect_eq "flood: jwtcred token exits 0" 0 "$RC"
 check "flood: the token printed is valid" valid "$TEST_TMP/flood.out"
 # the mint window: timeout 2 s + 5 s slack; steps of 50 ms doubling to 500 ms: about 20 GETs

@@ -36,7 +36,7 @@
 
 REDIS_SERVER=${REDIS_SERVER:-/usr/bin/redis-server}
 REDIS_CLI=${REDIS_CLI:-/usr/bin/redis-cli}
-REDIS_ACL='~jwtcred:* &jwtcred:* +get +set +del +eval +evalsha +publish +subscribe +scan'
+REDIS_ACL='~jwtcred:* &jwtcred:* +get +getrange +set +del +eval +evalsha +publish +subscribe +scan'
 
 # _redis_free_port: a TCP port free on 127.0.0.1 right now.
 _redis_free_port() {

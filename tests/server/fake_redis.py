@@ -91,7 +91,7 @@ class Conn:
             return self.huge()
         if m == "bigarray":
             return self.send(b"*5000\r\n" + b":1\r\n" * 5000)
-        if name == b"GET":
+        if name in (b"GET", b"GETRANGE"):
             return self.send(b"$-1\r\n")
         if m == "scanloop" and name == b"SCAN":
             return self.send(b"*2\r\n" + bulk(b"1") + b"*0\r\n")
