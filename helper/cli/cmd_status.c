@@ -337,7 +337,7 @@ static void free_listing(struct listing *l)
 
 int jc_front_status(const struct jc_cli *cli)
 {
-	struct listing l = { cli, NULL, json_array(), NULL, 0, 0, jc_now(), false };
+	struct listing l = { cli, NULL, NULL, NULL, 0, 0, jc_now(), false };
 	char *dirpath = NULL;
 	jwtcred_error err, unknown;
 	bool is_unknown;
@@ -345,6 +345,7 @@ int jc_front_status(const struct jc_cli *cli)
 
 	if (cli->shared)
 		return jc_status_shared(cli);
+	l.entries = json_array();
 	/* a broken cache is an error, not an empty table */
 	if (jc_cache_open(&dirfd, &dirpath, &err) != 0) {
 		jc_say("%s", err.text);
